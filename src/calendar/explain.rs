@@ -1,0 +1,168 @@
+//! A due date that explains itself, in Spanish: when the act took effect and why, which
+//! days were counted, and which were skipped and why.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use serde::Serialize;
+
+use super::rule::weekday_es;
+use super::{Calendar, Moment, TermError};
+
+/// A non-business day passed over, with its reason in Spanish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedDay {
+    pub date: NaiveDate,
+    pub reason: String,
+}
+
+/// The whole reasoning behind one due date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub calendar: String,
+    pub timezone: String,
+    pub closes: Option<NaiveTime>,
+    /// The act as recorded.
+    pub moment: Moment,
+    /// Its date and time on the office's clock.
+    pub local_date: NaiveDate,
+    pub local_time: Option<NaiveTime>,
+    /// Whether it came at or after the closing time.
+    pub after_closing: bool,
+    /// Non-business days passed over to reach the effective date.
+    pub rolled_over: Vec<SkippedDay>,
+    /// Day 0 of the term.
+    pub effective: NaiveDate,
+    pub days: u32,
+    /// The business days counted, day 1 first.
+    pub counted: Vec<NaiveDate>,
+    /// The non-business days skipped while counting.
+    pub skipped: Vec<SkippedDay>,
+    pub due: NaiveDate,
+}
+
+impl Calendar {
+    /// The due date of a term of `days` business days from an act at `m`, with its reasons.
+    /// It gives the same date as [`Calendar::due`]; it walks the days to list them, so it
+    /// is for showing to people, not for bulk recomputation.
+    pub fn explain(&self, m: &Moment, days: u32) -> Result<Explanation, TermError> {
+        let due = self.due(m, days)?;
+        let effective = self.effective_date(m)?;
+        let (local_date, local_time) = m.local(self.timezone());
+        let after_closing = self.is_after_closing(local_time);
+        let first = if after_closing {
+            local_date.succ_opt().unwrap_or(local_date)
+        } else {
+            local_date
+        };
+        let mut rolled_over = Vec::new();
+        let mut day = first;
+        while day < effective {
+            rolled_over.push(self.skipped(day)?);
+            day = next(day)?;
+        }
+        let mut counted = Vec::with_capacity(days as usize);
+        let mut skipped = Vec::new();
+        let mut day = effective;
+        while day < due {
+            day = next(day)?;
+            if self.is_business_day(day)? {
+                counted.push(day);
+            } else {
+                skipped.push(self.skipped(day)?);
+            }
+        }
+        Ok(Explanation {
+            calendar: self.name().to_string(),
+            timezone: self.timezone().name().to_string(),
+            closes: self.closes(),
+            moment: *m,
+            local_date,
+            local_time,
+            after_closing,
+            rolled_over,
+            effective,
+            days,
+            counted,
+            skipped,
+            due,
+        })
+    }
+
+    fn skipped(&self, date: NaiveDate) -> Result<SkippedDay, TermError> {
+        Ok(SkippedDay {
+            date,
+            reason: self.status(date)?.reason_es(),
+        })
+    }
+}
+
+fn next(d: NaiveDate) -> Result<NaiveDate, TermError> {
+    d.succ_opt().ok_or(TermError::OutOfRange {
+        date: d,
+        min: super::MIN_DATE,
+        max: super::MAX_DATE,
+    })
+}
+
+/// `2026-02-09 (lunes)`.
+fn day_es(d: NaiveDate) -> String {
+    format!("{d} ({})", weekday_es(d.weekday()))
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let closes = self
+            .closes
+            .map(|c| format!("cierre a las {}", c.format("%H:%M")))
+            .unwrap_or_else(|| "sin hora de cierre".to_string());
+        writeln!(
+            f,
+            "Calendario: {} ({}, {closes})",
+            self.calendar, self.timezone
+        )?;
+        match self.local_time {
+            Some(t) => writeln!(
+                f,
+                "Acto: {} — en hora local {} a las {}",
+                self.moment,
+                day_es(self.local_date),
+                t.format("%H:%M")
+            )?,
+            None => writeln!(f, "Acto: {}", day_es(self.local_date))?,
+        }
+        if self.after_closing
+            && let Some(c) = self.closes
+        {
+            writeln!(
+                f,
+                "  a partir de la hora de cierre ({}): surte efectos el día hábil siguiente",
+                c.format("%H:%M")
+            )?;
+        }
+        for s in &self.rolled_over {
+            writeln!(f, "  {}: no es día hábil — {}", day_es(s.date), s.reason)?;
+        }
+        writeln!(f, "Surte efectos (día 0): {}", day_es(self.effective))?;
+        if self.days == 0 {
+            return writeln!(f, "Plazo de 0 días: la fecha es la de efectos.");
+        }
+        writeln!(
+            f,
+            "Plazo: {} días hábiles contados a partir del día siguiente",
+            self.days
+        )?;
+        let mut skipped = self.skipped.iter().peekable();
+        for (n, day) in self.counted.iter().enumerate() {
+            while let Some(s) = skipped.next_if(|s| s.date < *day) {
+                writeln!(f, "  omitido  {} — {}", day_es(s.date), s.reason)?;
+            }
+            writeln!(f, "  día {:>3}  {}", n + 1, day_es(*day))?;
+        }
+        let ends = self
+            .closes
+            .map(|c| format!(" a las {}", c.format("%H:%M")))
+            .unwrap_or_default();
+        write!(f, "Vence: {}{ends}", day_es(self.due))
+    }
+}
