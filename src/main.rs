@@ -1,1 +1,238 @@
-fn main() {}
+//! `arco`: the command line over the arco library. Every command is a thin layer: it reads
+//! its arguments, calls the library and prints. Text for people is Spanish.
+
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use arco::calendar::{Calendar, CalendarLoader, Moment};
+use arco::rules::{Basis, Event, Rulebook, Rulebooks, TermId, Unit};
+
+#[derive(Parser)]
+#[command(
+    name = "arco",
+    version,
+    about = "Plazos de las solicitudes de derechos ARCO y de los recursos de revisión (LPDPPSOJ, Jalisco)",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Calendarios de días hábiles.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Fecha de vencimiento de un plazo de N días hábiles.
+    Due {
+        /// Calendario: ruta a un archivo .toml o nombre de uno incluido (mx-jalisco).
+        #[arg(long)]
+        calendar: String,
+        /// Cuándo ocurrió el acto: AAAA-MM-DD, AAAA-MM-DDTHH:MM (hora de la oficina) o RFC 3339.
+        #[arg(long)]
+        at: String,
+        /// Días hábiles del plazo (0 da la fecha en que surte efectos).
+        #[arg(long)]
+        days: u32,
+        /// Explica el cómputo: fecha de efectos, días contados y días omitidos.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Los plazos de la ley, con sus artículos.
+    Terms {
+        /// Identificador del reglamento (por omisión, el vigente hoy).
+        #[arg(long)]
+        rulebook: Option<String>,
+    },
+    /// Muestra los plazos que corren para una solicitud de ejemplo.
+    Demo {
+        /// Calendario del sujeto obligado.
+        #[arg(long, default_value = "mx-jalisco")]
+        calendar: String,
+        /// Momento de presentación (por omisión, ahora).
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Valida un calendario: dice qué está mal o imprime un resumen de una línea.
+    Check {
+        /// Ruta al archivo .toml o nombre de un calendario incluido.
+        file: String,
+    },
+    /// Lista los días inhábiles de un intervalo: AAAA-MM-DD<TAB>motivo.
+    Days {
+        #[arg(long)]
+        calendar: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CliResult = Result<(), Box<dyn std::error::Error>>;
+
+fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        Command::Calendar(CalendarCommand::Check { file }) => {
+            let cal = load_calendar(&file)?;
+            println!("{}", cal.summary());
+        }
+        Command::Calendar(CalendarCommand::Days { calendar, from, to }) => {
+            let cal = load_calendar(&calendar)?;
+            let (from, to) = (parse_date(&from, "--from")?, parse_date(&to, "--to")?);
+            let mut out = String::new();
+            for (d, status) in cal.non_business_days(from, to)? {
+                out.push_str(&format!("{d}\t{}\n", status.reason_es()));
+            }
+            print!("{out}");
+        }
+        Command::Due {
+            calendar,
+            at,
+            days,
+            explain,
+        } => {
+            let cal = load_calendar(&calendar)?;
+            let at: Moment = at.parse()?;
+            if explain {
+                let e = cal.explain(&at, days)?;
+                println!("{}\n{e}", e.due);
+            } else {
+                println!("{}", cal.due(&at, days)?);
+            }
+        }
+        Command::Terms { rulebook } => {
+            let books = Rulebooks::load_default()?;
+            let book = match rulebook {
+                Some(id) => books.get(&id)?,
+                None => books.in_force("mx-jal", today())?,
+            };
+            print_terms(book);
+        }
+        Command::Demo { calendar, at } => {
+            let cal = load_calendar(&calendar)?;
+            let at: Moment = match at {
+                Some(a) => a.parse()?,
+                None => Moment::Instant(chrono::Local::now().fixed_offset()),
+            };
+            let books = Rulebooks::load_default()?;
+            let filed = cal.effective_date(&at)?;
+            let book = books.in_force("mx-jal", filed)?;
+            demo(&cal, book, &at)?;
+        }
+    }
+    Ok(())
+}
+
+fn load_calendar(name: &str) -> Result<Calendar, arco::calendar::CalendarError> {
+    CalendarLoader::default().load(name)
+}
+
+fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{what}: fecha inválida «{s}»; se esperaba AAAA-MM-DD"))
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn print_terms(book: &Rulebook) {
+    println!("{} — {}", book.law, book.title);
+    let until = book
+        .effective_until
+        .map(|u| format!(" hasta {u}"))
+        .unwrap_or_default();
+    println!(
+        "Reglamento «{}», jurisdicción {}, en vigor desde {}{until}",
+        book.id, book.jurisdiction, book.effective_from
+    );
+    println!();
+    println!(
+        "{:<30} {:>6}  {:<36} {:<12} {:<20} nombre",
+        "plazo", "días", "cuenta desde", "quién", "artículo"
+    );
+    for t in &book.terms {
+        let mut days = match (t.unit, t.max_days) {
+            (Unit::Hours, _) => format!("{}h", t.days),
+            (_, Some(m)) => format!("≤{m}"),
+            _ => t.days.to_string(),
+        };
+        if let Some(x) = t.extension_days {
+            days.push_str(&format!("+{x}"));
+        }
+        let mut from = t.from.to_string();
+        if t.before {
+            from = format!("antes de {from}");
+        }
+        println!(
+            "{:<30} {:>6}  {:<36} {:<12} art. {:<15} {}",
+            t.id.as_str(),
+            days,
+            from,
+            t.actor.as_str(),
+            t.article,
+            t.name
+        );
+    }
+}
+
+/// The terms that start to run when a request is filed at `at`, with no further act:
+/// those counted from the filing, the resolution counted from the end of the admission
+/// term (never admitted), its one extension, and the appeal window for lack of response.
+fn demo(cal: &Calendar, book: &Rulebook, at: &Moment) -> CliResult {
+    let filed = cal.effective_date(at)?;
+    println!("Solicitud de ejemplo presentada: {at}");
+    println!("Calendario: {}", cal.summary());
+    println!("Reglamento: {} ({})", book.id, book.law);
+    println!("Surte efectos: {filed}");
+    println!();
+    let mut due: std::collections::HashMap<TermId, NaiveDate> = Default::default();
+    for t in book
+        .terms
+        .iter()
+        .filter(|t| t.id.procedure() == arco::rules::Procedure::Request)
+    {
+        let base = match t.from {
+            Basis::Event(Event::Filing) => Some(filed),
+            Basis::Event(Event::Admission) => t.alt_from.iter().find_map(|b| match b {
+                Basis::EndOf(o) => due.get(o).copied(),
+                _ => None,
+            }),
+            Basis::EndOf(o) => due.get(&o).copied(),
+            Basis::Event(Event::ResponseNotification) => t.alt_from.iter().find_map(|b| match b {
+                Basis::EndOf(o) => due.get(o).copied(),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let Some(base) = base else { continue };
+        let d = cal.add_business_days(base, t.days)?;
+        due.insert(t.id, d);
+        println!(
+            "{d}  {:<26} art. {:<12} {} días desde {base}",
+            t.id.as_str(),
+            t.article,
+            t.days
+        );
+    }
+    Ok(())
+}

@@ -382,7 +382,7 @@ impl Calendar {
             String::new()
         };
         format!(
-            "válido: «{}»{layers}; {}, {closes}, fin de semana: {}; {holidays} días festivos, {closures} cierres, {enabled} días habilitados",
+            "válido: «{}»{layers}; {}, {closes}, fin de semana: {}; {}, {}, {}",
             self.name,
             self.timezone.name(),
             if weekend.is_empty() {
@@ -390,8 +390,15 @@ impl Calendar {
             } else {
                 weekend.join(", ")
             },
+            plural(holidays, "día festivo", "días festivos"),
+            plural(closures, "cierre", "cierres"),
+            plural(enabled, "día habilitado", "días habilitados"),
         )
     }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn day_count() -> usize {

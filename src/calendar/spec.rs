@@ -404,46 +404,7 @@ mod tests {
     use super::*;
 
     /// The example of issue 2, exactly as written.
-    pub const EXAMPLE: &str = r#"name = "Jalisco: días de descanso obligatorio"
-timezone = "America/Mexico_City"
-closes = "15:00"            # a filing at or after this local time takes effect the next business day
-weekend = ["sat", "sun"]
-# extends = "mx-jalisco"    # an overlay: a body's own calendar on top of another (file name without .toml, or a path)
-
-[[holiday]]
-name = "Año Nuevo"
-date = "01-01"              # every year
-
-[[holiday]]
-name = "Natalicio de Benito Juárez"
-month = 3
-weekday = "mon"
-nth = 3                     # third Monday of March; nth = -1 means the last one
-
-[[holiday]]
-name = "Aniversario de Jalisco"
-month = 6
-weekday = "mon"
-nth = 2
-since = 2023                # first year it applies; `until` likewise
-
-[[holiday]]
-name = "Viernes Santo"
-easter = -2                 # days from Easter Sunday
-
-[[holiday]]
-name = "Día inhábil extraordinario"
-on = "2023-06-16"           # one date only
-
-[[closure]]
-name = "Vacaciones de invierno"
-from = "2025-12-22"
-to = "2026-01-02"           # inclusive
-
-[[enabled]]
-on = "2026-01-03"           # a non-business day declared a business day (art. 8: días habilitados)
-reason = "Acuerdo del Pleno"
-"#;
+    const EXAMPLE: &str = include_str!("../../tests/data/issue-example.toml");
 
     #[test]
     fn accepts_the_issue_example() {

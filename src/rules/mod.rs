@@ -313,7 +313,7 @@ impl Rulebook {
             let name = nonempty(t.name, "name")?;
             let article = nonempty(t.article, "article")?;
             index.insert(tid, terms.len());
-            spans.push(tspan);
+            spans.push(id_span);
             terms.push(Term {
                 id: tid,
                 name,
