@@ -7,7 +7,15 @@
 //! - [`calendar`]: which days are business days for a body, and by what date a term falls
 //!   due (effective date, closing time, holidays, closures, días habilitados).
 //! - [`rules`]: the law's terms as data (rulebooks with effective dates).
+//! - [`case`]: what every procedure shares: roles, actors, deadlines and their status.
+//! - [`request`]: the solicitud ARCO as a typed state machine, and case histories (replay).
+//! - [`storage`]: the append-only log and projections behind one trait (SQLite).
+//! - [`service`]: the registry that joins procedures and storage.
 
 pub mod calendar;
+pub mod case;
+pub mod request;
 pub mod rules;
+pub mod service;
+pub mod storage;
 mod tomlfile;

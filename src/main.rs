@@ -1,6 +1,20 @@
 //! `arco`: the command line over the arco library. Every command is a thin layer: it reads
 //! its arguments, calls the library and prints. Text for people is Spanish.
 
+/// `println!` that ends the program quietly when stdout is closed (`arco ... | head`)
+/// instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
+mod cli;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -17,6 +31,8 @@ use arco::rules::{Basis, Event, Rulebook, Rulebooks, TermId, Unit};
     long_about = None
 )]
 struct Cli {
+    #[command(flatten)]
+    db: cli::cases::DbArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -46,6 +62,28 @@ enum Command {
         /// Identificador del reglamento (por omisión, el vigente hoy).
         #[arg(long)]
         rulebook: Option<String>,
+    },
+    /// Solicitudes ARCO: presentar, registrar actos, consultar, listar.
+    #[command(subcommand)]
+    Request(cli::cases::RequestCommand),
+    /// Carga historiales de casos (JSON) de otro sistema a la base de datos.
+    Import {
+        /// Archivos .json (un historial o un arreglo), .jsonl (uno por línea) o carpetas.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Sujeto obligado al que pertenecen.
+        #[arg(long, env = "ARCO_BODY", default_value = "UT")]
+        body: String,
+        /// Sin barra de progreso.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Reconstruye cada expediente desde su registro de actos y reporta diferencias.
+    Verify,
+    /// Aplica un historial de actos (JSON) e imprime el caso resultante, sin base de datos.
+    Replay {
+        /// Archivo JSON con el historial («-» para la entrada estándar).
+        file: String,
     },
     /// Muestra los plazos que corren para una solicitud de ejemplo.
     Demo {
@@ -87,13 +125,13 @@ fn main() -> ExitCode {
     }
 }
 
-type CliResult = Result<(), Box<dyn std::error::Error>>;
+use cli::CliResult;
 
 fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Calendar(CalendarCommand::Check { file }) => {
             let cal = load_calendar(&file)?;
-            println!("{}", cal.summary());
+            outln!("{}", cal.summary());
         }
         Command::Calendar(CalendarCommand::Days { calendar, from, to }) => {
             let cal = load_calendar(&calendar)?;
@@ -102,7 +140,12 @@ fn run(cli: Cli) -> CliResult {
             for (d, status) in cal.non_business_days(from, to)? {
                 out.push_str(&format!("{d}\t{}\n", status.reason_es()));
             }
-            print!("{out}");
+            {
+                use std::io::Write as _;
+                if std::io::stdout().write_all(out.as_bytes()).is_err() {
+                    std::process::exit(0);
+                }
+            }
         }
         Command::Due {
             calendar,
@@ -114,9 +157,9 @@ fn run(cli: Cli) -> CliResult {
             let at: Moment = at.parse()?;
             if explain {
                 let e = cal.explain(&at, days)?;
-                println!("{}\n{e}", e.due);
+                outln!("{}\n{e}", e.due);
             } else {
-                println!("{}", cal.due(&at, days)?);
+                outln!("{}", cal.due(&at, days)?);
             }
         }
         Command::Terms { rulebook } => {
@@ -126,6 +169,23 @@ fn run(cli: Cli) -> CliResult {
                 None => books.in_force("mx-jal", today())?,
             };
             print_terms(book);
+        }
+        Command::Request(cmd) => cli::cases::request(&cli.db, cmd)?,
+        Command::Import { files, body, quiet } => {
+            cli::cases::import(&cli.db, &files, &body, quiet)?
+        }
+        Command::Verify => cli::cases::verify(&cli.db)?,
+        Command::Replay { file } => {
+            let text = read_input(&file)?;
+            let history = arco::request::replay::History::from_json(&text)?;
+            let books = Rulebooks::load_default()?;
+            let view = arco::request::replay::replay(
+                &history,
+                &CalendarLoader::default(),
+                &books,
+                chrono::Utc::now(),
+            )?;
+            outln!("{}", serde_json::to_string_pretty(&view)?);
         }
         Command::Demo { calendar, at } => {
             let cal = load_calendar(&calendar)?;
@@ -146,6 +206,17 @@ fn load_calendar(name: &str) -> Result<Calendar, arco::calendar::CalendarError> 
     CalendarLoader::default().load(name)
 }
 
+fn read_input(file: &str) -> Result<String, String> {
+    if file == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("no se pudo leer la entrada estándar: {e}"))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file).map_err(|e| format!("{file}: no se pudo leer: {e}"))
+    }
+}
+
 fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("{what}: fecha inválida «{s}»; se esperaba AAAA-MM-DD"))
@@ -156,19 +227,25 @@ fn today() -> NaiveDate {
 }
 
 fn print_terms(book: &Rulebook) {
-    println!("{} — {}", book.law, book.title);
+    outln!("{} — {}", book.law, book.title);
     let until = book
         .effective_until
         .map(|u| format!(" hasta {u}"))
         .unwrap_or_default();
-    println!(
+    outln!(
         "Reglamento «{}», jurisdicción {}, en vigor desde {}{until}",
-        book.id, book.jurisdiction, book.effective_from
+        book.id,
+        book.jurisdiction,
+        book.effective_from
     );
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{:<30} {:>6}  {:<36} {:<12} {:<20} nombre",
-        "plazo", "días", "cuenta desde", "quién", "artículo"
+        "plazo",
+        "días",
+        "cuenta desde",
+        "quién",
+        "artículo"
     );
     for t in &book.terms {
         let mut days = match (t.unit, t.max_days) {
@@ -183,7 +260,7 @@ fn print_terms(book: &Rulebook) {
         if t.before {
             from = format!("antes de {from}");
         }
-        println!(
+        outln!(
             "{:<30} {:>6}  {:<36} {:<12} art. {:<15} {}",
             t.id.as_str(),
             days,
@@ -200,11 +277,11 @@ fn print_terms(book: &Rulebook) {
 /// term (never admitted), its one extension, and the appeal window for lack of response.
 fn demo(cal: &Calendar, book: &Rulebook, at: &Moment) -> CliResult {
     let filed = cal.effective_date(at)?;
-    println!("Solicitud de ejemplo presentada: {at}");
-    println!("Calendario: {}", cal.summary());
-    println!("Reglamento: {} ({})", book.id, book.law);
-    println!("Surte efectos: {filed}");
-    println!();
+    outln!("Solicitud de ejemplo presentada: {at}");
+    outln!("Calendario: {}", cal.summary());
+    outln!("Reglamento: {} ({})", book.id, book.law);
+    outln!("Surte efectos: {filed}");
+    outln!();
     let mut due: std::collections::HashMap<TermId, NaiveDate> = Default::default();
     for t in book
         .terms
@@ -227,7 +304,7 @@ fn demo(cal: &Calendar, book: &Rulebook, at: &Moment) -> CliResult {
         let Some(base) = base else { continue };
         let d = cal.add_business_days(base, t.days)?;
         due.insert(t.id, d);
-        println!(
+        outln!(
             "{d}  {:<26} art. {:<12} {} días desde {base}",
             t.id.as_str(),
             t.article,

@@ -57,6 +57,8 @@ pub enum TermError {
     },
     #[error("la fecha de inicio {from} es posterior a la fecha final {to}")]
     Reversed { from: NaiveDate, to: NaiveDate },
+    #[error("el reglamento «{rulebook}» no define el plazo «{term}»")]
+    UndefinedTerm { term: String, rulebook: String },
     #[error("fecha u hora inválida «{input}»: {why}")]
     BadMoment { input: String, why: String },
 }

@@ -110,6 +110,32 @@ fn day_es(d: NaiveDate) -> String {
     format!("{d} ({})", weekday_es(d.weekday()))
 }
 
+impl Explanation {
+    /// The reasoning in one line: day 0, the days counted and the days skipped.
+    pub fn summary_es(&self) -> String {
+        let mut s = format!("día 0: {}", day_es(self.effective));
+        if self.after_closing {
+            s.push_str(" (presentado después del cierre)");
+        }
+        if !self.rolled_over.is_empty() {
+            s.push_str(&format!(
+                " tras {} día(s) inhábil(es)",
+                self.rolled_over.len()
+            ));
+        }
+        s.push_str(&format!("; {} días hábiles", self.days));
+        if !self.skipped.is_empty() {
+            let skipped: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|d| format!("{} {}", d.date.format("%d/%m"), d.reason))
+                .collect();
+            s.push_str(&format!("; no cuentan: {}", skipped.join(", ")));
+        }
+        s
+    }
+}
+
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let closes = self

@@ -1,0 +1,242 @@
+//! What every procedure shares: who acts and with what role, when an act took effect,
+//! and the status of a deadline.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, Moment, TermError};
+use crate::rules::{Rulebook, Term, TermId};
+
+/// The role a person acts in. Which acts each role may record is part of each procedure's
+/// model (see `request::RequestAct::allowed_roles`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Staff of the Unidad de Transparencia.
+    UnitStaff,
+    /// Head of the Unidad de Transparencia: everything staff may do.
+    UnitHead,
+    /// Member or secretary of the Comité de Transparencia (art. 59–61 resolutions).
+    Committee,
+    /// Staff of the guarantor body (appeals).
+    Guarantor,
+    /// Read-only.
+    Auditor,
+    /// Administrator of the installation: accounts and bodies, not case acts.
+    Admin,
+    /// A history imported from another system (`arco replay`, `arco import`): every act
+    /// is taken as recorded by whoever had the role for it.
+    Migration,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::UnitStaff => "unit_staff",
+            Role::UnitHead => "unit_head",
+            Role::Committee => "committee",
+            Role::Guarantor => "guarantor",
+            Role::Auditor => "auditor",
+            Role::Admin => "admin",
+            Role::Migration => "migration",
+        }
+    }
+
+    /// Spanish name, for error messages.
+    pub fn label_es(self) -> &'static str {
+        match self {
+            Role::UnitStaff => "personal de la Unidad de Transparencia",
+            Role::UnitHead => "titular de la Unidad de Transparencia",
+            Role::Committee => "Comité de Transparencia",
+            Role::Guarantor => "órgano garante",
+            Role::Auditor => "auditoría (solo lectura)",
+            Role::Admin => "administración",
+            Role::Migration => "migración",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [
+            Role::UnitStaff,
+            Role::UnitHead,
+            Role::Committee,
+            Role::Guarantor,
+            Role::Auditor,
+            Role::Admin,
+            Role::Migration,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// Who recorded an act: a staff account id (never the titular's name) and its role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn new(id: impl Into<String>, role: Role) -> Actor {
+        Actor {
+            id: id.into(),
+            role,
+        }
+    }
+
+    /// The actor of imported histories.
+    pub fn migration() -> Actor {
+        Actor::new("migración", Role::Migration)
+    }
+}
+
+/// When an act happened and the date it took effect (counting rule 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub at: Moment,
+    pub effective: NaiveDate,
+}
+
+/// Where a deadline stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineStatus {
+    /// Not yet due and not yet met.
+    Pending,
+    /// Its act happened by the due date.
+    Met,
+    /// Its act happened after the due date.
+    Late,
+    /// No act and the due date has passed.
+    Missed,
+    /// It no longer applies.
+    Void,
+}
+
+impl DeadlineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineStatus::Pending => "pending",
+            DeadlineStatus::Met => "met",
+            DeadlineStatus::Late => "late",
+            DeadlineStatus::Missed => "missed",
+            DeadlineStatus::Void => "void",
+        }
+    }
+
+    pub fn label_es(self) -> &'static str {
+        match self {
+            DeadlineStatus::Pending => "en curso",
+            DeadlineStatus::Met => "cumplido",
+            DeadlineStatus::Late => "cumplido fuera de plazo",
+            DeadlineStatus::Missed => "vencido sin cumplir",
+            DeadlineStatus::Void => "sin efecto",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DeadlineStatus> {
+        [
+            DeadlineStatus::Pending,
+            DeadlineStatus::Met,
+            DeadlineStatus::Late,
+            DeadlineStatus::Missed,
+            DeadlineStatus::Void,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+
+    /// The status of a term due on `due`, met (or not) by an act on `done`, seen on
+    /// `as_of` (counting rule 6: on time when the effective date is on or before the due
+    /// date). `optional` terms (a power, not a duty: a prevention, an extension, an
+    /// appeal) become void rather than missed when they pass unused.
+    pub fn of(due: NaiveDate, done: Option<NaiveDate>, as_of: NaiveDate, optional: bool) -> Self {
+        match done {
+            Some(d) if d <= due => DeadlineStatus::Met,
+            Some(_) => DeadlineStatus::Late,
+            None if as_of <= due => DeadlineStatus::Pending,
+            None if optional => DeadlineStatus::Void,
+            None => DeadlineStatus::Missed,
+        }
+    }
+}
+
+/// One term of a case, computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub term: TermId,
+    /// Day 0 of the count.
+    pub from: NaiveDate,
+    pub days: u32,
+    pub due: NaiveDate,
+    pub status: DeadlineStatus,
+    /// The effective date of the act that met it, if any.
+    pub done: Option<NaiveDate>,
+    /// A power rather than a duty: it becomes void, not missed, when unused.
+    pub optional: bool,
+    pub article: String,
+}
+
+/// A calendar and a rulebook together: counts a term by its id.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock<'a> {
+    pub calendar: &'a Calendar,
+    pub rulebook: &'a Rulebook,
+}
+
+impl<'a> Clock<'a> {
+    pub fn new(calendar: &'a Calendar, rulebook: &'a Rulebook) -> Self {
+        Clock { calendar, rulebook }
+    }
+
+    /// The rulebook's term. Every term a procedure uses is required on load, so this only
+    /// fails for a rulebook built by hand without it.
+    pub fn term(&self, id: TermId) -> Result<&'a Term, TermError> {
+        self.rulebook
+            .term(id)
+            .ok_or_else(|| TermError::UndefinedTerm {
+                term: id.as_str().to_string(),
+                rulebook: self.rulebook.id.clone(),
+            })
+    }
+
+    /// The due date of term `id` counted from day 0 `from`, with `extra` days added
+    /// (an extension).
+    pub fn due(&self, id: TermId, from: NaiveDate, extra: u32) -> Result<NaiveDate, TermError> {
+        let days = self.term(id)?.days;
+        self.calendar
+            .add_business_days(from, days.saturating_add(extra))
+    }
+
+    /// The date an act at `at` takes effect.
+    pub fn stamp(&self, at: Moment) -> Result<Stamp, TermError> {
+        Ok(Stamp {
+            at,
+            effective: self.calendar.effective_date(&at)?,
+        })
+    }
+
+    /// A deadline of term `id` from `from`, met by `done`, seen on `as_of`.
+    pub fn deadline(
+        &self,
+        id: TermId,
+        from: NaiveDate,
+        done: Option<NaiveDate>,
+        as_of: NaiveDate,
+        optional: bool,
+    ) -> Result<Deadline, TermError> {
+        let term = self.term(id)?;
+        let due = self.calendar.add_business_days(from, term.days)?;
+        Ok(Deadline {
+            term: id,
+            from,
+            days: term.days,
+            due,
+            status: DeadlineStatus::of(due, done, as_of, optional),
+            done,
+            optional,
+            article: term.article.clone(),
+        })
+    }
+}

@@ -1,0 +1,566 @@
+//! `arco request ...`, `arco import`, `arco verify`: the staff's commands over the database.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, Utc};
+use clap::{Args, Subcommand};
+use serde_json::{Map, Value};
+
+use arco::calendar::{CalendarLoader, Moment};
+use arco::case::{Actor, Role};
+use arco::request::replay::History;
+use arco::request::{ActKind, RequestAct, Right};
+use arco::rules::Rulebooks;
+use arco::service::{CaseDetail, CaseSummary, Registry};
+use arco::storage::{ListFilter, SqliteStore};
+
+use super::CliResult;
+
+/// Where cases are kept.
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// Base de datos: `sqlite:RUTA` (se crea y migra al primer uso).
+    #[arg(
+        long,
+        env = "ARCO_DATABASE_URL",
+        default_value = "sqlite:arco.db",
+        global = true
+    )]
+    pub database: String,
+}
+
+/// Who is acting.
+#[derive(Args, Clone)]
+pub struct ActorArgs {
+    /// Identificador de quien registra (cuenta del personal; nunca el nombre del titular).
+    #[arg(long, env = "ARCO_ACTOR", default_value = "personal-ut")]
+    pub actor: String,
+    /// Rol con el que actúa: unit_staff, unit_head, committee (por omisión, el que el acto requiere).
+    #[arg(long)]
+    pub role: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum RequestCommand {
+    /// Registra una solicitud nueva e imprime el acuse de recibo.
+    File {
+        /// Derecho: access, rectification, cancellation, opposition, portability.
+        #[arg(long)]
+        right: String,
+        /// Cuándo se presentó (por omisión, ahora).
+        #[arg(long)]
+        at: Option<String>,
+        /// Sujeto obligado (su clave).
+        #[arg(long, env = "ARCO_BODY", default_value = "UT")]
+        body: String,
+        /// Calendario del sujeto obligado.
+        #[arg(long, env = "ARCO_CALENDAR", default_value = "mx-jalisco")]
+        calendar: String,
+        #[command(flatten)]
+        who: ActorArgs,
+        /// Imprime JSON en lugar del acuse.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Registra un acto en un expediente.
+    Act {
+        folio: String,
+        /// prevention_notified, prevention_answered, admitted, incompetence_notified, redirected,
+        /// other_procedure_notified, improcedence_notified, extension_notified, resolved,
+        /// resolution_notified, fulfilled, withdrawn, closed.
+        act: String,
+        /// Cuándo ocurrió (por omisión, ahora).
+        #[arg(long)]
+        at: Option<String>,
+        /// Sentido de la resolución: granted, partially_granted, denied, nonexistent.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Causa de improcedencia (art. 55.1, I a X).
+        #[arg(long)]
+        cause: Option<String>,
+        /// Incompetencia parcial (art. 54.2).
+        #[arg(long)]
+        partial: bool,
+        /// Modalidad de entrega: direct_consultation, simple_copy, certified_copy, electronic, execution.
+        #[arg(long)]
+        modality: Option<String>,
+        /// Hojas entregadas (las primeras 20 son gratuitas, art. 62.4).
+        #[arg(long, default_value_t = 0)]
+        pages: u32,
+        /// Costo por hoja, en centavos.
+        #[arg(long, default_value_t = 0)]
+        page_cost: u32,
+        /// Costo de certificación, en centavos.
+        #[arg(long, default_value_t = 0)]
+        certification_cost: u32,
+        /// Costo de envío, en centavos.
+        #[arg(long, default_value_t = 0)]
+        shipping_cost: u32,
+        /// El titular aportó el medio (art. 62.3).
+        #[arg(long)]
+        medium_provided: bool,
+        #[command(flatten)]
+        who: ActorArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Muestra un expediente: actos, plazos, su estado y su cómputo.
+    Show {
+        folio: String,
+        /// Fecha a la que se evalúan los plazos (por omisión, hoy).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Explica cada plazo día por día.
+        #[arg(long)]
+        explain: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lista expedientes.
+    List {
+        /// Estado (se puede repetir): filed, prevented, not_presented, admitted, resolved, notified, ...
+        #[arg(long)]
+        state: Vec<String>,
+        /// Solo los que tienen un plazo que vence dentro de N días hábiles.
+        #[arg(long)]
+        due_within: Option<u32>,
+        /// Solo los que tienen un plazo vencido sin cumplir.
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        body: Option<String>,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("no se pudo iniciar: {e}"))
+}
+
+async fn registry(db: &DbArgs) -> Result<Registry<SqliteStore>, Box<dyn std::error::Error>> {
+    let url = db.database.as_str();
+    if !url.starts_with("sqlite:") && url.contains("://") {
+        return Err(
+            format!("base de datos «{url}»: por ahora arco solo admite sqlite:RUTA").into(),
+        );
+    }
+    let store = SqliteStore::open(url).await?;
+    Ok(Registry::new(
+        store,
+        CalendarLoader::default(),
+        Rulebooks::load_default()?,
+    ))
+}
+
+fn actor_for(who: &ActorArgs, act: ActKind) -> Result<Actor, String> {
+    let role = match &who.role {
+        Some(r) => Role::parse(r).ok_or_else(|| {
+            format!("rol desconocido «{r}»; se esperaba unit_staff, unit_head, committee, guarantor, auditor o admin")
+        })?,
+        None => act.allowed_roles()[0],
+    };
+    Ok(Actor::new(who.actor.clone(), role))
+}
+
+fn moment_or_now(at: &Option<String>) -> Result<Moment, Box<dyn std::error::Error>> {
+    Ok(match at {
+        Some(a) => a.parse()?,
+        None => Moment::Instant(Utc::now().fixed_offset()),
+    })
+}
+
+fn date_arg(s: &Option<String>, what: &str) -> Result<Option<NaiveDate>, String> {
+    s.as_deref()
+        .map(|d| {
+            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("{what}: fecha inválida «{d}»; se esperaba AAAA-MM-DD"))
+        })
+        .transpose()
+}
+
+pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
+    runtime()?.block_on(async move {
+        let reg = registry(db).await?;
+        let now = Utc::now();
+        match cmd {
+            RequestCommand::File {
+                right,
+                at,
+                body,
+                calendar,
+                who,
+                json,
+            } => {
+                let right: Right = serde_json::from_value(Value::String(right.clone())).map_err(|_| {
+                    format!("derecho desconocido «{right}»; se esperaba access, rectification, cancellation, opposition o portability")
+                })?;
+                let actor = actor_for(&who, ActKind::Filed)?;
+                let detail = reg
+                    .file_request(&body, &calendar, right, moment_or_now(&at)?, &actor, now)
+                    .await?;
+                if json {
+                    outln!("{}", serde_json::to_string_pretty(&detail)?);
+                } else {
+                    print_acuse(&detail);
+                }
+            }
+            RequestCommand::Act {
+                folio,
+                act,
+                at,
+                outcome,
+                cause,
+                partial,
+                modality,
+                pages,
+                page_cost,
+                certification_cost,
+                shipping_cost,
+                medium_provided,
+                who,
+                json,
+            } => {
+                let kind = ActKind::parse(&act).filter(|k| *k != ActKind::Filed).ok_or_else(|| {
+                    format!(
+                        "acto desconocido «{act}»; se esperaba uno de: {}",
+                        ActKind::ALL[1..].iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                    )
+                })?;
+                let mut m = Map::new();
+                m.insert("act".into(), Value::String(act.clone()));
+                if let Some(o) = outcome {
+                    m.insert("outcome".into(), Value::String(o));
+                }
+                if let Some(c) = cause {
+                    m.insert("cause".into(), Value::String(c));
+                }
+                if partial {
+                    m.insert("partial".into(), Value::Bool(true));
+                }
+                if let Some(modality) = modality {
+                    m.insert(
+                        "delivery".into(),
+                        serde_json::json!({
+                            "modality": modality, "pages": pages, "page_cost": page_cost,
+                            "certification_cost": certification_cost, "shipping_cost": shipping_cost,
+                            "medium_provided": medium_provided,
+                        }),
+                    );
+                }
+                let parsed: RequestAct = serde_json::from_value(Value::Object(m))
+                    .map_err(|e| format!("acto «{act}»: {}", spanish_serde(&e.to_string())))?;
+                let actor = actor_for(&who, kind)?;
+                let detail = reg.act(&folio, parsed, moment_or_now(&at)?, &actor, now).await?;
+                if json {
+                    outln!("{}", serde_json::to_string_pretty(&detail)?);
+                } else {
+                    let last = detail.view.acts.last();
+                    if let Some(a) = last {
+                        let late = if a.late { " — EXTEMPORÁNEO (fuera de plazo)" } else { "" };
+                        outln!(
+                            "Registrado: {} acto {} «{}», surte efectos {}{late}",
+                            detail.folio,
+                            a.seq,
+                            a.act.label_es(),
+                            a.effective
+                        );
+                    }
+                    print_detail(&detail, false);
+                }
+            }
+            RequestCommand::Show {
+                folio,
+                as_of,
+                explain,
+                json,
+            } => {
+                let detail = reg.show(&folio, date_arg(&as_of, "--as-of")?, now).await?;
+                if json {
+                    outln!("{}", serde_json::to_string_pretty(&detail)?);
+                } else {
+                    print_detail(&detail, explain);
+                }
+            }
+            RequestCommand::List {
+                state,
+                due_within,
+                overdue,
+                body,
+                as_of,
+                json,
+            } => {
+                for s in &state {
+                    if arco::request::RequestState::parse(s).is_none() {
+                        return Err(format!(
+                            "estado desconocido «{s}»; se esperaba uno de: {}",
+                            arco::request::RequestState::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+                        )
+                        .into());
+                    }
+                }
+                let as_of = date_arg(&as_of, "--as-of")?.unwrap_or_else(|| chrono::Local::now().date_naive());
+                let due_by = match due_within {
+                    Some(n) => Some(reg.calendar("mx-jalisco")?.add_business_days(as_of, n)?),
+                    None => None,
+                };
+                let filter = ListFilter {
+                    body,
+                    states: state,
+                    due_by,
+                    ..Default::default()
+                };
+                let list = reg.list(&filter, as_of, overdue).await?;
+                if json {
+                    outln!("{}", serde_json::to_string_pretty(&list)?);
+                } else {
+                    print_list(&list);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+fn spanish_serde(m: &str) -> String {
+    if let Some(rest) = m.strip_prefix("unknown variant ") {
+        return format!(
+            "valor desconocido {}",
+            rest.replace("expected one of", "se esperaba uno de")
+        );
+    }
+    if let Some(rest) = m.strip_prefix("missing field ") {
+        return format!("falta {rest}");
+    }
+    m.to_string()
+}
+
+fn print_acuse(d: &CaseDetail) {
+    outln!("ACUSE DE RECIBO — solicitud de ejercicio de derechos ARCO (art. 49.3 LPDPPSOJ)");
+    outln!("Folio: {}", d.folio);
+    outln!("Sujeto obligado: {}", d.body);
+    outln!("Derecho: {}", d.view.right.label_es());
+    if let Some(a) = d.view.acts.first() {
+        outln!("Presentada: {}", a.at);
+    }
+    outln!("Surte efectos: {}", d.view.filed);
+    outln!("Calendario: {}", d.view.calendar);
+    outln!();
+    outln!("Plazos que corren a partir de hoy:");
+    for t in &d.timeline {
+        outln!("  {}  {:<48} art. {}", t.view.due, t.name, t.view.article);
+    }
+}
+
+fn print_detail(d: &CaseDetail, explain: bool) {
+    outln!();
+    outln!(
+        "Expediente {} — {} ({})",
+        d.folio,
+        d.view.right.label_es(),
+        d.body
+    );
+    outln!(
+        "Estado al {}: {} ({})",
+        d.view.as_of,
+        d.view.state.label_es(),
+        d.view.state.as_str()
+    );
+    outln!(
+        "Calendario: {} · reglamento {}",
+        d.view.calendar,
+        d.view.rulebook
+    );
+    outln!();
+    outln!("Actos:");
+    for (a, l) in d.view.acts.iter().zip(&d.log) {
+        let late = if a.late { "  EXTEMPORÁNEO" } else { "" };
+        outln!(
+            "  {:>2}. {}  {:<42} {} · {} ({}){late}",
+            a.seq,
+            a.effective,
+            a.act.label_es(),
+            a.at,
+            l.actor,
+            l.role
+        );
+    }
+    outln!();
+    outln!("Plazos:");
+    for t in &d.timeline {
+        let left = match t.view.status {
+            arco::case::DeadlineStatus::Pending => {
+                format!(" · quedan {} días hábiles", t.days_left)
+            }
+            _ => String::new(),
+        };
+        outln!(
+            "  {}  {:<48} {:<24} art. {}{left}",
+            t.view.due,
+            t.name,
+            t.view.status.label_es(),
+            t.view.article
+        );
+        if explain {
+            for line in t.explanation.lines() {
+                outln!("        │ {line}");
+            }
+        } else {
+            outln!("        │ {}", t.reasoning);
+        }
+    }
+}
+
+fn print_list(list: &[CaseSummary]) {
+    outln!(
+        "{:<24} {:<14} {:<26} {:<24} {:>11} vencidos",
+        "folio",
+        "derecho",
+        "estado",
+        "próximo plazo",
+        "vence"
+    );
+    for c in list {
+        let (term, due) = match c.next {
+            Some((t, d, left)) => (t.as_str().to_string(), format!("{d} ({left:+})")),
+            None => ("—".into(), String::new()),
+        };
+        outln!(
+            "{:<24} {:<14} {:<26} {:<24} {:>11} {}",
+            c.folio,
+            c.right.label_es(),
+            c.state.label_es(),
+            term,
+            due,
+            c.overdue
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    outln!("{} expedientes", list.len());
+}
+
+/// Every history in the given files: a `.json` holds one history (or an array of them), a
+/// `.jsonl` one per line, a folder every such file inside it.
+fn histories(paths: &[PathBuf]) -> Result<Vec<(String, Result<History, String>)>, String> {
+    let mut out = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "json" || x == "jsonl"))
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f)
+            .map_err(|e| format!("{}: no se pudo leer: {e}", f.display()))?;
+        let name = f.display().to_string();
+        if f.extension().is_some_and(|x| x == "jsonl") {
+            for (i, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                out.push((
+                    format!("{name}:{}", i + 1),
+                    History::from_json(line).map_err(|e| e.to_string()),
+                ));
+            }
+        } else if text.trim_start().starts_with('[') {
+            match serde_json::from_str::<Vec<Value>>(&text) {
+                Ok(items) => {
+                    for (i, v) in items.into_iter().enumerate() {
+                        out.push((
+                            format!("{name}[{i}]"),
+                            serde_json::from_value::<History>(v)
+                                .map_err(|e| format!("historial inválido: {e}")),
+                        ));
+                    }
+                }
+                Err(e) => out.push((name, Err(format!("historial inválido: {e}")))),
+            }
+        } else {
+            out.push((name, History::from_json(&text).map_err(|e| e.to_string())));
+        }
+    }
+    Ok(out)
+}
+
+pub fn import(db: &DbArgs, paths: &[PathBuf], body: &str, quiet: bool) -> CliResult {
+    let all = histories(paths)?;
+    runtime()?.block_on(async move {
+        let reg = registry(db).await?;
+        let bar = if quiet {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::new(all.len() as u64)
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} historiales · {per_sec} · faltan {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let mut ok = 0usize;
+        let mut rejected = Vec::new();
+        for (source, h) in all {
+            let result = match h {
+                Ok(h) => reg
+                    .import(&h, body, None, Utc::now())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => ok += 1,
+                Err(reason) => rejected.push((source, reason)),
+            }
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        for (source, reason) in &rejected {
+            eprintln!("rechazado: {source}: {reason}");
+        }
+        outln!("{ok} importados, {} rechazados", rejected.len());
+        if rejected.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} historiales rechazados", rejected.len()).into())
+        }
+    })
+}
+
+pub fn verify(db: &DbArgs) -> CliResult {
+    runtime()?.block_on(async move {
+        let reg = registry(db).await?;
+        let report = reg.verify().await?;
+        for (folio, d) in &report.differences {
+            outln!("{folio}: {d}");
+        }
+        outln!(
+            "{} expedientes verificados, {} diferencias",
+            report.checked,
+            report.differences.len()
+        );
+        if report.differences.is_empty() {
+            Ok(())
+        } else {
+            Err("la proyección guardada no coincide con el registro de actos".into())
+        }
+    })
+}

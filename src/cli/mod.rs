@@ -1,0 +1,5 @@
+//! The command line's subcommands that work on the database.
+
+pub mod cases;
+
+pub type CliResult = Result<(), Box<dyn std::error::Error>>;

@@ -1,0 +1,58 @@
+//! Why an act on a request was refused. Each error names the state and the act; the text
+//! is Spanish because it is shown to the staff who recorded the act.
+
+use chrono::NaiveDate;
+use thiserror::Error;
+
+use super::RequestState;
+use super::act::{ActKind, Outcome};
+use crate::calendar::TermError;
+use crate::case::Role;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum RequestError {
+    #[error("el acto {act} no procede en el estado «{}» ({})", state.as_str(), state.label_es())]
+    InvalidTransition { state: RequestState, act: ActKind },
+    #[error(
+        "la solicitud se tuvo por no presentada el {on}: la prevención no se desahogó dentro de su plazo (art. 52.3); el acto {act} ya no procede"
+    )]
+    Lapsed { act: ActKind, on: NaiveDate },
+    #[error(
+        "ya se previno al titular el {on}: la prevención procede por una sola ocasión (art. 52.1)"
+    )]
+    SecondPrevention { on: NaiveDate },
+    #[error(
+        "el plazo de resolución ya se amplió el {on}: la ampliación procede por una sola vez (art. 59.2)"
+    )]
+    SecondExtension { on: NaiveDate },
+    #[error(
+        "la ampliación debe notificarse dentro del plazo de respuesta, que venció el {due}; se notificó el {notified} (art. 59.2)"
+    )]
+    ExtensionOutOfTime { due: NaiveDate, notified: NaiveDate },
+    #[error("la resolución fue «{}»: no hay derecho que hacer efectivo (art. 59.3)", outcome.label_es())]
+    NothingToFulfil { outcome: Outcome },
+    #[error("el acto {act} corresponde a: {}; quien lo registra actúa como {}", allowed.iter().filter(|r| **r != Role::Migration).map(|r| r.label_es()).collect::<Vec<_>>().join(" o "), role.label_es())]
+    Forbidden {
+        act: ActKind,
+        role: Role,
+        allowed: &'static [Role],
+    },
+    #[error(
+        "el acto {act} tiene fecha de efectos {effective}, anterior al último acto registrado ({previous}); los actos se registran en orden"
+    )]
+    OutOfOrder {
+        act: ActKind,
+        effective: NaiveDate,
+        previous: NaiveDate,
+    },
+    #[error("el acto {act} tiene fecha {at}, posterior al momento del registro ({now})")]
+    InFuture {
+        act: ActKind,
+        at: String,
+        now: String,
+    },
+    #[error("el primer acto de una solicitud debe ser su presentación («filed»), no {act}")]
+    NotFiledYet { act: ActKind },
+    #[error(transparent)]
+    Term(#[from] TermError),
+}

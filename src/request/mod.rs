@@ -1,0 +1,642 @@
+//! The solicitud ARCO (Título Tercero, arts. 45–63) as a state machine.
+//!
+//! A [`Request`] is the projection of its acts: [`Request::file`] starts it and
+//! [`Request::apply`] records one more act, checking it first (who may do it, in which
+//! state, how many times, in what order) and leaving the request untouched when it refuses.
+//! Acts done after their term are recorded and flagged late; acts the law forbids outright
+//! (a second prevention, a second extension, an extension out of time, resolving a request
+//! never admitted) are refused with a [`RequestError`] naming the state and the act.
+//!
+//! Time also acts on its own: once the term to answer a prevention runs out, the request is
+//! tenida por no presentada (art. 52.3). That lapse is not an act; [`Request::state_on`]
+//! derives it from the date, and every act is checked against the state on its own date.
+
+mod act;
+mod error;
+pub mod replay;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use act::{
+    ActKind, Delivery, FREE_PAGES, ImprocedenceCause, Modality, Outcome, RequestAct, Right,
+};
+pub use error::RequestError;
+
+use crate::calendar::Moment;
+use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Stamp};
+use crate::rules::TermId;
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    /// Received; admission (or a prevention, or a notice) pending.
+    Filed,
+    /// A prevention was notified; waiting for the titular to cure it.
+    Prevented,
+    /// Tenida por no presentada: the prevention was not answered in time (art. 52.3).
+    NotPresented,
+    /// Admitted; the Comité's resolution pending.
+    Admitted,
+    /// Resolved by the Comité; not yet notified.
+    Resolved,
+    /// The response was notified to the titular.
+    Notified,
+    /// The right was made effective.
+    Fulfilled,
+    /// Not competent: notified and oriented (art. 54.1).
+    Incompetent,
+    /// Reconducción de la vía (art. 56).
+    Redirected,
+    /// Improcedente, notified with its cause (art. 55).
+    Improcedent,
+    /// Withdrawn by the titular.
+    Withdrawn,
+    /// The file is closed.
+    Closed,
+}
+
+impl RequestState {
+    pub const ALL: [RequestState; 12] = [
+        RequestState::Filed,
+        RequestState::Prevented,
+        RequestState::NotPresented,
+        RequestState::Admitted,
+        RequestState::Resolved,
+        RequestState::Notified,
+        RequestState::Fulfilled,
+        RequestState::Incompetent,
+        RequestState::Redirected,
+        RequestState::Improcedent,
+        RequestState::Withdrawn,
+        RequestState::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestState::Filed => "filed",
+            RequestState::Prevented => "prevented",
+            RequestState::NotPresented => "not_presented",
+            RequestState::Admitted => "admitted",
+            RequestState::Resolved => "resolved",
+            RequestState::Notified => "notified",
+            RequestState::Fulfilled => "fulfilled",
+            RequestState::Incompetent => "incompetent",
+            RequestState::Redirected => "redirected",
+            RequestState::Improcedent => "improcedent",
+            RequestState::Withdrawn => "withdrawn",
+            RequestState::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RequestState> {
+        RequestState::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn label_es(self) -> &'static str {
+        match self {
+            RequestState::Filed => "presentada",
+            RequestState::Prevented => "prevenida",
+            RequestState::NotPresented => "tenida por no presentada",
+            RequestState::Admitted => "admitida",
+            RequestState::Resolved => "resuelta, sin notificar",
+            RequestState::Notified => "respuesta notificada",
+            RequestState::Fulfilled => "derecho hecho efectivo",
+            RequestState::Incompetent => "incompetencia notificada",
+            RequestState::Redirected => "reconducida",
+            RequestState::Improcedent => "improcedente",
+            RequestState::Withdrawn => "desistida",
+            RequestState::Closed => "cerrada",
+        }
+    }
+
+    /// Whether the procedure has ended (nothing but closing is left).
+    pub fn is_final(self) -> bool {
+        !matches!(
+            self,
+            RequestState::Filed
+                | RequestState::Prevented
+                | RequestState::Admitted
+                | RequestState::Resolved
+                | RequestState::Notified
+        )
+    }
+}
+
+/// One act as it entered the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedAct {
+    pub seq: u32,
+    pub act: RequestAct,
+    pub at: Moment,
+    pub effective: NaiveDate,
+    pub actor: Actor,
+    /// The term the act answered, if it has one.
+    pub term: Option<TermId>,
+    /// Done after that term's due date.
+    pub late: bool,
+}
+
+/// The request's projection: everything the procedure needs, rebuilt from its acts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub right: Right,
+    pub rulebook: String,
+    /// The state after the last act (see [`Request::state_on`] for the state on a date).
+    pub state: RequestState,
+    pub filed: Stamp,
+    pub prevention: Option<Stamp>,
+    pub prevention_answer: Option<Stamp>,
+    pub admission: Option<Stamp>,
+    pub extension: Option<Stamp>,
+    pub resolution: Option<(Stamp, Outcome)>,
+    pub response_notice: Option<Stamp>,
+    /// A notice that ends the request or informs the titular (incompetence, reconducción,
+    /// specific procedure, improcedencia), with its act.
+    pub notices: Vec<(ActKind, Stamp)>,
+    pub fulfilment: Option<(Stamp, Option<Delivery>)>,
+    pub withdrawal: Option<Stamp>,
+    pub closing: Option<Stamp>,
+    pub acts: Vec<RecordedAct>,
+}
+
+/// Terms that belong to a power, not a duty: unused, they become void rather than missed.
+const OPTIONAL: &[TermId] = &[
+    TermId::Prevention,
+    TermId::IncompetenceNotice,
+    TermId::RedirectionNotice,
+    TermId::OtherProcedureNotice,
+    TermId::ImprocedenceNotice,
+    TermId::AppealWindow,
+];
+
+impl Request {
+    /// Files a request (art. 49): the first act of every case.
+    pub fn file(
+        clock: &Clock,
+        right: Right,
+        at: Moment,
+        actor: &Actor,
+    ) -> Result<Request, RequestError> {
+        check_role(ActKind::Filed, actor)?;
+        let filed = clock.stamp(at)?;
+        // Every term that now runs must be countable (inside the calendar's range).
+        clock.due(TermId::ImprocedenceNotice, filed.effective, 0)?;
+        Ok(Request {
+            right,
+            rulebook: clock.rulebook.id.clone(),
+            state: RequestState::Filed,
+            filed,
+            prevention: None,
+            prevention_answer: None,
+            admission: None,
+            extension: None,
+            resolution: None,
+            response_notice: None,
+            notices: Vec::new(),
+            fulfilment: None,
+            withdrawal: None,
+            closing: None,
+            acts: vec![RecordedAct {
+                seq: 1,
+                act: RequestAct::Filed { right },
+                at,
+                effective: filed.effective,
+                actor: actor.clone(),
+                term: None,
+                late: false,
+            }],
+        })
+    }
+
+    /// Rebuilds a request from its acts, in order.
+    pub fn rebuild<'a>(
+        clock: &Clock,
+        acts: impl IntoIterator<Item = (&'a RequestAct, Moment, &'a Actor)>,
+    ) -> Result<Request, (usize, RequestError)> {
+        let mut req: Option<Request> = None;
+        for (i, (act, at, actor)) in acts.into_iter().enumerate() {
+            match (&mut req, act) {
+                (None, RequestAct::Filed { right }) => {
+                    req = Some(Request::file(clock, *right, at, actor).map_err(|e| (i, e))?);
+                }
+                (None, other) => return Err((i, RequestError::NotFiledYet { act: other.kind() })),
+                (Some(r), act) => {
+                    r.apply(clock, act.clone(), at, actor).map_err(|e| (i, e))?;
+                }
+            }
+        }
+        req.ok_or((
+            0,
+            RequestError::NotFiledYet {
+                act: ActKind::Filed,
+            },
+        ))
+    }
+
+    /// The state on `date`: the state after the last act, or "tenida por no presentada"
+    /// when a prevention was left unanswered past its term.
+    pub fn state_on(&self, clock: &Clock, date: NaiveDate) -> Result<RequestState, RequestError> {
+        Ok(match self.lapse_date(clock)? {
+            Some(lapsed) if date > lapsed => RequestState::NotPresented,
+            _ => self.state,
+        })
+    }
+
+    /// The due date of the prevention reply, while a prevention is pending.
+    fn lapse_date(&self, clock: &Clock) -> Result<Option<NaiveDate>, RequestError> {
+        if self.state != RequestState::Prevented {
+            return Ok(None);
+        }
+        let Some(p) = self.prevention else {
+            return Ok(None);
+        };
+        Ok(Some(clock.due(TermId::PreventionReply, p.effective, 0)?))
+    }
+
+    fn last_effective(&self) -> NaiveDate {
+        self.acts
+            .last()
+            .map_or(self.filed.effective, |a| a.effective)
+    }
+
+    /// Day 0 of the admission term: the filing, or the answer to a prevention (art. 53.1:
+    /// a request is admitted once complete).
+    fn admission_from(&self) -> NaiveDate {
+        self.prevention_answer
+            .map_or(self.filed.effective, |a| a.effective)
+    }
+
+    /// Day 0 of the resolution term (arts. 59.1, 52.2): the answer to a prevention, whatever
+    /// the admission date; else the admission; else, never admitted, the end of the
+    /// admission term. `None` while a prevention is unanswered.
+    fn resolution_from(&self, clock: &Clock) -> Result<Option<NaiveDate>, RequestError> {
+        if let Some(a) = self.prevention_answer {
+            return Ok(Some(a.effective));
+        }
+        if self.prevention.is_some() {
+            return Ok(None);
+        }
+        if let Some(a) = self.admission {
+            return Ok(Some(a.effective));
+        }
+        Ok(Some(clock.due(
+            TermId::Admission,
+            self.admission_from(),
+            0,
+        )?))
+    }
+
+    /// The resolution's original due date and its due date with the extension, if any.
+    fn resolution_due(
+        &self,
+        clock: &Clock,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>, RequestError> {
+        let Some(from) = self.resolution_from(clock)? else {
+            return Ok(None);
+        };
+        let original = clock.due(TermId::Resolution, from, 0)?;
+        let extended = match self.extension {
+            Some(_) => clock.due(TermId::ResolutionExtension, original, 0)?,
+            None => original,
+        };
+        Ok(Some((original, extended)))
+    }
+
+    /// Records one more act done at `at` by `actor`. On error nothing changes.
+    pub fn apply(
+        &mut self,
+        clock: &Clock,
+        act: RequestAct,
+        at: Moment,
+        actor: &Actor,
+    ) -> Result<&RecordedAct, RequestError> {
+        let kind = act.kind();
+        check_role(kind, actor)?;
+        let stamp = clock.stamp(at)?;
+        let eff = stamp.effective;
+        let previous = self.last_effective();
+        if eff < previous {
+            return Err(RequestError::OutOfOrder {
+                act: kind,
+                effective: eff,
+                previous,
+            });
+        }
+        let state = self.state_on(clock, eff)?;
+        if state == RequestState::NotPresented && self.state == RequestState::Prevented {
+            let on = self.lapse_date(clock)?.unwrap_or(eff);
+            if kind != ActKind::Closed {
+                return Err(RequestError::Lapsed { act: kind, on });
+            }
+        }
+        let invalid = || RequestError::InvalidTransition { state, act: kind };
+        use RequestState as S;
+
+        // Decide the next state and the term the act answers; mutate only after.
+        let (next, term): (RequestState, Option<(TermId, NaiveDate)>) = match (&act, state) {
+            (RequestAct::Filed { .. }, _) => return Err(invalid()),
+            (RequestAct::PreventionNotified, S::Filed) => {
+                if let Some(p) = self.prevention {
+                    return Err(RequestError::SecondPrevention { on: p.effective });
+                }
+                if self.admission.is_some() {
+                    return Err(invalid());
+                }
+                let due = clock.due(TermId::Prevention, self.filed.effective, 0)?;
+                (S::Prevented, Some((TermId::Prevention, due)))
+            }
+            (RequestAct::PreventionNotified, S::Prevented | S::Admitted) => {
+                if let Some(p) = self.prevention {
+                    return Err(RequestError::SecondPrevention { on: p.effective });
+                }
+                return Err(invalid());
+            }
+            (RequestAct::PreventionAnswered, S::Prevented) => {
+                let p = self.prevention.ok_or_else(invalid)?;
+                let due = clock.due(TermId::PreventionReply, p.effective, 0)?;
+                (S::Filed, Some((TermId::PreventionReply, due)))
+            }
+            (RequestAct::Admitted, S::Filed) => {
+                let due = clock.due(TermId::Admission, self.admission_from(), 0)?;
+                (S::Admitted, Some((TermId::Admission, due)))
+            }
+            (RequestAct::IncompetenceNotified { partial }, S::Filed | S::Admitted) => {
+                let due = clock.due(TermId::IncompetenceNotice, self.filed.effective, 0)?;
+                let next = if *partial { state } else { S::Incompetent };
+                (next, Some((TermId::IncompetenceNotice, due)))
+            }
+            (RequestAct::Redirected, S::Filed) => {
+                let due = clock.due(TermId::RedirectionNotice, self.filed.effective, 0)?;
+                (S::Redirected, Some((TermId::RedirectionNotice, due)))
+            }
+            (RequestAct::OtherProcedureNotified, S::Filed) => {
+                if self
+                    .notices
+                    .iter()
+                    .any(|(k, _)| *k == ActKind::OtherProcedureNotified)
+                {
+                    return Err(invalid());
+                }
+                let due = clock.due(TermId::OtherProcedureNotice, self.filed.effective, 0)?;
+                (S::Filed, Some((TermId::OtherProcedureNotice, due)))
+            }
+            (RequestAct::ImprocedenceNotified { .. }, S::Filed | S::Admitted) => {
+                let due = clock.due(TermId::ImprocedenceNotice, self.filed.effective, 0)?;
+                (S::Improcedent, Some((TermId::ImprocedenceNotice, due)))
+            }
+            (RequestAct::ExtensionNotified, S::Admitted) => {
+                if let Some(x) = self.extension {
+                    return Err(RequestError::SecondExtension { on: x.effective });
+                }
+                let (original, _) = self.resolution_due(clock)?.ok_or_else(invalid)?;
+                if eff > original {
+                    return Err(RequestError::ExtensionOutOfTime {
+                        due: original,
+                        notified: eff,
+                    });
+                }
+                (S::Admitted, Some((TermId::Resolution, original)))
+            }
+            (RequestAct::ExtensionNotified, _) if self.extension.is_some() => {
+                return Err(RequestError::SecondExtension {
+                    on: self.extension.map_or(eff, |x| x.effective),
+                });
+            }
+            (RequestAct::Resolved { .. }, S::Admitted) => {
+                let (_, due) = self.resolution_due(clock)?.ok_or_else(invalid)?;
+                (S::Resolved, Some((TermId::Resolution, due)))
+            }
+            (RequestAct::ResolutionNotified, S::Resolved) => {
+                let (_, due) = self.resolution_due(clock)?.ok_or_else(invalid)?;
+                (S::Notified, Some((TermId::Resolution, due)))
+            }
+            (RequestAct::Fulfilled { .. }, S::Notified) => {
+                let (_, outcome) = self.resolution.ok_or_else(invalid)?;
+                if !outcome.must_fulfil() {
+                    return Err(RequestError::NothingToFulfil { outcome });
+                }
+                let notice = self.response_notice.ok_or_else(invalid)?;
+                let due = clock.due(TermId::Fulfilment, notice.effective, 0)?;
+                (S::Fulfilled, Some((TermId::Fulfilment, due)))
+            }
+            (RequestAct::Withdrawn, S::Filed | S::Prevented | S::Admitted | S::Resolved) => {
+                (S::Withdrawn, None)
+            }
+            (RequestAct::Closed, s) if s.is_final() && s != S::Closed => (S::Closed, None),
+            (RequestAct::Closed, S::Notified) => (S::Closed, None),
+            _ => return Err(invalid()),
+        };
+
+        // Apply.
+        match &act {
+            RequestAct::PreventionNotified => self.prevention = Some(stamp),
+            RequestAct::PreventionAnswered => self.prevention_answer = Some(stamp),
+            RequestAct::Admitted => self.admission = Some(stamp),
+            RequestAct::IncompetenceNotified { .. }
+            | RequestAct::Redirected
+            | RequestAct::OtherProcedureNotified
+            | RequestAct::ImprocedenceNotified { .. } => self.notices.push((kind, stamp)),
+            RequestAct::ExtensionNotified => self.extension = Some(stamp),
+            RequestAct::Resolved { outcome } => self.resolution = Some((stamp, *outcome)),
+            RequestAct::ResolutionNotified => self.response_notice = Some(stamp),
+            RequestAct::Fulfilled { delivery } => self.fulfilment = Some((stamp, *delivery)),
+            RequestAct::Withdrawn => self.withdrawal = Some(stamp),
+            RequestAct::Closed => self.closing = Some(stamp),
+            RequestAct::Filed { .. } => {}
+        }
+        // Closing a request that lapsed records the lapse too.
+        self.state = next;
+        let seq = self.acts.len() as u32 + 1;
+        self.acts.push(RecordedAct {
+            seq,
+            act,
+            at,
+            effective: eff,
+            actor: actor.clone(),
+            term: term.map(|(t, _)| t),
+            late: term.is_some_and(|(_, due)| eff > due),
+        });
+        Ok(self.acts.last().expect("just pushed"))
+    }
+
+    /// The notice that answered the request instead of a resolution, if any.
+    fn ending_notice(&self) -> Option<(ActKind, Stamp)> {
+        self.notices
+            .iter()
+            .copied()
+            .find(|(k, _)| {
+                matches!(
+                    k,
+                    ActKind::Redirected
+                        | ActKind::ImprocedenceNotified
+                        | ActKind::IncompetenceNotified
+                )
+            })
+            .filter(|(k, _)| *k != ActKind::IncompetenceNotified || self.state_is_incompetent())
+    }
+
+    fn state_is_incompetent(&self) -> bool {
+        self.acts
+            .iter()
+            .any(|a| matches!(a.act, RequestAct::IncompetenceNotified { partial: false }))
+    }
+
+    fn notice(&self, kind: ActKind) -> Option<Stamp> {
+        self.notices
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, s)| *s)
+    }
+
+    /// Every term of the request, as it stands on `as_of`, keyed by the ids of terms.md.
+    pub fn deadlines(
+        &self,
+        clock: &Clock,
+        as_of: NaiveDate,
+    ) -> Result<BTreeMap<TermId, Deadline>, RequestError> {
+        let mut out = BTreeMap::new();
+        let state = self.state_on(clock, as_of)?;
+        let filed = self.filed.effective;
+        let ended_by_notice = self.ending_notice();
+        // The request stopped running: nothing more is owed.
+        let stopped = self.withdrawal.is_some()
+            || state == RequestState::NotPresented
+            || ended_by_notice.is_some();
+        let is_optional = |t: TermId| OPTIONAL.contains(&t);
+        let put = |out: &mut BTreeMap<TermId, Deadline>, mut d: Deadline, void: bool| {
+            if void && d.done.is_none() {
+                d.status = DeadlineStatus::Void;
+            }
+            out.insert(d.term, d);
+        };
+
+        // Prevention (art. 52.1): a power, once, within 3 days.
+        let moved_on = self.admission.is_some() || self.resolution.is_some() || stopped;
+        let d = clock.deadline(
+            TermId::Prevention,
+            filed,
+            self.prevention.map(|p| p.effective),
+            as_of,
+            true,
+        )?;
+        put(&mut out, d, moved_on);
+        if let Some(p) = self.prevention {
+            let d = clock.deadline(
+                TermId::PreventionReply,
+                p.effective,
+                self.prevention_answer.map(|a| a.effective),
+                as_of,
+                false,
+            )?;
+            put(&mut out, d, self.withdrawal.is_some());
+        }
+
+        // The notices of arts. 54–57, each counted from the filing.
+        for (term, kind) in [
+            (TermId::IncompetenceNotice, ActKind::IncompetenceNotified),
+            (TermId::RedirectionNotice, ActKind::Redirected),
+            (
+                TermId::OtherProcedureNotice,
+                ActKind::OtherProcedureNotified,
+            ),
+            (TermId::ImprocedenceNotice, ActKind::ImprocedenceNotified),
+        ] {
+            let done = self.notice(kind).map(|s| s.effective);
+            let d = clock.deadline(term, filed, done, as_of, true)?;
+            put(&mut out, d, stopped || self.resolution.is_some());
+        }
+
+        // Admission (art. 53.1), from the filing or the prevention's answer.
+        if self.prevention.is_none() || self.prevention_answer.is_some() {
+            let d = clock.deadline(
+                TermId::Admission,
+                self.admission_from(),
+                self.admission.map(|a| a.effective),
+                as_of,
+                false,
+            )?;
+            put(&mut out, d, stopped);
+        }
+
+        // Resolution (arts. 59.1, 59.2, 52.2), with its one extension.
+        if let (Some(from), Some((original, extended))) =
+            (self.resolution_from(clock)?, self.resolution_due(clock)?)
+        {
+            let term = clock.term(TermId::Resolution)?;
+            let done = self.resolution.map(|(s, _)| s.effective);
+            let mut d = Deadline {
+                term: TermId::Resolution,
+                from,
+                days: term.days,
+                due: extended,
+                status: DeadlineStatus::of(extended, done, as_of, false),
+                done,
+                optional: false,
+                article: term.article.clone(),
+            };
+            if self.extension.is_some() {
+                let x = clock.term(TermId::ResolutionExtension)?;
+                d.days += x.days;
+                let mut xd = d.clone();
+                xd.term = TermId::ResolutionExtension;
+                xd.from = original;
+                xd.days = x.days;
+                xd.article = x.article.clone();
+                put(&mut out, xd, stopped);
+            }
+            put(&mut out, d, stopped);
+
+            // Appeal window (art. 99): from the response's notification, or from the end
+            // of the response term when there was none.
+            let response = self.response_notice.or(ended_by_notice.map(|(_, s)| s));
+            let window_from = match response {
+                Some(r) => Some(r.effective),
+                None if !stopped => Some(extended),
+                None => None,
+            };
+            if let Some(from) = window_from {
+                let d = clock.deadline(
+                    TermId::AppealWindow,
+                    from,
+                    None,
+                    as_of,
+                    is_optional(TermId::AppealWindow),
+                )?;
+                put(&mut out, d, self.withdrawal.is_some());
+            }
+        } else if let Some((_, s)) = ended_by_notice {
+            let d = clock.deadline(TermId::AppealWindow, s.effective, None, as_of, true)?;
+            put(&mut out, d, false);
+        }
+
+        // Fulfilment (art. 59.3): 5 days from the response's notification.
+        if let (Some(notice), Some((_, outcome))) = (self.response_notice, self.resolution) {
+            let d = clock.deadline(
+                TermId::Fulfilment,
+                notice.effective,
+                self.fulfilment.map(|(s, _)| s.effective),
+                as_of,
+                false,
+            )?;
+            put(&mut out, d, !outcome.must_fulfil());
+        }
+        Ok(out)
+    }
+}
+
+fn check_role(act: ActKind, actor: &Actor) -> Result<(), RequestError> {
+    let allowed = act.allowed_roles();
+    if allowed.contains(&actor.role) {
+        Ok(())
+    } else {
+        Err(RequestError::Forbidden {
+            act,
+            role: actor.role,
+            allowed,
+        })
+    }
+}

@@ -1,0 +1,636 @@
+//! The registry: files requests, records acts, shows and lists cases, verifies and imports
+//! them. It joins the procedures (pure domain) to a [`Store`] and never writes SQL itself.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::calendar::{Calendar, CalendarError, CalendarLoader, MIN_DATE, Moment, TermError};
+use crate::case::{Actor, Clock, Deadline, DeadlineStatus};
+use crate::request::replay::{self, CaseView, DeadlineView, History, ReplayError};
+use crate::request::{Request, RequestAct, RequestError, RequestState, Right};
+use crate::rules::{Actor as TermActor, RulebookError, Rulebooks, TermId};
+use crate::storage::{
+    CaseRecord, DeadlineRow, FolioFormat, ListFilter, NewCase, NewEvent, Projection, Store,
+    StoreError, StoredEvent,
+};
+
+/// The kind of a request case in storage.
+pub const REQUEST_KIND: &str = "request";
+
+/// Why the registry refused or failed. Spanish: shown to staff.
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error("{folio}: {error}")]
+    Refused { folio: String, error: RequestError },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error(transparent)]
+    Rulebook(#[from] RulebookError),
+    #[error(transparent)]
+    Term(#[from] TermError),
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
+    #[error("{folio}: el registro de actos no se puede reconstruir: {message}")]
+    Unreadable { folio: String, message: String },
+}
+
+/// Registry over a store.
+pub struct Registry<S> {
+    store: S,
+    loader: CalendarLoader,
+    books: Rulebooks,
+    folio_format: FolioFormat,
+    calendars: Mutex<HashMap<String, Arc<Calendar>>>,
+}
+
+/// A deadline with its status on a date and the reasoning of its due date.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineDetail {
+    pub term: TermId,
+    pub name: String,
+    #[serde(flatten)]
+    pub view: DeadlineView,
+    pub optional: bool,
+    /// Business days from `as_of` to the due date (negative: days overdue).
+    pub days_left: i64,
+    /// The count in one line.
+    pub reasoning: String,
+    /// The count day by day.
+    pub explanation: String,
+}
+
+/// One act of the log as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub seq: i64,
+    pub act: String,
+    pub occurred_at: String,
+    pub effective_on: NaiveDate,
+    pub late: bool,
+    pub actor: String,
+    pub role: String,
+    pub recorded_at: DateTime<Utc>,
+    pub rulebook: String,
+}
+
+/// A case as `arco request show` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    pub folio: String,
+    pub body: String,
+    pub calendar: String,
+    #[serde(flatten)]
+    pub view: CaseView,
+    pub timeline: Vec<DeadlineDetail>,
+    pub log: Vec<LogEntry>,
+}
+
+/// A line of `arco request list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    pub folio: String,
+    pub body: String,
+    pub right: Right,
+    pub state: RequestState,
+    pub filed: NaiveDate,
+    /// The earliest open term: id, due date, business days left (negative: overdue).
+    pub next: Option<(TermId, NaiveDate, i64)>,
+    pub overdue: Vec<TermId>,
+}
+
+/// What `arco verify` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VerifyReport {
+    pub checked: usize,
+    /// Folio and what differs.
+    pub differences: Vec<(String, String)>,
+}
+
+/// A rejected history of an import.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejected {
+    pub index: usize,
+    pub source: String,
+    pub reason: String,
+}
+
+impl<S: Store> Registry<S> {
+    pub fn new(store: S, loader: CalendarLoader, books: Rulebooks) -> Self {
+        Registry {
+            store,
+            loader,
+            books,
+            folio_format: FolioFormat::default(),
+            calendars: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn with_folio_format(mut self, f: FolioFormat) -> Self {
+        self.folio_format = f;
+        self
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn rulebooks(&self) -> &Rulebooks {
+        &self.books
+    }
+
+    /// A calendar by name or path, loaded once.
+    pub fn calendar(&self, name: &str) -> Result<Arc<Calendar>, CalendarError> {
+        if let Some(c) = self
+            .calendars
+            .lock()
+            .ok()
+            .and_then(|m| m.get(name).cloned())
+        {
+            return Ok(c);
+        }
+        let c = Arc::new(self.loader.load(name)?);
+        if let Ok(mut m) = self.calendars.lock() {
+            m.insert(name.to_string(), c.clone());
+        }
+        Ok(c)
+    }
+
+    /// Files a request for `body` and returns its record (folio, acuse data).
+    pub async fn file_request(
+        &self,
+        body: &str,
+        calendar: &str,
+        right: Right,
+        at: Moment,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseDetail, ServiceError> {
+        let cal = self.calendar(calendar)?;
+        let filed = cal.effective_date(&at)?;
+        let book = self.books.in_force(replay::DEFAULT_JURISDICTION, filed)?;
+        let clock = Clock::new(&cal, book);
+        let refused = |error| ServiceError::Refused {
+            folio: "(nueva solicitud)".into(),
+            error,
+        };
+        check_not_future(&at, &cal, now).map_err(refused)?;
+        let request = Request::file(&clock, right, at, actor).map_err(refused)?;
+        let events = vec![event_of(&request, request.acts.len() - 1, now)];
+        let record = self
+            .store
+            .create_case(
+                NewCase {
+                    body: body.to_string(),
+                    kind: REQUEST_KIND.into(),
+                    calendar: calendar.to_string(),
+                    rulebook: book.id.clone(),
+                    folio: None,
+                    folio_format: self.folio_format.clone(),
+                    filed_on: filed,
+                },
+                events,
+                projection(&request, &clock)?,
+            )
+            .await?;
+        let (record, log) = self.store.load(&record.folio).await?;
+        self.detail(&record, &log, &request, &clock, local_today(&cal, now))
+    }
+
+    /// Records an act on the case `folio`. Two staff acting at once: one wins, the other
+    /// gets [`StoreError::Conflict`] and nothing of theirs is written.
+    pub async fn act(
+        &self,
+        folio: &str,
+        act: RequestAct,
+        at: Moment,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseDetail, ServiceError> {
+        let (record, log) = self.store.load(folio).await?;
+        let cal = self.calendar(&record.calendar)?;
+        let book = self.books.get(&record.rulebook)?;
+        let clock = Clock::new(&cal, book);
+        let mut request = rebuild(&record, &log, &clock)?;
+        let refused = |error| ServiceError::Refused {
+            folio: folio.to_string(),
+            error,
+        };
+        check_not_future(&at, &cal, now).map_err(refused)?;
+        request.apply(&clock, act, at, actor).map_err(refused)?;
+        let event = event_of(&request, request.acts.len() - 1, now);
+        self.store
+            .append(
+                &record,
+                log.len() as i64,
+                event,
+                projection(&request, &clock)?,
+            )
+            .await?;
+        let (record, log) = self.store.load(folio).await?;
+        self.detail(&record, &log, &request, &clock, local_today(&cal, now))
+    }
+
+    /// A case with every deadline, its status on `as_of` and its explanation, and its log.
+    pub async fn show(
+        &self,
+        folio: &str,
+        as_of: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<CaseDetail, ServiceError> {
+        let (record, log) = self.store.load(folio).await?;
+        let cal = self.calendar(&record.calendar)?;
+        let book = self.books.get(&record.rulebook)?;
+        let clock = Clock::new(&cal, book);
+        let request = rebuild(&record, &log, &clock)?;
+        self.detail(
+            &record,
+            &log,
+            &request,
+            &clock,
+            as_of.unwrap_or_else(|| local_today(&cal, now)),
+        )
+    }
+
+    fn detail(
+        &self,
+        record: &CaseRecord,
+        log: &[StoredEvent],
+        request: &Request,
+        clock: &Clock,
+        as_of: NaiveDate,
+    ) -> Result<CaseDetail, ServiceError> {
+        let view = replay::view(request, clock, as_of).map_err(|error| ServiceError::Refused {
+            folio: record.folio.clone(),
+            error,
+        })?;
+        let deadlines = request
+            .deadlines(clock, as_of)
+            .map_err(|error| ServiceError::Refused {
+                folio: record.folio.clone(),
+                error,
+            })?;
+        let mut timeline = Vec::new();
+        let mut ordered: Vec<&Deadline> = deadlines.values().collect();
+        ordered.sort_by_key(|d| (d.due, d.term));
+        for d in ordered {
+            let explained = clock.calendar.explain(&Moment::Date(d.from), d.days)?;
+            timeline.push(DeadlineDetail {
+                term: d.term,
+                name: clock.term(d.term)?.name.clone(),
+                view: DeadlineView::from(d),
+                optional: d.optional,
+                days_left: days_left(clock.calendar, as_of, d.due)?,
+                reasoning: explained.summary_es(),
+                explanation: explained.to_string(),
+            });
+        }
+        Ok(CaseDetail {
+            folio: record.folio.clone(),
+            body: record.body.clone(),
+            calendar: record.calendar.clone(),
+            view,
+            timeline,
+            log: log
+                .iter()
+                .map(|e| LogEntry {
+                    seq: e.seq,
+                    act: e.event.act.clone(),
+                    occurred_at: e.event.occurred_at.clone(),
+                    effective_on: e.event.effective_on,
+                    late: e.event.late,
+                    actor: e.event.actor.clone(),
+                    role: e.event.role.as_str().to_string(),
+                    recorded_at: e.event.recorded_at,
+                    rulebook: e.event.rulebook.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Cases matching `filter`, with their state and next term on `as_of`. `states`
+    /// filter on the state on `as_of` (a prevention left unanswered makes a request
+    /// "not_presented" by itself); `overdue` keeps cases with a duty past its due date.
+    pub async fn list(
+        &self,
+        filter: &ListFilter,
+        as_of: NaiveDate,
+        overdue_only: bool,
+    ) -> Result<Vec<CaseSummary>, ServiceError> {
+        let mut sql_filter = filter.clone();
+        sql_filter.kind = Some(REQUEST_KIND.into());
+        // A state that time can change is filtered after computing it.
+        let time_derived = filter.states.iter().any(|s| {
+            s == RequestState::NotPresented.as_str() || s == RequestState::Prevented.as_str()
+        });
+        if time_derived {
+            sql_filter.states.clear();
+        }
+        if overdue_only {
+            sql_filter.due_by = Some(sql_filter.due_by.map_or(as_of, |d| d.min(as_of)));
+        }
+        let mut out = Vec::new();
+        for record in self.store.list(&sql_filter).await? {
+            let cal = self.calendar(&record.calendar)?;
+            let book = self.books.get(&record.rulebook)?;
+            let clock = Clock::new(&cal, book);
+            let request: Request =
+                serde_json::from_value(record.projection.data.clone()).map_err(|e| {
+                    ServiceError::Unreadable {
+                        folio: record.folio.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
+            let state = request
+                .state_on(&clock, as_of)
+                .map_err(|error| ServiceError::Refused {
+                    folio: record.folio.clone(),
+                    error,
+                })?;
+            if !filter.states.is_empty() && !filter.states.iter().any(|s| s == state.as_str()) {
+                continue;
+            }
+            let deadlines =
+                request
+                    .deadlines(&clock, as_of)
+                    .map_err(|error| ServiceError::Refused {
+                        folio: record.folio.clone(),
+                        error,
+                    })?;
+            let mut next = None;
+            let mut overdue = Vec::new();
+            for d in deadlines.values() {
+                match d.status {
+                    // Overdue means a duty of the body: the titular's own terms are theirs.
+                    DeadlineStatus::Missed if clock.term(d.term)?.actor != TermActor::Titular => {
+                        overdue.push(d.term)
+                    }
+                    DeadlineStatus::Pending => {
+                        if next.is_none_or(|(_, due, _)| d.due < due) {
+                            next = Some((d.term, d.due, days_left(&cal, as_of, d.due)?));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if overdue_only && overdue.is_empty() {
+                continue;
+            }
+            if let (Some(by), Some((_, due, _))) = (filter.due_by, next)
+                && due > by
+                && !overdue_only
+            {
+                continue;
+            }
+            out.push(CaseSummary {
+                folio: record.folio.clone(),
+                body: record.body.clone(),
+                right: request.right,
+                state,
+                filed: record.filed_on,
+                next,
+                overdue,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Rebuilds every case from its log and compares it with the stored projection.
+    pub async fn verify(&self) -> Result<VerifyReport, ServiceError> {
+        let mut report = VerifyReport::default();
+        for folio in self.store.folios().await? {
+            report.checked += 1;
+            let (record, log) = self.store.load(&folio).await?;
+            let diff = match self.rebuild_projection(&record, &log) {
+                Ok((fresh, events)) => compare(&record, &log, &fresh, &events),
+                Err(e) => vec![format!("no se puede reconstruir: {e}")],
+            };
+            for d in diff {
+                report.differences.push((folio.clone(), d));
+            }
+        }
+        Ok(report)
+    }
+
+    fn rebuild_projection(
+        &self,
+        record: &CaseRecord,
+        log: &[StoredEvent],
+    ) -> Result<(Projection, Vec<NewEvent>), ServiceError> {
+        let cal = self.calendar(&record.calendar)?;
+        let book = self.books.get(&record.rulebook)?;
+        let clock = Clock::new(&cal, book);
+        let request = rebuild(record, log, &clock)?;
+        let events = (0..request.acts.len())
+            .map(|i| {
+                event_of(
+                    &request,
+                    i,
+                    log.get(i).map_or_else(Utc::now, |e| e.event.recorded_at),
+                )
+            })
+            .collect();
+        Ok((projection(&request, &clock)?, events))
+    }
+
+    /// Checks a history and stores it as a new case of `body`, in one transaction. The
+    /// history's own `folio` is kept when it has one.
+    pub async fn import(
+        &self,
+        history: &History,
+        body: &str,
+        folio: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, ServiceError> {
+        let cal = self.calendar(&history.calendar)?;
+        let events = history.parsed_events()?;
+        let book = replay::rulebook_for(&self.books, history, &cal, &events)?;
+        let clock = Clock::new(&cal, book);
+        let request = replay::build(&clock, &events, now)?;
+        let new_events = (0..request.acts.len())
+            .map(|i| event_of(&request, i, now))
+            .collect();
+        Ok(self
+            .store
+            .create_case(
+                NewCase {
+                    body: body.to_string(),
+                    kind: REQUEST_KIND.into(),
+                    calendar: history.calendar.clone(),
+                    rulebook: book.id.clone(),
+                    folio,
+                    folio_format: self.folio_format.clone(),
+                    filed_on: request.filed.effective,
+                },
+                new_events,
+                projection(&request, &clock)?,
+            )
+            .await?)
+    }
+}
+
+/// The status of a stored term on `as_of`: open terms become missed (or void, for a
+/// power) once their due date has passed.
+pub fn status_on(d: &DeadlineRow, as_of: NaiveDate) -> DeadlineStatus {
+    match d.status {
+        DeadlineStatus::Pending => DeadlineStatus::of(d.due, None, as_of, d.optional),
+        s => s,
+    }
+}
+
+fn days_left(cal: &Calendar, as_of: NaiveDate, due: NaiveDate) -> Result<i64, TermError> {
+    Ok(if due >= as_of {
+        i64::from(cal.business_days_between(as_of, due)?)
+    } else {
+        -i64::from(cal.business_days_between(due, as_of)?)
+    })
+}
+
+fn local_today(cal: &Calendar, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&cal.timezone()).date_naive()
+}
+
+fn check_not_future(at: &Moment, cal: &Calendar, now: DateTime<Utc>) -> Result<(), RequestError> {
+    // A bare date is the start of its day: an act dated today is fine.
+    if replay::moment_utc(at, cal) > now {
+        return Err(RequestError::InFuture {
+            act: crate::request::ActKind::Filed,
+            at: at.to_string(),
+            now: now.to_rfc3339(),
+        });
+    }
+    Ok(())
+}
+
+/// The log entry of the request's `i`-th act.
+fn event_of(request: &Request, i: usize, recorded_at: DateTime<Utc>) -> NewEvent {
+    let a = &request.acts[i];
+    NewEvent {
+        act: a.act.kind().as_str().to_string(),
+        payload: serde_json::to_value(&a.act).unwrap_or(serde_json::Value::Null),
+        actor: a.actor.id.clone(),
+        role: a.actor.role,
+        occurred_at: a.at.to_string(),
+        effective_on: a.effective,
+        late: a.late,
+        recorded_at,
+        rulebook: request.rulebook.clone(),
+    }
+}
+
+/// The projection stored with each act: the request, and its terms as of no particular
+/// day (open terms "pending"; whether they are overdue is decided when read).
+fn projection(request: &Request, clock: &Clock) -> Result<Projection, ServiceError> {
+    let deadlines = request
+        .deadlines(clock, MIN_DATE)
+        .map_err(|error| ServiceError::Refused {
+            folio: String::new(),
+            error,
+        })?
+        .into_values()
+        .map(|d| DeadlineRow {
+            term: d.term,
+            day0: d.from,
+            days: d.days,
+            due: d.due,
+            status: d.status,
+            done: d.done,
+            optional: d.optional,
+            article: d.article,
+        })
+        .collect();
+    Ok(Projection {
+        state: request.state.as_str().to_string(),
+        data: serde_json::to_value(request).map_err(|e| ServiceError::Unreadable {
+            folio: String::new(),
+            message: e.to_string(),
+        })?,
+        deadlines,
+    })
+}
+
+/// Rebuilds a request from its stored log.
+fn rebuild(
+    record: &CaseRecord,
+    log: &[StoredEvent],
+    clock: &Clock,
+) -> Result<Request, ServiceError> {
+    let unreadable = |message: String| ServiceError::Unreadable {
+        folio: record.folio.clone(),
+        message,
+    };
+    let mut acts = Vec::with_capacity(log.len());
+    for e in log {
+        let act: RequestAct = serde_json::from_value(e.event.payload.clone())
+            .map_err(|x| unreadable(format!("acto {}: {x}", e.seq)))?;
+        let at: Moment = e
+            .event
+            .occurred_at
+            .parse()
+            .map_err(|x: TermError| unreadable(format!("acto {}: {x}", e.seq)))?;
+        acts.push((act, at, Actor::new(e.event.actor.clone(), e.event.role)));
+    }
+    Request::rebuild(clock, acts.iter().map(|(a, m, p)| (a, *m, p)))
+        .map_err(|(i, error)| unreadable(format!("acto {}: {error}", i + 1)))
+}
+
+fn compare(
+    record: &CaseRecord,
+    log: &[StoredEvent],
+    fresh: &Projection,
+    events: &[NewEvent],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let stored = &record.projection;
+    if stored.state != fresh.state {
+        out.push(format!(
+            "estado guardado «{}», reconstruido «{}»",
+            stored.state, fresh.state
+        ));
+    }
+    if stored.data != fresh.data {
+        out.push("la proyección guardada difiere de la reconstruida".to_string());
+    }
+    let a: BTreeMap<TermId, &DeadlineRow> = stored.deadlines.iter().map(|d| (d.term, d)).collect();
+    let b: BTreeMap<TermId, &DeadlineRow> = fresh.deadlines.iter().map(|d| (d.term, d)).collect();
+    for (term, d) in &b {
+        match a.get(term) {
+            None => out.push(format!("falta el plazo «{term}» (vence {})", d.due)),
+            Some(s) if s != d => out.push(format!(
+                "plazo «{term}»: guardado vence {} ({}), reconstruido vence {} ({})",
+                s.due,
+                s.status.as_str(),
+                d.due,
+                d.status.as_str()
+            )),
+            _ => {}
+        }
+    }
+    for term in a.keys().filter(|t| !b.contains_key(t)) {
+        out.push(format!("sobra el plazo «{term}»"));
+    }
+    if record.version != log.len() as i64 {
+        out.push(format!(
+            "versión {} pero {} actos en el registro",
+            record.version,
+            log.len()
+        ));
+    }
+    for (s, f) in log.iter().zip(events) {
+        if s.event.effective_on != f.effective_on
+            || s.event.late != f.late
+            || s.event.payload != f.payload
+        {
+            out.push(format!(
+                "acto {} («{}»): guardado surte efectos {} (extemporáneo: {}), reconstruido {} ({})",
+                s.seq, s.event.act, s.event.effective_on, s.event.late, f.effective_on, f.late
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,269 @@
+//! Storage: the append-only log of acts and the projection of every case, behind one
+//! trait with one implementation per database. Nothing here knows the law; the procedures
+//! never see SQL.
+//!
+//! Every write is one transaction: a case with its first act, or one more act with the
+//! projection it leads to. A write names the version (number of acts) it read; if another
+//! write got there first, it fails with [`StoreError::Conflict`] and nothing is written.
+
+pub mod sqlite;
+
+use std::future::Future;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::case::{DeadlineStatus, Role};
+use crate::rules::TermId;
+
+pub use sqlite::SqliteStore;
+
+/// Why storage failed. Messages are Spanish: staff see them.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error(
+        "otra persona registró un acto en el expediente {folio} mientras usted trabajaba (versión {expected}, ahora {actual}); vuelva a cargarlo e intente de nuevo"
+    )]
+    Conflict {
+        folio: String,
+        expected: i64,
+        actual: i64,
+    },
+    #[error("no existe el expediente «{0}»")]
+    NotFound(String),
+    #[error("ya existe un expediente con el folio «{0}»")]
+    DuplicateFolio(String),
+    #[error("la base de datos «{url}» no se pudo abrir: {message}")]
+    Open { url: String, message: String },
+    #[error("error de la base de datos: {0}")]
+    Database(String),
+    #[error("dato almacenado ilegible en {what}: {message}")]
+    Corrupt { what: String, message: String },
+}
+
+/// A case to create.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub body: String,
+    pub kind: String,
+    pub calendar: String,
+    pub rulebook: String,
+    /// The folio; `None` asks the store for the next one of `folio_format`.
+    pub folio: Option<String>,
+    pub folio_format: FolioFormat,
+    /// The effective filing date; its year picks the folio sequence.
+    pub filed_on: NaiveDate,
+}
+
+/// One act to append to the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub act: String,
+    /// The act with its data, as JSON.
+    pub payload: Value,
+    pub actor: String,
+    pub role: Role,
+    /// When the act happened, as recorded (RFC 3339, a local date-time or a date).
+    pub occurred_at: String,
+    pub effective_on: NaiveDate,
+    pub late: bool,
+    pub recorded_at: DateTime<Utc>,
+    pub rulebook: String,
+}
+
+/// One act as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub event: NewEvent,
+}
+
+/// One term of the projection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineRow {
+    pub term: TermId,
+    pub day0: NaiveDate,
+    pub days: u32,
+    pub due: NaiveDate,
+    /// As of the last act: pending, met, late or void.
+    pub status: DeadlineStatus,
+    pub done: Option<NaiveDate>,
+    pub optional: bool,
+    pub article: String,
+}
+
+/// The projection written with each act.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub state: String,
+    pub data: Value,
+    pub deadlines: Vec<DeadlineRow>,
+}
+
+/// A case as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub folio: String,
+    pub body: String,
+    pub kind: String,
+    pub calendar: String,
+    pub rulebook: String,
+    pub version: i64,
+    pub filed_on: NaiveDate,
+    pub projection: Projection,
+}
+
+/// Which cases to list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub body: Option<String>,
+    pub kind: Option<String>,
+    /// Only cases in one of these states (as stored, after their last act).
+    pub states: Vec<String>,
+    /// Only cases with an open term due on or before this date.
+    pub due_by: Option<NaiveDate>,
+    pub limit: Option<u32>,
+    /// Cases after this folio (pagination).
+    pub after: Option<String>,
+}
+
+/// Folio format: `{body}`, `{year}` and `{seq}` (or `{seq:0N}`, zero-padded to N digits).
+/// Art. 58 wants a unique progressive number per admitted request; arco numbers every
+/// request per body and year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolioFormat(String);
+
+impl Default for FolioFormat {
+    fn default() -> Self {
+        FolioFormat("{body}-ARCO-{year}-{seq:05}".to_string())
+    }
+}
+
+impl FolioFormat {
+    /// Checks a format: it must hold `{year}` and `{seq}` and no other placeholder.
+    pub fn parse(s: &str) -> Result<FolioFormat, String> {
+        let f = FolioFormat(s.to_string());
+        if !s.contains("{year}") {
+            return Err(format!(
+                "formato de folio «{s}»: falta {{year}} (la numeración es por año)"
+            ));
+        }
+        let probe = f.render("B", 2026, 1)?;
+        if probe.contains('{') || probe.contains('}') {
+            return Err(format!(
+                "formato de folio «{s}»: solo se admiten {{body}}, {{year}} y {{seq}} o {{seq:0N}}"
+            ));
+        }
+        if !s.contains("{seq") {
+            return Err(format!(
+                "formato de folio «{s}»: falta {{seq}}, el número progresivo"
+            ));
+        }
+        Ok(f)
+    }
+
+    /// The folio for sequence number `seq` of `body` in `year`.
+    pub fn render(&self, body: &str, year: i32, seq: i64) -> Result<String, String> {
+        let mut out = self
+            .0
+            .replace("{body}", body)
+            .replace("{year}", &year.to_string());
+        while let Some(start) = out.find("{seq") {
+            let end = out[start..]
+                .find('}')
+                .map(|e| start + e)
+                .ok_or_else(|| format!("formato de folio «{}»: llave sin cerrar", self.0))?;
+            let spec = &out[start + 4..end];
+            let width = match spec.strip_prefix(":0") {
+                Some(w) => w
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|w| *w <= 12)
+                    .ok_or_else(|| {
+                        format!("formato de folio «{}»: ancho inválido «{spec}»", self.0)
+                    })?,
+                None if spec.is_empty() => 0,
+                None => {
+                    return Err(format!(
+                        "formato de folio «{}»: «{{seq{spec}}}» no se entiende",
+                        self.0
+                    ));
+                }
+            };
+            out.replace_range(start..=end, &format!("{seq:0width$}"));
+        }
+        Ok(out)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The storage every backend provides.
+pub trait Store: Send + Sync {
+    /// Creates a case with its first acts (a filing, or a whole imported history) in one
+    /// transaction, assigning the next folio unless one is given.
+    fn create_case(
+        &self,
+        case: NewCase,
+        events: Vec<NewEvent>,
+        projection: Projection,
+    ) -> impl Future<Output = Result<CaseRecord, StoreError>> + Send;
+
+    /// A case and its whole log.
+    fn load(
+        &self,
+        folio: &str,
+    ) -> impl Future<Output = Result<(CaseRecord, Vec<StoredEvent>), StoreError>> + Send;
+
+    /// Appends one act if the case is still at `expected_version`, and writes the new
+    /// projection, in one transaction.
+    fn append(
+        &self,
+        case: &CaseRecord,
+        expected_version: i64,
+        event: NewEvent,
+        projection: Projection,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// Cases matching a filter, ordered by folio.
+    fn list(
+        &self,
+        filter: &ListFilter,
+    ) -> impl Future<Output = Result<Vec<CaseRecord>, StoreError>> + Send;
+
+    /// Every folio, in order (for `arco verify`).
+    fn folios(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folio_formats() {
+        let f = FolioFormat::default();
+        assert_eq!(f.render("SEJ", 2026, 7).unwrap(), "SEJ-ARCO-2026-00007");
+        let f = FolioFormat::parse("UT/{year}/{seq}").unwrap();
+        assert_eq!(f.render("x", 2026, 123).unwrap(), "UT/2026/123");
+        assert!(
+            FolioFormat::parse("{body}-{seq}")
+                .unwrap_err()
+                .contains("falta {year}")
+        );
+        assert!(
+            FolioFormat::parse("{body}-{year}")
+                .unwrap_err()
+                .contains("falta {seq}")
+        );
+        assert!(
+            FolioFormat::parse("{year}-{seq}-{folio}")
+                .unwrap_err()
+                .contains("solo se admiten")
+        );
+        assert!(FolioFormat::parse("{year}-{seq:x}").is_err());
+    }
+}

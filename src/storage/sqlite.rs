@@ -1,0 +1,400 @@
+//! SQLite: the embedded default. One file, created and migrated on first use; WAL journal,
+//! `synchronous = FULL` (an act reported recorded survives a power cut), and every write in
+//! a `BEGIN IMMEDIATE` transaction so concurrent writers queue instead of failing midway.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqlitePool};
+
+use super::{
+    CaseRecord, DeadlineRow, ListFilter, NewCase, NewEvent, Projection, Store, StoreError,
+    StoredEvent,
+};
+use crate::case::{DeadlineStatus, Role};
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn db(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+fn corrupt(what: &str, message: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        what: what.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn parse_date(s: &str, what: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| corrupt(what, e))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite:arco.db`,
+    /// `sqlite://ruta/arco.db`, `sqlite::memory:` or a plain path) and applies migrations.
+    pub async fn open(url: &str) -> Result<SqliteStore, StoreError> {
+        let open_err = |e: sqlx::Error| StoreError::Open {
+            url: url.to_string(),
+            message: e.to_string(),
+        };
+        let normalized = if url.starts_with("sqlite:") {
+            url.to_string()
+        } else {
+            format!("sqlite://{url}")
+        };
+        let memory = normalized.contains(":memory:");
+        let options = SqliteConnectOptions::from_str(&normalized)
+            .map_err(open_err)?
+            .create_if_missing(true)
+            .journal_mode(if memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            })
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            // An in-memory database lives in one connection.
+            .max_connections(if memory { 1 } else { 4 })
+            .connect_with(options)
+            .await
+            .map_err(open_err)?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Open {
+                url: url.to_string(),
+                message: format!("migraciones: {e}"),
+            })?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// The pool, for benchmarks and tests that need raw SQL on the same file.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn deadlines_of(&self, case_id: i64) -> Result<Vec<DeadlineRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT term, day0, days, due, status, done, optional, article FROM deadlines WHERE case_id = ? ORDER BY due, term",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(deadline_row).collect()
+    }
+}
+
+fn deadline_row(r: &SqliteRow) -> Result<DeadlineRow, StoreError> {
+    let term: String = r.get("term");
+    let status: String = r.get("status");
+    let done: Option<String> = r.get("done");
+    Ok(DeadlineRow {
+        term: term.parse().map_err(|_| corrupt("deadlines.term", &term))?,
+        day0: parse_date(r.get("day0"), "deadlines.day0")?,
+        days: r.get::<i64, _>("days") as u32,
+        due: parse_date(r.get("due"), "deadlines.due")?,
+        status: DeadlineStatus::parse(&status)
+            .ok_or_else(|| corrupt("deadlines.status", &status))?,
+        done: done
+            .as_deref()
+            .map(|d| parse_date(d, "deadlines.done"))
+            .transpose()?,
+        optional: r.get::<i64, _>("optional") != 0,
+        article: r.get("article"),
+    })
+}
+
+fn case_row(r: &SqliteRow, deadlines: Vec<DeadlineRow>) -> Result<CaseRecord, StoreError> {
+    let projection: String = r.get("projection");
+    Ok(CaseRecord {
+        id: r.get("id"),
+        folio: r.get("folio"),
+        body: r.get("body"),
+        kind: r.get("kind"),
+        calendar: r.get("calendar"),
+        rulebook: r.get("rulebook"),
+        version: r.get("version"),
+        filed_on: parse_date(r.get("filed_on"), "cases.filed_on")?,
+        projection: Projection {
+            state: r.get("state"),
+            data: serde_json::from_str(&projection).map_err(|e| corrupt("cases.projection", e))?,
+            deadlines,
+        },
+    })
+}
+
+fn event_row(r: &SqliteRow) -> Result<StoredEvent, StoreError> {
+    let payload: String = r.get("payload");
+    let role: String = r.get("role");
+    let recorded: String = r.get("recorded_at");
+    Ok(StoredEvent {
+        seq: r.get("seq"),
+        event: NewEvent {
+            act: r.get("act"),
+            payload: serde_json::from_str(&payload).map_err(|e| corrupt("events.payload", e))?,
+            actor: r.get("actor"),
+            role: Role::parse(&role).ok_or_else(|| corrupt("events.role", &role))?,
+            occurred_at: r.get("occurred_at"),
+            effective_on: parse_date(r.get("effective_on"), "events.effective_on")?,
+            late: r.get::<i64, _>("late") != 0,
+            recorded_at: DateTime::parse_from_rfc3339(&recorded)
+                .map_err(|e| corrupt("events.recorded_at", e))?
+                .with_timezone(&Utc),
+            rulebook: r.get("rulebook"),
+        },
+    })
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    case_id: i64,
+    seq: i64,
+    e: &NewEvent,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(seq)
+    .bind(&e.act)
+    .bind(e.payload.to_string())
+    .bind(&e.actor)
+    .bind(e.role.as_str())
+    .bind(&e.occurred_at)
+    .bind(e.effective_on.to_string())
+    .bind(i64::from(e.late))
+    .bind(e.recorded_at.to_rfc3339())
+    .bind(&e.rulebook)
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+async fn write_deadlines(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    case_id: i64,
+    rows: &[DeadlineRow],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM deadlines WHERE case_id = ?")
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+    for d in rows {
+        sqlx::query(
+            "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(d.term.as_str())
+        .bind(d.day0.to_string())
+        .bind(i64::from(d.days))
+        .bind(d.due.to_string())
+        .bind(d.status.as_str())
+        .bind(d.done.map(|x| x.to_string()))
+        .bind(i64::from(d.optional))
+        .bind(&d.article)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+impl Store for SqliteStore {
+    async fn create_case(
+        &self,
+        case: NewCase,
+        events: Vec<NewEvent>,
+        projection: Projection,
+    ) -> Result<CaseRecord, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let year = chrono::Datelike::year(&case.filed_on);
+        let folio = match &case.folio {
+            Some(f) => f.clone(),
+            None => loop {
+                let seq: i64 = sqlx::query_scalar(
+                    "INSERT INTO folio_counters (body, year, last) VALUES (?, ?, 1)
+                     ON CONFLICT (body, year) DO UPDATE SET last = last + 1 RETURNING last",
+                )
+                .bind(&case.body)
+                .bind(year)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+                let folio = case
+                    .folio_format
+                    .render(&case.body, year, seq)
+                    .map_err(StoreError::Database)?;
+                // An imported case may already hold this folio: take the next one.
+                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE folio = ?")
+                    .bind(&folio)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                if taken.is_none() {
+                    break folio;
+                }
+            },
+        };
+        let now = Utc::now().to_rfc3339();
+        let version = events.len() as i64;
+        let inserted = sqlx::query(
+            "INSERT INTO cases (folio, body, kind, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&folio)
+        .bind(&case.body)
+        .bind(&case.kind)
+        .bind(&case.calendar)
+        .bind(&case.rulebook)
+        .bind(version)
+        .bind(&projection.state)
+        .bind(projection.data.to_string())
+        .bind(case.filed_on.to_string())
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(r) => r.last_insert_rowid(),
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::DuplicateFolio(folio)),
+            Err(e) => return Err(db(e)),
+        };
+        for (i, e) in events.iter().enumerate() {
+            insert_event(&mut tx, id, i as i64 + 1, e).await?;
+        }
+        write_deadlines(&mut tx, id, &projection.deadlines).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(CaseRecord {
+            id,
+            folio,
+            body: case.body,
+            kind: case.kind,
+            calendar: case.calendar,
+            rulebook: case.rulebook,
+            version,
+            filed_on: case.filed_on,
+            projection,
+        })
+    }
+
+    async fn load(&self, folio: &str) -> Result<(CaseRecord, Vec<StoredEvent>), StoreError> {
+        let row = sqlx::query("SELECT * FROM cases WHERE folio = ?")
+            .bind(folio)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| StoreError::NotFound(folio.to_string()))?;
+        let id: i64 = row.get("id");
+        let deadlines = self.deadlines_of(id).await?;
+        let case = case_row(&row, deadlines)?;
+        let events = sqlx::query("SELECT * FROM events WHERE case_id = ? ORDER BY seq")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(event_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((case, events))
+    }
+
+    async fn append(
+        &self,
+        case: &CaseRecord,
+        expected_version: i64,
+        event: NewEvent,
+        projection: Projection,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let updated = sqlx::query(
+            "UPDATE cases SET version = ?, state = ?, projection = ?, updated_at = ? WHERE id = ? AND version = ?",
+        )
+        .bind(expected_version + 1)
+        .bind(&projection.state)
+        .bind(projection.data.to_string())
+        .bind(Utc::now().to_rfc3339())
+        .bind(case.id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
+                .bind(case.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+            tx.rollback().await.map_err(db)?;
+            return Err(match actual {
+                Some(actual) => StoreError::Conflict {
+                    folio: case.folio.clone(),
+                    expected: expected_version,
+                    actual,
+                },
+                None => StoreError::NotFound(case.folio.clone()),
+            });
+        }
+        insert_event(&mut tx, case.id, expected_version + 1, &event).await?;
+        write_deadlines(&mut tx, case.id, &projection.deadlines).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(expected_version + 1)
+    }
+
+    async fn list(&self, f: &ListFilter) -> Result<Vec<CaseRecord>, StoreError> {
+        let states =
+            (!f.states.is_empty()).then(|| serde_json::to_string(&f.states).unwrap_or_default());
+        let rows = sqlx::query(
+            "SELECT * FROM cases
+             WHERE (?1 IS NULL OR body = ?1)
+               AND (?2 IS NULL OR kind = ?2)
+               AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
+               AND (?4 IS NULL OR EXISTS (SELECT 1 FROM deadlines d
+                                          WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?4))
+               AND (?5 IS NULL OR folio > ?5)
+             ORDER BY folio
+             LIMIT ?6",
+        )
+        .bind(&f.body)
+        .bind(&f.kind)
+        .bind(states)
+        .bind(f.due_by.map(|d| d.to_string()))
+        .bind(&f.after)
+        .bind(f.limit.map_or(-1, i64::from))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.get("id");
+            out.push(case_row(r, self.deadlines_of(id).await?)?);
+        }
+        Ok(out)
+    }
+
+    async fn folios(&self) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT folio FROM cases ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
+    }
+}
