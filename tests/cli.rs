@@ -240,3 +240,270 @@ fn demo_prints_the_deadlines_of_a_sample_request() {
     assert!(out.contains("2026-02-25  resolution "), "{out}");
     assert!(out.contains("2026-03-19  appeal_window"), "{out}");
 }
+
+fn arco_db(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_arco"))
+        .args(args)
+        .env("ARCO_DATABASE_URL", format!("sqlite:{db}"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("arco runs")
+}
+
+fn temp_db(tag: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("arco-cli-db-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("arco.db").display().to_string()
+}
+
+#[test]
+fn replay_prints_the_case_as_json() {
+    let o = arco(&["replay", "examples/histories/issue-example.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["state"], "notified");
+    assert_eq!(v["deadlines"]["resolution"]["due"], "2026-03-05");
+    assert_eq!(v["deadlines"]["resolution"]["status"], "met");
+    assert_eq!(v["deadlines"]["appeal_window"]["status"], "pending");
+    assert_eq!(v["deadlines"]["fulfilment"]["due"], "2026-03-09");
+}
+
+#[test]
+fn replay_of_an_invalid_history_fails_with_the_typed_error() {
+    let dir = std::env::temp_dir().join(format!("arco-cli-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad.json");
+    std::fs::write(
+        &f,
+        r#"{"calendar": "mx-jalisco", "as_of": "2026-03-01T00:00:00Z", "right": "access", "events": [
+            {"act": "filed", "at": "2026-02-05T10:00:00-06:00"},
+            {"act": "prevention_notified", "at": "2026-02-06T10:00:00-06:00"},
+            {"act": "prevention_answered", "at": "2026-02-09T10:00:00-06:00"},
+            {"act": "prevention_notified", "at": "2026-02-10T10:00:00-06:00"}]}"#,
+    )
+    .unwrap();
+    let o = arco(&["replay", f.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(o.stdout.is_empty());
+    let err = stderr(&o);
+    assert!(
+        err.contains("evento 4 («prevention_notified»)") && err.contains("una sola ocasión"),
+        "{err}"
+    );
+}
+
+#[test]
+fn staff_file_act_show_list_and_verify() {
+    let db = temp_db("staff");
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "rectification",
+            "--at",
+            "2026-02-05T16:10:00-06:00",
+            "--body",
+            "SEJ",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("ACUSE DE RECIBO") && out.contains("Folio: SEJ-ARCO-2026-00001"),
+        "{out}"
+    );
+    assert!(out.contains("Surte efectos: 2026-02-06"), "{out}");
+    assert!(
+        out.contains("2026-02-25  Resolución del Comité de Transparencia"),
+        "{out}"
+    );
+
+    let folio = "SEJ-ARCO-2026-00001";
+    // Admitted late (due 11 Feb): recorded and flagged.
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            folio,
+            "admitted",
+            "--at",
+            "2026-02-12T10:00",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("EXTEMPORÁNEO"), "{}", stdout(&o));
+    // The Comité resolves (default role for the act).
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            folio,
+            "resolved",
+            "--outcome",
+            "granted",
+            "--at",
+            "2026-02-20T10:00",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Staff cannot resolve.
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            folio,
+            "resolved",
+            "--outcome",
+            "granted",
+            "--role",
+            "unit_staff",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("corresponde a: Comité de Transparencia"),
+        "{}",
+        stderr(&o)
+    );
+    // A bad act name and a bad outcome are explained.
+    let o = arco_db(&db, &["request", "act", folio, "notificado"]);
+    assert!(
+        stderr(&o).contains("acto desconocido «notificado»"),
+        "{}",
+        stderr(&o)
+    );
+    let o = arco_db(
+        &db,
+        &["request", "act", folio, "resolved", "--outcome", "yes"],
+    );
+    assert!(stderr(&o).contains("valor desconocido"), "{}", stderr(&o));
+
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            folio,
+            "resolution_notified",
+            "--at",
+            "2026-02-23T10:00",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            folio,
+            "fulfilled",
+            "--at",
+            "2026-02-24T10:00",
+            "--modality",
+            "simple_copy",
+            "--pages",
+            "25",
+            "--page-cost",
+            "100",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = arco_db(&db, &["request", "show", folio, "--as-of", "2026-02-25"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Estado al 2026-02-25: derecho hecho efectivo"),
+        "{out}"
+    );
+    assert!(out.contains("cumplido fuera de plazo"), "{out}");
+    assert!(out.contains("día 0: 2026-02-06 (viernes)"), "{out}");
+
+    let o = arco_db(&db, &["request", "show", folio, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["deadlines"]["admission"]["status"], "late");
+    assert_eq!(v["log"][2]["role"], "committee");
+
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-03-02T10:00",
+            "--body",
+            "SEJ",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = arco_db(
+        &db,
+        &["request", "list", "--as-of", "2026-03-10", "--overdue"],
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("SEJ-ARCO-2026-00002") && !out.contains("SEJ-ARCO-2026-00001"),
+        "{out}"
+    );
+    assert!(out.contains("admission"), "{out}");
+    let o = arco_db(&db, &["request", "list", "--state", "fulfilled"]);
+    assert!(stdout(&o).contains("SEJ-ARCO-2026-00001") && stdout(&o).contains("1 expedientes"));
+    let o = arco_db(&db, &["request", "list", "--state", "feliz"]);
+    assert!(stderr(&o).contains("estado desconocido «feliz»"));
+
+    let o = arco_db(&db, &["verify"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("2 expedientes verificados, 0 diferencias"));
+    let o = arco_db(&db, &["request", "show", "NO-EXISTE"]);
+    assert!(stderr(&o).contains("no existe el expediente «NO-EXISTE»"));
+}
+
+#[test]
+fn import_loads_histories_and_reports_each_rejected_one() {
+    let db = temp_db("import");
+    let dir = std::env::temp_dir().join(format!("arco-cli-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = include_str!("../examples/histories/issue-example.json").replace('\n', " ");
+    let bad = r#"{"calendar": "mx-jalisco", "right": "access", "events": [{"act": "filed", "at": "2026-02-05"}, {"act": "resolved", "at": "2026-02-06", "outcome": "granted"}]}"#;
+    std::fs::write(
+        dir.join("lote.jsonl"),
+        format!("{good}\n{bad}\n{good}\nnot json\n"),
+    )
+    .unwrap();
+    let o = arco_db(
+        &db,
+        &[
+            "import",
+            "--quiet",
+            "--body",
+            "SEJ",
+            dir.join("lote.jsonl").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        !o.status.success(),
+        "rejections make the exit code non-zero"
+    );
+    assert!(
+        stdout(&o).contains("2 importados, 2 rechazados"),
+        "{}",
+        stdout(&o)
+    );
+    let err = stderr(&o);
+    assert!(err.contains("lote.jsonl:2: evento 2 («resolved»)"), "{err}");
+    assert!(err.contains("lote.jsonl:4: historial inválido"), "{err}");
+    let o = arco_db(&db, &["verify"]);
+    assert!(
+        stdout(&o).contains("2 expedientes verificados, 0 diferencias"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -167,9 +167,7 @@ impl Calendar {
                 let from = c.from.max(MIN_DATE);
                 let to = c.to.min(MAX_DATE);
                 if from <= to {
-                    for i in index(from)..=index(to) {
-                        day_label[i] = id;
-                    }
+                    day_label[index(from)..=index(to)].fill(id);
                 }
             }
             for h in &spec.holidays {

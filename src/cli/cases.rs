@@ -168,10 +168,13 @@ fn actor_for(who: &ActorArgs, act: ActKind) -> Result<Actor, String> {
     Ok(Actor::new(who.actor.clone(), role))
 }
 
-fn moment_or_now(at: &Option<String>) -> Result<Moment, Box<dyn std::error::Error>> {
+fn moment_or_now(
+    at: &Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> Result<Moment, Box<dyn std::error::Error>> {
     Ok(match at {
         Some(a) => a.parse()?,
-        None => Moment::Instant(Utc::now().fixed_offset()),
+        None => Moment::Instant(now.fixed_offset()),
     })
 }
 
@@ -202,7 +205,7 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 })?;
                 let actor = actor_for(&who, ActKind::Filed)?;
                 let detail = reg
-                    .file_request(&body, &calendar, right, moment_or_now(&at)?, &actor, now)
+                    .file_request(&body, &calendar, right, moment_or_now(&at, now)?, &actor, now)
                     .await?;
                 if json {
                     outln!("{}", serde_json::to_string_pretty(&detail)?);
@@ -256,7 +259,7 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 let parsed: RequestAct = serde_json::from_value(Value::Object(m))
                     .map_err(|e| format!("acto «{act}»: {}", spanish_serde(&e.to_string())))?;
                 let actor = actor_for(&who, kind)?;
-                let detail = reg.act(&folio, parsed, moment_or_now(&at)?, &actor, now).await?;
+                let detail = reg.act(&folio, parsed, moment_or_now(&at, now)?, &actor, now).await?;
                 if json {
                     outln!("{}", serde_json::to_string_pretty(&detail)?);
                 } else {
@@ -449,7 +452,10 @@ fn print_list(list: &[CaseSummary]) {
 
 /// Every history in the given files: a `.json` holds one history (or an array of them), a
 /// `.jsonl` one per line, a folder every such file inside it.
-fn histories(paths: &[PathBuf]) -> Result<Vec<(String, Result<History, String>)>, String> {
+/// A history read from a file, or why it could not be read, with where it came from.
+type Source = (String, Result<History, String>);
+
+fn histories(paths: &[PathBuf]) -> Result<Vec<Source>, String> {
     let mut out = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {

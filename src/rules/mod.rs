@@ -271,7 +271,7 @@ impl Rulebook {
         let mut terms: Vec<Term> = Vec::with_capacity(raw.term.len());
         let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
         let mut bases: Vec<Vec<(Basis, std::ops::Range<usize>)>> = Vec::new();
-        let mut index = HashMap::new();
+        let mut index: HashMap<TermId, usize> = HashMap::new();
         for t in raw.term {
             let tspan = t.span();
             let t = t.into_inner();
@@ -279,7 +279,7 @@ impl Rulebook {
             let id_text = t.id.get_ref().clone();
             let tid: TermId = cx.parse_named(t.id, "plazo", TermId::ALL, |x| x.as_str())?;
             if let Some(&prev) = index.get(&tid) {
-                let (pl, _) = line_col(text, spans[prev as usize].start);
+                let (pl, _) = line_col(text, spans[prev].start);
                 return cx.err(
                     id_span,
                     format!("el plazo «{id_text}» está repetido (ya definido en la línea {pl})"),

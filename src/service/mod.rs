@@ -11,7 +11,7 @@ use thiserror::Error;
 use crate::calendar::{Calendar, CalendarError, CalendarLoader, MIN_DATE, Moment, TermError};
 use crate::case::{Actor, Clock, Deadline, DeadlineStatus};
 use crate::request::replay::{self, CaseView, DeadlineView, History, ReplayError};
-use crate::request::{Request, RequestAct, RequestError, RequestState, Right};
+use crate::request::{ActKind, Request, RequestAct, RequestError, RequestState, Right};
 use crate::rules::{Actor as TermActor, RulebookError, Rulebooks, TermId};
 use crate::storage::{
     CaseRecord, DeadlineRow, FolioFormat, ListFilter, NewCase, NewEvent, Projection, Store,
@@ -179,7 +179,7 @@ impl<S: Store> Registry<S> {
             folio: "(nueva solicitud)".into(),
             error,
         };
-        check_not_future(&at, &cal, now).map_err(refused)?;
+        check_not_future(ActKind::Filed, &at, &cal, now).map_err(refused)?;
         let request = Request::file(&clock, right, at, actor).map_err(refused)?;
         let events = vec![event_of(&request, request.acts.len() - 1, now)];
         let record = self
@@ -221,7 +221,7 @@ impl<S: Store> Registry<S> {
             folio: folio.to_string(),
             error,
         };
-        check_not_future(&at, &cal, now).map_err(refused)?;
+        check_not_future(act.kind(), &at, &cal, now).map_err(refused)?;
         request.apply(&clock, act, at, actor).map_err(refused)?;
         let event = event_of(&request, request.acts.len() - 1, now);
         self.store
@@ -370,10 +370,8 @@ impl<S: Store> Registry<S> {
                     DeadlineStatus::Missed if clock.term(d.term)?.actor != TermActor::Titular => {
                         overdue.push(d.term)
                     }
-                    DeadlineStatus::Pending => {
-                        if next.is_none_or(|(_, due, _)| d.due < due) {
-                            next = Some((d.term, d.due, days_left(&cal, as_of, d.due)?));
-                        }
+                    DeadlineStatus::Pending if next.is_none_or(|(_, due, _)| d.due < due) => {
+                        next = Some((d.term, d.due, days_left(&cal, as_of, d.due)?));
                     }
                     _ => {}
                 }
@@ -495,11 +493,16 @@ fn local_today(cal: &Calendar, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&cal.timezone()).date_naive()
 }
 
-fn check_not_future(at: &Moment, cal: &Calendar, now: DateTime<Utc>) -> Result<(), RequestError> {
+fn check_not_future(
+    act: ActKind,
+    at: &Moment,
+    cal: &Calendar,
+    now: DateTime<Utc>,
+) -> Result<(), RequestError> {
     // A bare date is the start of its day: an act dated today is fine.
     if replay::moment_utc(at, cal) > now {
         return Err(RequestError::InFuture {
-            act: crate::request::ActKind::Filed,
+            act,
             at: at.to_string(),
             now: now.to_rfc3339(),
         });
