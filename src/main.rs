@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use arco::calendar::{Calendar, CalendarLoader, Moment};
-use arco::rules::{Basis, Event, Rulebook, Rulebooks, TermId, Unit};
+use arco::rules::{Rulebook, Rulebooks, Unit};
 
 #[derive(Parser)]
 #[command(
@@ -85,7 +85,7 @@ enum Command {
         /// Archivo JSON con el historial («-» para la entrada estándar).
         file: String,
     },
-    /// Muestra los plazos que corren para una solicitud de ejemplo.
+    /// Registra una solicitud de ejemplo en la base de datos y muestra su acuse y los expedientes abiertos.
     Demo {
         /// Calendario del sujeto obligado.
         #[arg(long, default_value = "mx-jalisco")]
@@ -187,17 +187,7 @@ fn run(cli: Cli) -> CliResult {
             )?;
             outln!("{}", serde_json::to_string_pretty(&view)?);
         }
-        Command::Demo { calendar, at } => {
-            let cal = load_calendar(&calendar)?;
-            let at: Moment = match at {
-                Some(a) => a.parse()?,
-                None => Moment::Instant(chrono::Local::now().fixed_offset()),
-            };
-            let books = Rulebooks::load_default()?;
-            let filed = cal.effective_date(&at)?;
-            let book = books.in_force("mx-jal", filed)?;
-            demo(&cal, book, &at)?;
-        }
+        Command::Demo { calendar, at } => cli::cases::demo(&cli.db, &calendar, at)?,
     }
     Ok(())
 }
@@ -270,46 +260,4 @@ fn print_terms(book: &Rulebook) {
             t.name
         );
     }
-}
-
-/// The terms that start to run when a request is filed at `at`, with no further act:
-/// those counted from the filing, the resolution counted from the end of the admission
-/// term (never admitted), its one extension, and the appeal window for lack of response.
-fn demo(cal: &Calendar, book: &Rulebook, at: &Moment) -> CliResult {
-    let filed = cal.effective_date(at)?;
-    outln!("Solicitud de ejemplo presentada: {at}");
-    outln!("Calendario: {}", cal.summary());
-    outln!("Reglamento: {} ({})", book.id, book.law);
-    outln!("Surte efectos: {filed}");
-    outln!();
-    let mut due: std::collections::HashMap<TermId, NaiveDate> = Default::default();
-    for t in book
-        .terms
-        .iter()
-        .filter(|t| t.id.procedure() == arco::rules::Procedure::Request)
-    {
-        let base = match t.from {
-            Basis::Event(Event::Filing) => Some(filed),
-            Basis::Event(Event::Admission) => t.alt_from.iter().find_map(|b| match b {
-                Basis::EndOf(o) => due.get(o).copied(),
-                _ => None,
-            }),
-            Basis::EndOf(o) => due.get(&o).copied(),
-            Basis::Event(Event::ResponseNotification) => t.alt_from.iter().find_map(|b| match b {
-                Basis::EndOf(o) => due.get(o).copied(),
-                _ => None,
-            }),
-            _ => None,
-        };
-        let Some(base) = base else { continue };
-        let d = cal.add_business_days(base, t.days)?;
-        due.insert(t.id, d);
-        outln!(
-            "{d}  {:<26} art. {:<12} {} días desde {base}",
-            t.id.as_str(),
-            t.article,
-            t.days
-        );
-    }
-    Ok(())
 }

@@ -231,14 +231,26 @@ fn terms_lists_articles() {
 }
 
 #[test]
-fn demo_prints_the_deadlines_of_a_sample_request() {
-    let o = arco(&["demo", "--at", "2026-02-05T16:10:00-06:00"]);
+fn demo_files_a_sample_request_in_the_database() {
+    let db = temp_db("demo");
+    let o = arco_db(&db, &["demo", "--at", "2026-02-05T16:10:00-06:00"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
+    assert!(out.contains("Folio: DEMO-ARCO-2026-00001"), "{out}");
     assert!(out.contains("Surte efectos: 2026-02-06"), "{out}");
-    assert!(out.contains("2026-02-11  prevention"), "{out}");
-    assert!(out.contains("2026-02-25  resolution "), "{out}");
-    assert!(out.contains("2026-03-19  appeal_window"), "{out}");
+    assert!(out.contains("2026-02-11  Prevención al titular"), "{out}");
+    assert!(
+        out.contains("2026-02-25  Resolución del Comité de Transparencia"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2026-03-19  Plazo para interponer el recurso de revisión"),
+        "{out}"
+    );
+    assert!(out.contains("1 expedientes"), "{out}");
+    // A second run adds a second request to the same file.
+    let o = arco_db(&db, &["demo", "--at", "2026-02-06T10:00:00-06:00"]);
+    assert!(stdout(&o).contains("DEMO-ARCO-2026-00002") && stdout(&o).contains("2 expedientes"));
 }
 
 fn arco_db(db: &str, args: &[&str]) -> Output {

@@ -174,7 +174,15 @@ fn moment_or_now(
 ) -> Result<Moment, Box<dyn std::error::Error>> {
     Ok(match at {
         Some(a) => a.parse()?,
-        None => Moment::Instant(now.fixed_offset()),
+        // Now, on the office's clock, to the second.
+        None => Moment::Instant(
+            chrono::Timelike::with_nanosecond(
+                &now.with_timezone(&chrono_tz::America::Mexico_City),
+                0,
+            )
+            .unwrap_or_else(|| now.with_timezone(&chrono_tz::America::Mexico_City))
+            .fixed_offset(),
+        ),
     })
 }
 
@@ -568,5 +576,34 @@ pub fn verify(db: &DbArgs) -> CliResult {
         } else {
             Err("la proyección guardada no coincide con el registro de actos".into())
         }
+    })
+}
+
+/// The main job's demonstration: files a sample access request for the body `DEMO` in the
+/// database (SQLite by default, created on first use), prints its acuse de recibo and the
+/// open cases with their next term.
+pub fn demo(db: &DbArgs, calendar: &str, at: Option<String>) -> CliResult {
+    runtime()?.block_on(async move {
+        let reg = registry(db).await?;
+        let now = Utc::now();
+        let actor = Actor::new("demo", Role::UnitStaff);
+        let detail = reg
+            .file_request(
+                "DEMO",
+                calendar,
+                Right::Access,
+                moment_or_now(&at, now)?,
+                &actor,
+                now,
+            )
+            .await?;
+        outln!("Base de datos: {}", db.database);
+        print_acuse(&detail);
+        outln!();
+        let list = reg
+            .list(&ListFilter::default(), detail.view.as_of, false)
+            .await?;
+        print_list(&list);
+        Ok(())
     })
 }

@@ -1,0 +1,164 @@
+//! Durable transitions per second on SQLite against the raw insert rate of the same file
+//! with the same durability settings (WAL, synchronous = FULL, one transaction per write),
+//! and replay of 100,000 case histories. Run with:
+//!
+//!     cargo bench --bench store
+//!
+//! Sizes can be changed with ARCO_BENCH_TRANSITIONS (default 2000) and
+//! ARCO_BENCH_HISTORIES (default 100000). Figures are recorded in docs/benchmarks.md.
+
+use std::time::Instant;
+
+use arco::calendar::{CalendarLoader, Moment};
+use arco::case::{Actor, Clock, Role};
+use arco::request::replay::{self, History};
+use arco::request::{Outcome, RequestAct, Right};
+use arco::rules::Rulebooks;
+use arco::service::Registry;
+use arco::storage::SqliteStore;
+use chrono::{Duration, NaiveDate, Utc};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    // `cargo test --benches` runs bench targets with --bench absent: stay quick then.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let transitions = if quick {
+        50
+    } else {
+        env_usize("ARCO_BENCH_TRANSITIONS", 2000)
+    };
+    let histories = if quick {
+        1000
+    } else {
+        env_usize("ARCO_BENCH_HISTORIES", 100_000)
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(durable(transitions));
+    replay_many(histories);
+}
+
+async fn durable(n: usize) {
+    let dir = std::env::temp_dir().join(format!("arco-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite:{}", dir.join("bench.db").display());
+    let store = SqliteStore::open(&url).await.unwrap();
+    let reg = Registry::new(
+        store,
+        CalendarLoader::default(),
+        Rulebooks::builtin().unwrap(),
+    );
+    let staff = Actor::new("bench", Role::UnitStaff);
+    let comite = Actor::new("comite", Role::Committee);
+    let now: chrono::DateTime<Utc> = "2026-11-23T12:00:00Z".parse().unwrap();
+
+    // Each case: filed, admitted, resolved, notified = 4 durable transitions.
+    let cases = n.div_ceil(4);
+    let start = Instant::now();
+    let mut done = 0usize;
+    for i in 0..cases {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days((i % 200) as i64);
+        let m = |h: i64| Moment::Local(day.and_hms_opt(9, 0, 0).unwrap() + Duration::days(h));
+        let folio = reg
+            .file_request("BENCH", "mx-jalisco", Right::Access, m(0), &staff, now)
+            .await
+            .unwrap()
+            .folio;
+        reg.act(&folio, RequestAct::Admitted, m(1), &staff, now)
+            .await
+            .unwrap();
+        reg.act(
+            &folio,
+            RequestAct::Resolved {
+                outcome: Outcome::Denied,
+            },
+            m(3),
+            &comite,
+            now,
+        )
+        .await
+        .unwrap();
+        reg.act(&folio, RequestAct::ResolutionNotified, m(4), &staff, now)
+            .await
+            .unwrap();
+        done += 4;
+    }
+    let t = start.elapsed();
+    let tps = done as f64 / t.as_secs_f64();
+
+    // The floor: one-row inserts, each its own transaction, same file and settings.
+    let pool = reg.store().pool();
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let payload = serde_json::json!({"act": "admitted"}).to_string();
+    let start = Instant::now();
+    for _ in 0..done {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::query("INSERT INTO bench_raw (payload) VALUES (?)")
+            .bind(&payload)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let raw = done as f64 / start.elapsed().as_secs_f64();
+    println!(
+        "durable transitions: {done} in {:.2} s = {tps:.0}/s",
+        t.as_secs_f64()
+    );
+    println!("raw single-row inserts (same file, WAL, synchronous=FULL): {raw:.0}/s");
+    println!("transitions / raw inserts: {:.2}", tps / raw);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn replay_many(n: usize) {
+    let loader = CalendarLoader::default();
+    let books = Rulebooks::builtin().unwrap();
+    let calendar = loader.load("mx-jalisco").unwrap();
+    let now: chrono::DateTime<Utc> = "2026-11-23T12:00:00Z".parse().unwrap();
+    // Histories of 7 acts, filed on every day of 2024–2025.
+    let texts: Vec<String> = (0..n)
+        .map(|i| {
+            let d0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Duration::days((i % 700) as i64);
+            let at = |k: i64| format!("{}T10:00:00-06:00", d0 + Duration::days(k));
+            format!(
+                r#"{{"calendar":"mx-jalisco","right":"access","events":[
+                {{"act":"filed","at":"{}"}},{{"act":"prevention_notified","at":"{}"}},
+                {{"act":"prevention_answered","at":"{}"}},{{"act":"admitted","at":"{}"}},
+                {{"act":"resolved","at":"{}","outcome":"granted"}},{{"act":"resolution_notified","at":"{}"}},
+                {{"act":"fulfilled","at":"{}"}}]}}"#,
+                at(0), at(1), at(3), at(4), at(10), at(11), at(13)
+            )
+        })
+        .collect();
+    let start = Instant::now();
+    let mut states = 0usize;
+    for t in &texts {
+        let h = History::from_json(t).unwrap();
+        let events = h.parsed_events().unwrap();
+        let book = replay::rulebook_for(&books, &h, &calendar, &events).unwrap();
+        let clock = Clock::new(&calendar, book);
+        let req = replay::build(&clock, &events, now).unwrap();
+        let view = replay::view(&req, &clock, now.date_naive()).unwrap();
+        states += view.deadlines.len();
+    }
+    let t = start.elapsed();
+    println!(
+        "replay: {n} histories (7 acts each, JSON parse + apply + deadlines) in {:.2} s = {:.0} histories/s ({states} deadlines)",
+        t.as_secs_f64(),
+        n as f64 / t.as_secs_f64()
+    );
+}
