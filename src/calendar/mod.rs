@@ -175,7 +175,12 @@ impl Calendar {
                     name: h.name.clone(),
                 });
                 let id = (labels.len() - 1) as u16;
-                for y in first_year..=last_year {
+                // An Easter offset can carry a holiday across a year end.
+                let spill = match h.rule {
+                    HolidayRule::Easter { offset } => (offset.unsigned_abs() / 365) as i32 + 1,
+                    _ => 0,
+                };
+                for y in first_year - spill..=last_year + spill {
                     if let Some(d) = h.date_in(y)
                         && (MIN_DATE..=MAX_DATE).contains(&d)
                     {

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -28,7 +28,13 @@ impl Moment {
             Moment::Date(d) => (d, None),
             Moment::Local(dt) => (dt.date(), Some(dt.time())),
             Moment::Instant(i) => {
-                let l = i.with_timezone(&tz).naive_local();
+                // Far outside the calendar's range the zone does not matter (the date is
+                // refused anyway) and converting could overflow chrono's limits.
+                let l = if (1800..=2300).contains(&i.naive_utc().year()) {
+                    i.with_timezone(&tz).naive_local()
+                } else {
+                    i.naive_utc()
+                };
                 (l.date(), Some(l.time()))
             }
         }

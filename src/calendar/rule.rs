@@ -76,6 +76,9 @@ pub struct EnabledDay {
 
 /// The `nth` `weekday` of `month` in `year`; negative `nth` counts from the end of the month.
 pub fn nth_weekday(year: i32, month: u32, weekday: Weekday, nth: i8) -> Option<NaiveDate> {
+    if !(1..=12).contains(&month) || !(-5..=5).contains(&nth) {
+        return None;
+    }
     if nth > 0 {
         NaiveDate::from_weekday_of_month_opt(year, month, weekday, nth as u8)
     } else if nth < 0 {
