@@ -251,7 +251,10 @@ fn a_lapsed_prevention() {
         format!(r#"{events}, {{"act": "prevention_answered", "at": "2026-09-23T15:00:00-06:00"}}"#);
     let e = run(&history("2026-09-24T09:00:00-06:00", &late)).unwrap_err();
     assert_eq!(e.code(), "lapsed");
-    assert!(e.to_string().contains("no presentada el 2026-09-23"), "{e}");
+    assert!(
+        e.to_string().contains("venció el 2026-09-23") && e.to_string().contains("no presentada"),
+        "{e}"
+    );
     // Closing the file of a lapsed request is allowed.
     let closed = format!(r#"{events}, {{"act": "closed", "at": "2026-09-25T10:00:00-06:00"}}"#);
     assert_eq!(
@@ -312,4 +315,21 @@ fn invalid_histories_are_typed_errors() {
     );
     let e = run(r#"{"calendar": "no-existe", "right": "access", "events": [{"act": "filed", "at": "2026-02-05"}]}"#).unwrap_err();
     assert_eq!(e.code(), "calendar");
+}
+
+#[test]
+fn improcedence_after_a_partial_incompetence_ends_the_request() {
+    // Partial incompetence (art. 54.2) leaves the request running; the improcedencia that
+    // follows answers it, and the appeal window runs from its notice (9 Feb): 15 days,
+    // skipping nothing but weekends → 2 March.
+    let events = r#"
+        {"act": "filed", "at": "2026-02-05T10:00:00-06:00"},
+        {"act": "incompetence_notified", "at": "2026-02-06T10:00:00-06:00", "partial": true},
+        {"act": "improcedence_notified", "at": "2026-02-09T10:00:00-06:00", "cause": "II"}"#;
+    let v = run(&history("2026-03-30T12:00:00-06:00", events)).unwrap();
+    assert_eq!(v.state, RequestState::Improcedent);
+    assert_eq!(due(&v, TermId::Admission).1, DeadlineStatus::Void);
+    assert_eq!(due(&v, TermId::Resolution).1, DeadlineStatus::Void);
+    let w = &v.deadlines[&TermId::AppealWindow];
+    assert_eq!((w.from, w.due), (d("2026-02-09"), d("2026-03-02")));
 }

@@ -217,6 +217,31 @@ impl<'a> Clock<'a> {
         })
     }
 
+    /// A deadline of term `id` whose length an act set (`days`, e.g. the compliance term
+    /// of a resolution), from `from`, met by `done`, seen on `as_of`.
+    pub fn deadline_days(
+        &self,
+        id: TermId,
+        from: NaiveDate,
+        days: u32,
+        done: Option<NaiveDate>,
+        as_of: NaiveDate,
+        optional: bool,
+    ) -> Result<Deadline, TermError> {
+        let term = self.term(id)?;
+        let due = self.calendar.add_business_days(from, days)?;
+        Ok(Deadline {
+            term: id,
+            from,
+            days,
+            due,
+            status: DeadlineStatus::of(due, done, as_of, optional),
+            done,
+            optional,
+            article: term.article.clone(),
+        })
+    }
+
     /// A deadline of term `id` from `from`, met by `done`, seen on `as_of`.
     pub fn deadline(
         &self,
@@ -226,17 +251,7 @@ impl<'a> Clock<'a> {
         as_of: NaiveDate,
         optional: bool,
     ) -> Result<Deadline, TermError> {
-        let term = self.term(id)?;
-        let due = self.calendar.add_business_days(from, term.days)?;
-        Ok(Deadline {
-            term: id,
-            from,
-            days: term.days,
-            due,
-            status: DeadlineStatus::of(due, done, as_of, optional),
-            done,
-            optional,
-            article: term.article.clone(),
-        })
+        let days = self.term(id)?.days;
+        self.deadline_days(id, from, days, done, as_of, optional)
     }
 }

@@ -14,9 +14,9 @@ pub enum RequestError {
     #[error("el acto {act} no procede en el estado «{}» ({})", state.as_str(), state.label_es())]
     InvalidTransition { state: RequestState, act: ActKind },
     #[error(
-        "la solicitud se tuvo por no presentada el {on}: la prevención no se desahogó dentro de su plazo (art. 52.3); el acto {act} ya no procede"
+        "el plazo para desahogar la prevención venció el {due} sin desahogo: la solicitud se tuvo por no presentada (art. 52.3) y el acto {act} ya no procede"
     )]
-    Lapsed { act: ActKind, on: NaiveDate },
+    Lapsed { act: ActKind, due: NaiveDate },
     #[error(
         "ya se previno al titular el {on}: la prevención procede por una sola ocasión (art. 52.1)"
     )]

@@ -328,9 +328,9 @@ impl Request {
         }
         let state = self.state_on(clock, eff)?;
         if state == RequestState::NotPresented && self.state == RequestState::Prevented {
-            let on = self.lapse_date(clock)?.unwrap_or(eff);
+            let due = self.lapse_date(clock)?.unwrap_or(eff);
             if kind != ActKind::Closed {
-                return Err(RequestError::Lapsed { act: kind, on });
+                return Err(RequestError::Lapsed { act: kind, due });
             }
         }
         let invalid = || RequestError::InvalidTransition { state, act: kind };
@@ -427,7 +427,12 @@ impl Request {
                 (S::Withdrawn, None)
             }
             (RequestAct::Closed, s) if s.is_final() && s != S::Closed => (S::Closed, None),
-            (RequestAct::Closed, S::Notified) => (S::Closed, None),
+            // A granted right is closed once made effective (art. 59.3), not before.
+            (RequestAct::Closed, S::Notified)
+                if self.resolution.is_some_and(|(_, o)| !o.must_fulfil()) =>
+            {
+                (S::Closed, None)
+            }
             _ => return Err(invalid()),
         };
 
@@ -448,7 +453,6 @@ impl Request {
             RequestAct::Closed => self.closing = Some(stamp),
             RequestAct::Filed { .. } => {}
         }
-        // Closing a request that lapsed records the lapse too.
         self.state = next;
         let seq = self.acts.len() as u32 + 1;
         self.acts.push(RecordedAct {
@@ -465,24 +469,25 @@ impl Request {
 
     /// The notice that answered the request instead of a resolution, if any.
     fn ending_notice(&self) -> Option<(ActKind, Stamp)> {
-        self.notices
-            .iter()
-            .copied()
-            .find(|(k, _)| {
-                matches!(
-                    k,
-                    ActKind::Redirected
-                        | ActKind::ImprocedenceNotified
-                        | ActKind::IncompetenceNotified
-                )
-            })
-            .filter(|(k, _)| *k != ActKind::IncompetenceNotified || self.state_is_incompetent())
-    }
-
-    fn state_is_incompetent(&self) -> bool {
         self.acts
             .iter()
-            .any(|a| matches!(a.act, RequestAct::IncompetenceNotified { partial: false }))
+            .find(|a| {
+                matches!(
+                    a.act,
+                    RequestAct::Redirected
+                        | RequestAct::ImprocedenceNotified { .. }
+                        | RequestAct::IncompetenceNotified { partial: false }
+                )
+            })
+            .map(|a| {
+                (
+                    a.act.kind(),
+                    Stamp {
+                        at: a.at,
+                        effective: a.effective,
+                    },
+                )
+            })
     }
 
     fn notice(&self, kind: ActKind) -> Option<Stamp> {
