@@ -9,9 +9,11 @@
 //! - [`rules`]: the law's terms as data (rulebooks with effective dates).
 //! - [`case`]: what every procedure shares: roles, actors, deadlines and their status.
 //! - [`request`]: the solicitud ARCO as a typed state machine, and case histories (replay).
+//! - [`appeal`]: the recurso de revisión and the compliance of its resolution.
 //! - [`storage`]: the append-only log and projections behind one trait (SQLite).
 //! - [`service`]: the registry that joins procedures and storage.
 
+pub mod appeal;
 pub mod calendar;
 pub mod case;
 pub mod request;

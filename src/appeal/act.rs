@@ -21,7 +21,9 @@ pub enum Venue {
 #[serde(into = "String")]
 pub struct Fraction(u8);
 
-const ROMAN: [&str; 12] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+const ROMAN: [&str; 12] = [
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+];
 
 impl Fraction {
     /// Parses `"IV"` or `4`, from I to `max`.
@@ -44,7 +46,12 @@ impl Fraction {
             serde_json::Value::Number(n) => n.to_string(),
             _ => String::new(),
         };
-        Fraction::parse(&s, max).ok_or_else(|| format!("{what} inválida {v}: se esperaba una fracción de I a {}", ROMAN[max as usize - 1]))
+        Fraction::parse(&s, max).ok_or_else(|| {
+            format!(
+                "{what} inválida {v}: se esperaba una fracción de I a {}",
+                ROMAN[max as usize - 1]
+            )
+        })
     }
 }
 
@@ -82,8 +89,18 @@ macro_rules! fraction_type {
     };
 }
 
-fraction_type!(Ground, 12, "causa de procedencia", "A ground of appeal, fracciones I to XII of art. 100.");
-fraction_type!(DismissalCause, 7, "causa de improcedencia", "A cause to dismiss, fracciones I to VII of art. 108.");
+fraction_type!(
+    Ground,
+    12,
+    "causa de procedencia",
+    "A ground of appeal, fracciones I to XII of art. 100."
+);
+fraction_type!(
+    DismissalCause,
+    7,
+    "causa de improcedencia",
+    "A cause to dismiss, fracciones I to VII of art. 108."
+);
 
 impl Ground {
     /// Fracciones VII and XII of art. 100: no response within the term.
@@ -113,7 +130,10 @@ pub enum AppealOutcome {
 impl AppealOutcome {
     /// Whether the responsable must now act (art. 112.1).
     pub fn orders_action(self) -> bool {
-        matches!(self, AppealOutcome::Modified | AppealOutcome::Revoked | AppealOutcome::DeliveryOrdered)
+        matches!(
+            self,
+            AppealOutcome::Modified | AppealOutcome::Revoked | AppealOutcome::DeliveryOrdered
+        )
     }
 
     pub fn label_es(self) -> &'static str {
@@ -153,7 +173,9 @@ pub enum AppealAct {
     AppealTurned,
     AppealAdmitted,
     /// Desechamiento (arts. 105, 108).
-    AppealDismissed { cause: DismissalCause },
+    AppealDismissed {
+        cause: DismissalCause,
+    },
     /// The parties are invited to conciliate (art. 106.I).
     ConciliationInvited,
     /// Both parties are willing (art. 106.II).
@@ -186,7 +208,9 @@ pub enum AppealAct {
     /// The responsable asks for more time (art. 136.2–3).
     ComplianceExtensionRequested,
     /// The guarantor decides; 0 days is a refusal (art. 136.3).
-    ComplianceExtensionRuled { granted_days: u32 },
+    ComplianceExtensionRuled {
+        granted_days: u32,
+    },
     /// The compliance report (art. 137.1).
     ComplianceReported,
     /// Vista to the titular (art. 137.2).
@@ -194,11 +218,18 @@ pub enum AppealAct {
     /// The titular's statement (art. 137.2–3).
     TitularStatement,
     /// Acuerdo de cumplimiento or de incumplimiento (art. 138).
-    ComplianceRuled { complied: bool },
+    ComplianceRuled {
+        complied: bool,
+    },
     /// Amonestación pública, with up to 10 more days (art. 112.2).
-    PublicWarning { days: u32 },
+    PublicWarning {
+        days: u32,
+    },
     /// Multa of 150–1,500 UMA, with up to 5 more days (art. 112.3).
-    FineImposed { days: u32, uma: u32 },
+    FineImposed {
+        days: u32,
+        uma: u32,
+    },
     /// Arresto administrativo and criminal complaint (art. 112.4).
     ArrestOrdered,
 }
@@ -271,7 +302,12 @@ impl AppealActKind {
     pub fn allowed_roles(self) -> &'static [Role] {
         use AppealActKind as K;
         match self {
-            K::AppealFiled => &[Role::Guarantor, Role::UnitStaff, Role::UnitHead, Role::Migration],
+            K::AppealFiled => &[
+                Role::Guarantor,
+                Role::UnitStaff,
+                Role::UnitHead,
+                Role::Migration,
+            ],
             K::AppealForwarded | K::ComplianceExtensionRequested | K::ComplianceReported => {
                 &[Role::UnitStaff, Role::UnitHead, Role::Migration]
             }
@@ -293,9 +329,13 @@ mod tests {
     #[test]
     fn acts_read_the_replay_shape() {
         let a: AppealAct =
-            serde_json::from_str(r#"{"act":"appeal_filed","venue":"unit","ground":"VII"}"#).unwrap();
+            serde_json::from_str(r#"{"act":"appeal_filed","venue":"unit","ground":"VII"}"#)
+                .unwrap();
         assert_eq!(a.kind(), AppealActKind::AppealFiled);
-        let a: AppealAct = serde_json::from_str(r#"{"act":"appeal_resolved","outcome":"revoked","compliance_days":10}"#).unwrap();
+        let a: AppealAct = serde_json::from_str(
+            r#"{"act":"appeal_resolved","outcome":"revoked","compliance_days":10}"#,
+        )
+        .unwrap();
         assert_eq!(
             a,
             AppealAct::AppealResolved {
@@ -303,8 +343,15 @@ mod tests {
                 compliance_days: Some(10)
             }
         );
-        assert!(serde_json::from_str::<AppealAct>(r#"{"act":"appeal_filed","venue":"unit","ground":"XIII"}"#).is_err());
-        assert!(serde_json::from_str::<AppealAct>(r#"{"act":"appeal_dismissed","cause":8}"#).is_err());
+        assert!(
+            serde_json::from_str::<AppealAct>(
+                r#"{"act":"appeal_filed","venue":"unit","ground":"XIII"}"#
+            )
+            .is_err()
+        );
+        assert!(
+            serde_json::from_str::<AppealAct>(r#"{"act":"appeal_dismissed","cause":8}"#).is_err()
+        );
         for k in AppealActKind::ALL {
             assert_eq!(AppealActKind::parse(k.as_str()), Some(*k));
         }

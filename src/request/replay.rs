@@ -25,6 +25,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{ActKind, RecordedAct, Request, RequestAct, RequestError, RequestState, Right};
+use crate::appeal::{
+    Appeal, AppealAct, AppealActKind, AppealError, AppealOutcome, AppealState, DismissalCause,
+    Ground, RecordedAppealAct, Venue, Window,
+};
 use crate::calendar::{Calendar, CalendarError, CalendarLoader, Moment, TermError};
 use crate::case::{Actor, Clock, Deadline, DeadlineStatus};
 use crate::rules::{Rulebook, RulebookError, Rulebooks, TermId};
@@ -50,10 +54,26 @@ pub struct History {
     pub events: Vec<Map<String, Value>>,
 }
 
+/// An act of a history: of the request, or of the appeal against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventAct {
+    Request(RequestAct),
+    Appeal(AppealAct),
+}
+
+impl EventAct {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventAct::Request(a) => a.kind().as_str(),
+            EventAct::Appeal(a) => a.kind().as_str(),
+        }
+    }
+}
+
 /// An event of a history, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
-    pub act: RequestAct,
+    pub act: EventAct,
     pub at: Moment,
 }
 
@@ -75,6 +95,12 @@ pub enum ReplayError {
         act: ActKind,
         error: RequestError,
     },
+    /// An appeal act refused, by its position (1-based).
+    AppealRefused {
+        index: usize,
+        act: AppealActKind,
+        error: AppealError,
+    },
     /// A term that cannot be counted.
     Term(TermError),
 }
@@ -87,6 +113,9 @@ impl fmt::Display for ReplayError {
             ReplayError::Rulebook(e) => write!(f, "{e}"),
             ReplayError::Event { index, message } => write!(f, "evento {index}: {message}"),
             ReplayError::Refused { index, act, error } => {
+                write!(f, "evento {index} («{}»): {error}", act.as_str())
+            }
+            ReplayError::AppealRefused { index, act, error } => {
                 write!(f, "evento {index} («{}»): {error}", act.as_str())
             }
             ReplayError::Term(e) => write!(f, "{e}"),
@@ -105,6 +134,7 @@ impl ReplayError {
             ReplayError::Rulebook(_) => "rulebook".into(),
             ReplayError::Event { .. } => "invalid_event".into(),
             ReplayError::Refused { error, .. } => request_error_code(error).into(),
+            ReplayError::AppealRefused { error, .. } => appeal_error_code(error).into(),
             ReplayError::Term(_) => "term".into(),
         }
     }
@@ -124,6 +154,25 @@ pub fn request_error_code(e: &RequestError) -> &'static str {
         RequestError::InFuture { .. } => "in_future",
         RequestError::NotFiledYet { .. } => "not_filed_yet",
         RequestError::Term(_) => "term",
+    }
+}
+
+/// A stable snake_case code for each refusal of an appeal act.
+pub fn appeal_error_code(e: &AppealError) -> &'static str {
+    match e {
+        AppealError::InvalidTransition { .. } => "invalid_transition",
+        AppealError::Lapsed { .. } => "lapsed",
+        AppealError::SecondRequirement { .. } => "second_requirement",
+        AppealError::SecondExtension { .. } => "second_extension",
+        AppealError::ExtensionOutOfTime { .. } => "extension_out_of_time",
+        AppealError::ComplianceExtensionOutOfTime { .. } => "compliance_extension_out_of_time",
+        AppealError::NoConciliationForMinor => "no_conciliation_for_minor",
+        AppealError::BadValue(_) => "bad_value",
+        AppealError::Premature { .. } => "premature",
+        AppealError::Forbidden { .. } => "forbidden",
+        AppealError::OutOfOrder { .. } => "out_of_order",
+        AppealError::NotFiledYet { .. } => "not_filed_yet",
+        AppealError::Term(_) => "term",
     }
 }
 
@@ -164,11 +213,19 @@ impl History {
                         serde_json::to_value(self.right).unwrap_or(Value::Null),
                     );
                 }
-                let act: RequestAct =
-                    serde_json::from_value(Value::Object(obj)).map_err(|e| ReplayError::Event {
-                        index,
-                        message: act_message_es(&e.to_string()),
-                    })?;
+                let is_appeal = obj
+                    .get("act")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| AppealActKind::parse(n).is_some());
+                let bad = |e: serde_json::Error| ReplayError::Event {
+                    index,
+                    message: act_message_es(&e.to_string()),
+                };
+                let act = if is_appeal {
+                    EventAct::Appeal(serde_json::from_value(Value::Object(obj)).map_err(bad)?)
+                } else {
+                    EventAct::Request(serde_json::from_value(Value::Object(obj)).map_err(bad)?)
+                };
                 Ok(Event { act, at })
             })
             .collect()
@@ -244,6 +301,53 @@ impl From<&RecordedAct> for ActView {
     }
 }
 
+/// An appeal act as the replay output shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealActView {
+    pub seq: u32,
+    pub act: AppealActKind,
+    pub at: Moment,
+    pub effective: NaiveDate,
+    pub late: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<TermId>,
+}
+
+impl From<&RecordedAppealAct> for AppealActView {
+    fn from(a: &RecordedAppealAct) -> Self {
+        AppealActView {
+            seq: a.seq,
+            act: a.act.kind(),
+            at: a.at,
+            effective: a.effective,
+            late: a.late,
+            term: a.term,
+        }
+    }
+}
+
+/// The appeal of a case, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealView {
+    pub state: AppealState,
+    pub venue: Venue,
+    pub ground: Ground,
+    pub calendar: String,
+    pub rulebook: String,
+    pub filed: NaiveDate,
+    /// Filed after the appeal window closed.
+    pub out_of_time: bool,
+    /// The dismissal cause offered for a filing out of time (art. 108.I).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_dismissal: Option<DismissalCause>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<AppealOutcome>,
+    /// What the resolution orders the responsable to do, and by when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compliance_due: Option<NaiveDate>,
+    pub acts: Vec<AppealActView>,
+}
+
 /// The case a history leads to, as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseView {
@@ -253,8 +357,11 @@ pub struct CaseView {
     pub calendar: String,
     pub as_of: NaiveDate,
     pub filed: NaiveDate,
+    /// The request's terms and, when appealed, the appeal's and its compliance's.
     pub deadlines: BTreeMap<TermId, DeadlineView>,
     pub acts: Vec<ActView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<AppealView>,
 }
 
 /// A request, its clock and its view on `as_of`.
@@ -272,7 +379,37 @@ pub fn view(request: &Request, clock: &Clock, as_of: NaiveDate) -> Result<CaseVi
             .map(|(k, d)| (*k, DeadlineView::from(d)))
             .collect(),
         acts: request.acts.iter().map(ActView::from).collect(),
+        appeal: None,
     })
+}
+
+/// Adds an appeal to a request's view: its terms join the deadlines, the request's appeal
+/// window is met (or late) by the filing, and what the resolution orders shows on the
+/// request's record.
+pub fn add_appeal(view: &mut CaseView, appeal: &Appeal, clock: &Clock) -> Result<(), AppealError> {
+    let as_of = view.as_of;
+    for (k, d) in appeal.deadlines(clock, as_of)? {
+        view.deadlines.insert(k, DeadlineView::from(&d));
+    }
+    if let (Some(w), Some(d)) = (appeal.window, view.deadlines.get_mut(&TermId::AppealWindow)) {
+        d.done = Some(w.filed_on);
+        d.status = DeadlineStatus::of(d.due, d.done, as_of, true);
+    }
+    let compliance_due = view.deadlines.get(&TermId::Compliance).map(|d| d.due);
+    view.appeal = Some(AppealView {
+        state: appeal.state_on(clock, as_of)?,
+        venue: appeal.venue,
+        ground: appeal.ground,
+        calendar: clock.calendar.name().to_string(),
+        rulebook: appeal.rulebook.clone(),
+        filed: appeal.filed.effective,
+        out_of_time: appeal.window.is_some_and(|w| !w.in_time()),
+        suggested_dismissal: appeal.suggested_dismissal,
+        outcome: appeal.resolution.map(|(_, o, _)| o),
+        compliance_due,
+        acts: appeal.acts.iter().map(AppealActView::from).collect(),
+    });
+    Ok(())
 }
 
 /// Picks the rulebook for a history: the one named, else the one of its jurisdiction in
@@ -303,26 +440,29 @@ pub fn rulebook_for<'a>(
         .map_err(ReplayError::Rulebook)
 }
 
-/// Applies every event of a history with the import actor; refuses an act dated after
-/// `now`.
+/// Applies the request's events of a history (appeal events are left for
+/// [`build_appeal`]) with the import actor; refuses an act dated after `now`.
 pub fn build(clock: &Clock, events: &[Event], now: DateTime<Utc>) -> Result<Request, ReplayError> {
     let actor = Actor::migration();
     let mut request: Option<Request> = None;
     for (i, ev) in events.iter().enumerate() {
+        let EventAct::Request(act) = &ev.act else {
+            continue;
+        };
         let index = i + 1;
         let refused = |error| ReplayError::Refused {
             index,
-            act: ev.act.kind(),
+            act: act.kind(),
             error,
         };
         if moment_utc(&ev.at, clock.calendar) > now {
             return Err(refused(RequestError::InFuture {
-                act: ev.act.kind(),
+                act: act.kind(),
                 at: ev.at.to_string(),
                 now: now.to_rfc3339(),
             }));
         }
-        match (&mut request, &ev.act) {
+        match (&mut request, act) {
             (None, RequestAct::Filed { right }) => {
                 request = Some(Request::file(clock, *right, ev.at, &actor).map_err(refused)?);
             }
@@ -336,6 +476,53 @@ pub fn build(clock: &Clock, events: &[Event], now: DateTime<Utc>) -> Result<Requ
     request.ok_or_else(|| {
         ReplayError::Shape("«events» está vacío: falta al menos la presentación («filed»)".into())
     })
+}
+
+/// Applies the appeal's events of a history, on the guarantor's clock, against `request`
+/// (whose window is counted on the responsable's clock). `None` when there are none.
+pub fn build_appeal(
+    guarantor: &Clock,
+    responsable: &Clock,
+    request: &Request,
+    events: &[Event],
+    now: DateTime<Utc>,
+) -> Result<Option<Appeal>, ReplayError> {
+    let actor = Actor::migration();
+    let mut appeal: Option<Appeal> = None;
+    for (i, ev) in events.iter().enumerate() {
+        let EventAct::Appeal(act) = &ev.act else {
+            continue;
+        };
+        let index = i + 1;
+        let refused = |error| ReplayError::AppealRefused {
+            index,
+            act: act.kind(),
+            error,
+        };
+        if moment_utc(&ev.at, guarantor.calendar) > now {
+            return Err(ReplayError::Event {
+                index,
+                message: format!(
+                    "el acto «{}» tiene fecha {}, posterior a as_of",
+                    act.kind().as_str(),
+                    ev.at
+                ),
+            });
+        }
+        match &mut appeal {
+            None => {
+                let window = Window::of(request, responsable, &ev.at).map_err(refused)?;
+                appeal = Some(
+                    Appeal::file(guarantor, act.clone(), ev.at, &actor, window).map_err(refused)?,
+                );
+            }
+            Some(a) => {
+                a.apply(guarantor, act.clone(), ev.at, &actor)
+                    .map_err(refused)?;
+            }
+        }
+    }
+    Ok(appeal)
 }
 
 /// The instant of a moment on a calendar's clock (a date alone is its start).
@@ -359,8 +546,8 @@ pub fn moment_utc(m: &Moment, calendar: &Calendar) -> DateTime<Utc> {
     }
 }
 
-/// Replays a history: loads its calendar and rulebook, applies its events and returns the
-/// case as it stands on `as_of` (default `now`). Touches no database.
+/// Replays a history: loads its calendars and rulebook, applies its events and returns
+/// the case as it stands on `as_of` (default `now`). Touches no database.
 pub fn replay(
     history: &History,
     loader: &CalendarLoader,
@@ -378,9 +565,44 @@ pub fn replay(
     let as_of = as_of_instant
         .with_timezone(&calendar.timezone())
         .date_naive();
-    view(&request, &clock, as_of).map_err(|e| ReplayError::Refused {
-        index: events.len(),
-        act: events.last().map_or(ActKind::Filed, |e| e.act.kind()),
+    let last = |events: &[Event]| events.len();
+    let mut out = view(&request, &clock, as_of).map_err(|e| ReplayError::Refused {
+        index: last(&events),
+        act: ActKind::Filed,
         error: e,
-    })
+    })?;
+    if events.iter().any(|e| matches!(e.act, EventAct::Appeal(_))) {
+        let gcal = match &history.guarantor_calendar {
+            Some(g) => loader.load(g).map_err(ReplayError::Calendar)?,
+            None => calendar.clone(),
+        };
+        // The appeal is its own case: the rulebook in force when it was filed.
+        let first = events
+            .iter()
+            .find(|e| matches!(e.act, EventAct::Appeal(_)))
+            .map(|e| e.at)
+            .unwrap_or(request.filed.at);
+        let appeal_filed = gcal.effective_date(&first).map_err(ReplayError::Term)?;
+        let gbook = match &history.rulebook {
+            Some(id) => books.get(id).map_err(ReplayError::Rulebook)?,
+            None => books
+                .in_force(
+                    history
+                        .jurisdiction
+                        .as_deref()
+                        .unwrap_or(DEFAULT_JURISDICTION),
+                    appeal_filed,
+                )
+                .map_err(ReplayError::Rulebook)?,
+        };
+        let gclock = Clock::new(&gcal, gbook);
+        if let Some(appeal) = build_appeal(&gclock, &clock, &request, &events, as_of_instant)? {
+            add_appeal(&mut out, &appeal, &gclock).map_err(|error| ReplayError::AppealRefused {
+                index: last(&events),
+                act: AppealActKind::AppealFiled,
+                error,
+            })?;
+        }
+    }
+    Ok(out)
 }
