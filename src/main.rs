@@ -66,6 +66,9 @@ enum Command {
     /// Solicitudes ARCO: presentar, registrar actos, consultar, listar.
     #[command(subcommand)]
     Request(cli::cases::RequestCommand),
+    /// Recursos de revisión y cumplimiento de sus resoluciones.
+    #[command(subcommand)]
+    Appeal(cli::appeals::AppealCommand),
     /// Carga historiales de casos (JSON) de otro sistema a la base de datos.
     Import {
         /// Archivos .json (un historial o un arreglo), .jsonl (uno por línea) o carpetas.
@@ -171,6 +174,7 @@ fn run(cli: Cli) -> CliResult {
             print_terms(book);
         }
         Command::Request(cmd) => cli::cases::request(&cli.db, cmd)?,
+        Command::Appeal(cmd) => cli::appeals::appeal(&cli.db, cmd)?,
         Command::Import { files, body, quiet } => {
             cli::cases::import(&cli.db, &files, &body, quiet)?
         }

@@ -519,3 +519,227 @@ fn import_loads_histories_and_reports_each_rejected_one() {
         stdout(&o)
     );
 }
+
+#[test]
+fn guarantor_files_and_follows_an_appeal() {
+    let db = temp_db("appeal");
+    let ok = |o: Output| {
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    ok(arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-05-29T15:00:00-06:00",
+            "--body",
+            "SEJ",
+        ],
+    ));
+    // Filed with the UT on 25 June for lack of response (window open to 10 July).
+    let out = ok(arco_db(
+        &db,
+        &[
+            "appeal",
+            "file",
+            "--request",
+            "SEJ-ARCO-2026-00001",
+            "--venue",
+            "unit",
+            "--ground",
+            "VII",
+            "--at",
+            "2026-06-25T10:00",
+            "--role",
+            "unit_staff",
+            "--body",
+            "ITEI",
+        ],
+    ));
+    assert!(
+        out.contains("Recurso registrado: ITEI-RR-2026-00001"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Remisión del recurso al órgano garante"),
+        "{out}"
+    );
+    let folio = "ITEI-RR-2026-00001";
+    // Forwarded by the UT the next day; the guarantor may not forward it.
+    let o = arco_db(
+        &db,
+        &[
+            "appeal",
+            "act",
+            folio,
+            "appeal_forwarded",
+            "--at",
+            "2026-06-26T10:00",
+            "--role",
+            "guarantor",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("corresponde a: personal de la Unidad de Transparencia"),
+        "{}",
+        stderr(&o)
+    );
+    ok(arco_db(
+        &db,
+        &[
+            "appeal",
+            "act",
+            folio,
+            "appeal_forwarded",
+            "--at",
+            "2026-06-26T10:00",
+        ],
+    ));
+    ok(arco_db(
+        &db,
+        &[
+            "appeal",
+            "act",
+            folio,
+            "appeal_admitted",
+            "--at",
+            "2026-06-29T10:00",
+        ],
+    ));
+    let o = arco_db(
+        &db,
+        &[
+            "appeal",
+            "act",
+            folio,
+            "appeal_resolved",
+            "--at",
+            "2026-07-10T10:00",
+            "--outcome",
+            "revoked",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("falta compliance_days"),
+        "{}",
+        stderr(&o)
+    );
+    ok(arco_db(
+        &db,
+        &[
+            "appeal",
+            "act",
+            folio,
+            "appeal_resolved",
+            "--at",
+            "2026-07-10T10:00",
+            "--outcome",
+            "revoked",
+            "--compliance-days",
+            "5",
+        ],
+    ));
+    ok(arco_db(
+        &db,
+        &[
+            "appeal",
+            "act",
+            folio,
+            "appeal_resolution_notified",
+            "--at",
+            "2026-07-13T10:00",
+        ],
+    ));
+    let o = arco_db(
+        &db,
+        &[
+            "appeal",
+            "act",
+            folio,
+            "fine_imposed",
+            "--days",
+            "3",
+            "--uma",
+            "200",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("no procede en el estado «compliance»"),
+        "{}",
+        stderr(&o)
+    );
+
+    // The request's own record shows what the appeal ordered: comply by 20 July
+    // (5 days from 13 July: 14, 15, 16, 17, 20).
+    let out = ok(arco_db(
+        &db,
+        &[
+            "request",
+            "show",
+            "SEJ-ARCO-2026-00001",
+            "--as-of",
+            "2026-07-14",
+        ],
+    ));
+    assert!(
+        out.contains(
+            "Recurso de revisión ITEI-RR-2026-00001: en cumplimiento, revoca la respuesta"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("debe cumplir a más tardar el 2026-07-20"),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&ok(arco_db(
+        &db,
+        &["appeal", "show", folio, "--as-of", "2026-07-14", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(v["appeal"]["state"], "compliance");
+    assert_eq!(v["deadlines"]["appeal_window"]["status"], "met");
+    assert_eq!(v["deadlines"]["compliance"]["due"], "2026-07-20");
+    assert_eq!(v["deadlines"]["publication"]["status"], "met");
+
+    let out = ok(arco_db(
+        &db,
+        &["appeal", "list", "--as-of", "2026-07-30", "--overdue"],
+    ));
+    assert!(
+        out.contains(folio) && out.contains("compliance_report"),
+        "{out}"
+    );
+    let out = ok(arco_db(&db, &["verify"]));
+    assert!(
+        out.contains("2 expedientes verificados, 0 diferencias"),
+        "{out}"
+    );
+}
+
+#[test]
+fn import_keeps_an_appeal_with_its_request() {
+    let db = temp_db("import-appeal");
+    let o = arco_db(
+        &db,
+        &[
+            "import",
+            "--quiet",
+            "examples/histories/appeal-example.json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = arco_db(&db, &["appeal", "list", "--as-of", "2026-10-23", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["state"], "arrested");
+    assert_eq!(v[0]["request"], "UT-ARCO-2026-00001");
+    let o = arco_db(&db, &["verify"]);
+    assert!(
+        stdout(&o).contains("2 expedientes verificados, 0 diferencias"),
+        "{}",
+        stdout(&o)
+    );
+}

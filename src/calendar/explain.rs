@@ -123,7 +123,15 @@ impl Explanation {
                 self.rolled_over.len()
             ));
         }
-        s.push_str(&format!("; {} días hábiles", self.days));
+        s.push_str(&format!(
+            "; {} {}",
+            self.days,
+            if self.days == 1 {
+                "día hábil"
+            } else {
+                "días hábiles"
+            }
+        ));
         if !self.skipped.is_empty() {
             let skipped: Vec<String> = self
                 .skipped

@@ -136,14 +136,16 @@ pub enum RequestCommand {
     },
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("no se pudo iniciar: {e}"))
 }
 
-async fn registry(db: &DbArgs) -> Result<Registry<SqliteStore>, Box<dyn std::error::Error>> {
+pub(crate) async fn registry(
+    db: &DbArgs,
+) -> Result<Registry<SqliteStore>, Box<dyn std::error::Error>> {
     let url = db.database.as_str();
     if !url.starts_with("sqlite:") && url.contains("://") {
         return Err(
@@ -158,17 +160,17 @@ async fn registry(db: &DbArgs) -> Result<Registry<SqliteStore>, Box<dyn std::err
     ))
 }
 
-fn actor_for(who: &ActorArgs, act: ActKind) -> Result<Actor, String> {
+pub(crate) fn actor_for(who: &ActorArgs, allowed: &[Role]) -> Result<Actor, String> {
     let role = match &who.role {
         Some(r) => Role::parse(r).ok_or_else(|| {
             format!("rol desconocido «{r}»; se esperaba unit_staff, unit_head, committee, guarantor, auditor o admin")
         })?,
-        None => act.allowed_roles()[0],
+        None => allowed[0],
     };
     Ok(Actor::new(who.actor.clone(), role))
 }
 
-fn moment_or_now(
+pub(crate) fn moment_or_now(
     at: &Option<String>,
     now: chrono::DateTime<Utc>,
 ) -> Result<Moment, Box<dyn std::error::Error>> {
@@ -186,7 +188,7 @@ fn moment_or_now(
     })
 }
 
-fn date_arg(s: &Option<String>, what: &str) -> Result<Option<NaiveDate>, String> {
+pub(crate) fn date_arg(s: &Option<String>, what: &str) -> Result<Option<NaiveDate>, String> {
     s.as_deref()
         .map(|d| {
             NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
@@ -211,7 +213,7 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 let right: Right = serde_json::from_value(Value::String(right.clone())).map_err(|_| {
                     format!("derecho desconocido «{right}»; se esperaba access, rectification, cancellation, opposition o portability")
                 })?;
-                let actor = actor_for(&who, ActKind::Filed)?;
+                let actor = actor_for(&who, ActKind::Filed.allowed_roles())?;
                 let detail = reg
                     .file_request(&body, &calendar, right, moment_or_now(&at, now)?, &actor, now)
                     .await?;
@@ -266,7 +268,7 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 }
                 let parsed: RequestAct = serde_json::from_value(Value::Object(m))
                     .map_err(|e| format!("acto «{act}»: {}", spanish_serde(&e.to_string())))?;
-                let actor = actor_for(&who, kind)?;
+                let actor = actor_for(&who, kind.allowed_roles())?;
                 let detail = reg.act(&folio, parsed, moment_or_now(&at, now)?, &actor, now).await?;
                 if json {
                     outln!("{}", serde_json::to_string_pretty(&detail)?);
@@ -338,7 +340,7 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
     })
 }
 
-fn spanish_serde(m: &str) -> String {
+pub(crate) fn spanish_serde(m: &str) -> String {
     if let Some(rest) = m.strip_prefix("unknown variant ") {
         return format!(
             "valor desconocido {}",
@@ -368,7 +370,7 @@ fn print_acuse(d: &CaseDetail) {
     }
 }
 
-fn print_detail(d: &CaseDetail, explain: bool) {
+pub(crate) fn print_detail(d: &CaseDetail, explain: bool) {
     outln!();
     outln!(
         "Expediente {} — {} ({})",
@@ -387,20 +389,51 @@ fn print_detail(d: &CaseDetail, explain: bool) {
         d.view.calendar,
         d.view.rulebook
     );
+    if let Some(a) = &d.view.appeal {
+        let outcome = a
+            .outcome
+            .map(|o| format!(", {}", o.label_es()))
+            .unwrap_or_default();
+        let due = a
+            .compliance_due
+            .map(|c| format!("; el responsable debe cumplir a más tardar el {c}"))
+            .unwrap_or_default();
+        outln!(
+            "Recurso de revisión {}: {}{outcome}{due}",
+            d.appeals.join(", "),
+            a.state.label_es()
+        );
+    }
     outln!();
     outln!("Actos:");
     for (a, l) in d.view.acts.iter().zip(&d.log) {
-        let late = if a.late { "  EXTEMPORÁNEO" } else { "" };
-        outln!(
-            "  {:>2}. {}  {:<42} {} · {} ({}){late}",
+        print_act(
             a.seq,
             a.effective,
             a.act.label_es(),
-            a.at,
-            l.actor,
-            l.role
+            &a.at.to_string(),
+            &l.actor,
+            &l.role,
+            a.late,
         );
     }
+    print_timeline(d, explain);
+}
+
+pub(crate) fn print_act(
+    seq: u32,
+    effective: NaiveDate,
+    label: &str,
+    at: &str,
+    actor: &str,
+    role: &str,
+    late: bool,
+) {
+    let late = if late { "  EXTEMPORÁNEO" } else { "" };
+    outln!("  {seq:>2}. {effective}  {label:<44} {at} · {actor} ({role}){late}");
+}
+
+pub(crate) fn print_timeline(d: &CaseDetail, explain: bool) {
     outln!();
     outln!("Plazos:");
     for t in &d.timeline {

@@ -20,6 +20,10 @@ use crate::storage::{
 
 /// The kind of a request case in storage.
 pub const REQUEST_KIND: &str = "request";
+/// The kind of an appeal case in storage.
+pub const APPEAL_KIND: &str = "appeal";
+
+mod appeal;
 
 /// Why the registry refused or failed. Spanish: shown to staff.
 #[derive(Debug, Error)]
@@ -36,6 +40,17 @@ pub enum ServiceError {
     Term(#[from] TermError),
     #[error(transparent)]
     Replay(#[from] ReplayError),
+    #[error("el acto «{act}» tiene fecha {at}, posterior al momento del registro ({now})")]
+    InFuture {
+        act: String,
+        at: String,
+        now: String,
+    },
+    #[error("{folio}: {error}")]
+    AppealRefused {
+        folio: String,
+        error: crate::appeal::AppealError,
+    },
     #[error("{folio}: el registro de actos no se puede reconstruir: {message}")]
     Unreadable { folio: String, message: String },
 }
@@ -85,6 +100,12 @@ pub struct CaseDetail {
     pub folio: String,
     pub body: String,
     pub calendar: String,
+    /// For an appeal: the request it challenges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// For a request: the folios of its appeals.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub appeals: Vec<String>,
     #[serde(flatten)]
     pub view: CaseView,
     pub timeline: Vec<DeadlineDetail>,
@@ -179,7 +200,7 @@ impl<S: Store> Registry<S> {
             folio: "(nueva solicitud)".into(),
             error,
         };
-        check_not_future(ActKind::Filed, &at, &cal, now).map_err(refused)?;
+        check_not_future(ActKind::Filed.as_str(), &at, &cal, now)?;
         let request = Request::file(&clock, right, at, actor).map_err(refused)?;
         let events = vec![event_of(&request, request.acts.len() - 1, now)];
         let record = self
@@ -188,6 +209,7 @@ impl<S: Store> Registry<S> {
                 NewCase {
                     body: body.to_string(),
                     kind: REQUEST_KIND.into(),
+                    parent: None,
                     calendar: calendar.to_string(),
                     rulebook: book.id.clone(),
                     folio: None,
@@ -200,6 +222,7 @@ impl<S: Store> Registry<S> {
             .await?;
         let (record, log) = self.store.load(&record.folio).await?;
         self.detail(&record, &log, &request, &clock, local_today(&cal, now))
+            .await
     }
 
     /// Records an act on the case `folio`. Two staff acting at once: one wins, the other
@@ -221,7 +244,7 @@ impl<S: Store> Registry<S> {
             folio: folio.to_string(),
             error,
         };
-        check_not_future(act.kind(), &at, &cal, now).map_err(refused)?;
+        check_not_future(act.kind().as_str(), &at, &cal, now)?;
         request.apply(&clock, act, at, actor).map_err(refused)?;
         let event = event_of(&request, request.acts.len() - 1, now);
         self.store
@@ -234,6 +257,7 @@ impl<S: Store> Registry<S> {
             .await?;
         let (record, log) = self.store.load(folio).await?;
         self.detail(&record, &log, &request, &clock, local_today(&cal, now))
+            .await
     }
 
     /// A case with every deadline, its status on `as_of` and its explanation, and its log.
@@ -255,14 +279,15 @@ impl<S: Store> Registry<S> {
             &clock,
             as_of.unwrap_or_else(|| local_today(&cal, now)),
         )
+        .await
     }
 
-    fn detail(
+    async fn detail(
         &self,
         record: &CaseRecord,
         log: &[StoredEvent],
         request: &Request,
-        clock: &Clock,
+        clock: &Clock<'_>,
         as_of: NaiveDate,
     ) -> Result<CaseDetail, ServiceError> {
         let view = replay::view(request, clock, as_of).map_err(|error| ServiceError::Refused {
@@ -275,41 +300,48 @@ impl<S: Store> Registry<S> {
                 folio: record.folio.clone(),
                 error,
             })?;
-        let mut timeline = Vec::new();
-        let mut ordered: Vec<&Deadline> = deadlines.values().collect();
-        ordered.sort_by_key(|d| (d.due, d.term));
-        for d in ordered {
-            let explained = clock.calendar.explain(&Moment::Date(d.from), d.days)?;
-            timeline.push(DeadlineDetail {
-                term: d.term,
-                name: clock.term(d.term)?.name.clone(),
-                view: DeadlineView::from(d),
-                optional: d.optional,
-                days_left: days_left(clock.calendar, as_of, d.due)?,
-                reasoning: explained.summary_es(),
-                explanation: explained.to_string(),
-            });
+        let mut view = view;
+        let mut timeline = timeline(deadlines.values(), clock, as_of)?;
+        // The request's record shows its appeal: what it ordered and by when.
+        let mut appeals = Vec::new();
+        for linked in self
+            .store
+            .list(&ListFilter {
+                parent: Some(record.folio.clone()),
+                ..Default::default()
+            })
+            .await?
+        {
+            appeals.push(linked.folio.clone());
+            if view.appeal.is_none() {
+                let (arec, alog) = self.store.load(&linked.folio).await?;
+                let (appeal, gclock_parts) = self
+                    .rebuild_appeal(&arec, &alog, Some((request, clock)))
+                    .await?;
+                let (gcal, gbook) = gclock_parts;
+                let gclock = Clock::new(&gcal, gbook);
+                replay::add_appeal(&mut view, &appeal, &gclock).map_err(|error| {
+                    ServiceError::AppealRefused {
+                        folio: linked.folio.clone(),
+                        error,
+                    }
+                })?;
+                if let Some(w) = view.deadlines.get(&TermId::AppealWindow)
+                    && let Some(t) = timeline.iter_mut().find(|t| t.term == TermId::AppealWindow)
+                {
+                    t.view = w.clone();
+                }
+            }
         }
         Ok(CaseDetail {
             folio: record.folio.clone(),
             body: record.body.clone(),
             calendar: record.calendar.clone(),
+            parent: record.parent.clone(),
+            appeals,
             view,
             timeline,
-            log: log
-                .iter()
-                .map(|e| LogEntry {
-                    seq: e.seq,
-                    act: e.event.act.clone(),
-                    occurred_at: e.event.occurred_at.clone(),
-                    effective_on: e.event.effective_on,
-                    late: e.event.late,
-                    actor: e.event.actor.clone(),
-                    role: e.event.role.as_str().to_string(),
-                    recorded_at: e.event.recorded_at,
-                    rulebook: e.event.rulebook.clone(),
-                })
-                .collect(),
+            log: log_entries(log),
         })
     }
 
@@ -404,7 +436,12 @@ impl<S: Store> Registry<S> {
         for folio in self.store.folios().await? {
             report.checked += 1;
             let (record, log) = self.store.load(&folio).await?;
-            let diff = match self.rebuild_projection(&record, &log) {
+            let rebuilt = if record.kind == APPEAL_KIND {
+                self.rebuild_appeal_projection(&record, &log).await
+            } else {
+                self.rebuild_projection(&record, &log)
+            };
+            let diff = match rebuilt {
                 Ok((fresh, events)) => compare(&record, &log, &fresh, &events),
                 Err(e) => vec![format!("no se puede reconstruir: {e}")],
             };
@@ -450,15 +487,44 @@ impl<S: Store> Registry<S> {
         let book = replay::rulebook_for(&self.books, history, &cal, &events)?;
         let clock = Clock::new(&cal, book);
         let request = replay::build(&clock, &events, now)?;
+        // An appeal in the history is checked before anything is written.
+        let gname = history
+            .guarantor_calendar
+            .clone()
+            .unwrap_or_else(|| history.calendar.clone());
+        let gcal = self.calendar(&gname)?;
+        let appeal_filed = events.iter().find_map(|e| match e.act {
+            replay::EventAct::Appeal(_) => Some(e.at),
+            _ => None,
+        });
+        let gbook = match appeal_filed {
+            Some(at) => Some(
+                self.books.in_force(
+                    history
+                        .jurisdiction
+                        .as_deref()
+                        .unwrap_or(replay::DEFAULT_JURISDICTION),
+                    gcal.effective_date(&at)?,
+                )?,
+            ),
+            None => None,
+        };
+        let appeal = match gbook {
+            Some(gbook) => {
+                replay::build_appeal(&Clock::new(&gcal, gbook), &clock, &request, &events, now)?
+            }
+            None => None,
+        };
         let new_events = (0..request.acts.len())
             .map(|i| event_of(&request, i, now))
             .collect();
-        Ok(self
+        let record = self
             .store
             .create_case(
                 NewCase {
                     body: body.to_string(),
                     kind: REQUEST_KIND.into(),
+                    parent: None,
                     calendar: history.calendar.clone(),
                     rulebook: book.id.clone(),
                     folio,
@@ -468,7 +534,13 @@ impl<S: Store> Registry<S> {
                 new_events,
                 projection(&request, &clock)?,
             )
-            .await?)
+            .await?;
+        if let (Some(appeal), Some(gbook)) = (appeal, gbook) {
+            let gclock = Clock::new(&gcal, gbook);
+            self.import_appeal(&appeal, &gclock, &gname, body, &record.folio, now)
+                .await?;
+        }
+        Ok(record)
     }
 }
 
@@ -494,15 +566,15 @@ fn local_today(cal: &Calendar, now: DateTime<Utc>) -> NaiveDate {
 }
 
 fn check_not_future(
-    act: ActKind,
+    act: &str,
     at: &Moment,
     cal: &Calendar,
     now: DateTime<Utc>,
-) -> Result<(), RequestError> {
+) -> Result<(), ServiceError> {
     // A bare date is the start of its day: an act dated today is fine.
     if replay::moment_utc(at, cal) > now {
-        return Err(RequestError::InFuture {
-            act,
+        return Err(ServiceError::InFuture {
+            act: act.to_string(),
             at: at.to_string(),
             now: now.to_rfc3339(),
         });
@@ -513,28 +585,44 @@ fn check_not_future(
 /// The log entry of the request's `i`-th act.
 fn event_of(request: &Request, i: usize, recorded_at: DateTime<Utc>) -> NewEvent {
     let a = &request.acts[i];
-    NewEvent {
-        act: a.act.kind().as_str().to_string(),
-        payload: serde_json::to_value(&a.act).unwrap_or(serde_json::Value::Null),
-        actor: a.actor.id.clone(),
-        role: a.actor.role,
-        occurred_at: a.at.to_string(),
-        effective_on: a.effective,
-        late: a.late,
+    log_event(
+        a.act.kind().as_str(),
+        serde_json::to_value(&a.act),
+        &a.actor,
+        &a.at,
+        (a.effective, a.late),
+        &request.rulebook,
         recorded_at,
-        rulebook: request.rulebook.clone(),
+    )
+}
+
+/// A log entry: the act's name and data, who, when it happened and took effect, whether
+/// late, the rulebook, when recorded.
+fn log_event(
+    name: &str,
+    payload: Result<serde_json::Value, serde_json::Error>,
+    actor: &Actor,
+    at: &Moment,
+    (effective_on, late): (NaiveDate, bool),
+    rulebook: &str,
+    recorded_at: DateTime<Utc>,
+) -> NewEvent {
+    NewEvent {
+        act: name.to_string(),
+        payload: payload.unwrap_or(serde_json::Value::Null),
+        actor: actor.id.clone(),
+        role: actor.role,
+        occurred_at: at.to_string(),
+        effective_on,
+        late,
+        recorded_at,
+        rulebook: rulebook.to_string(),
     }
 }
 
-/// The projection stored with each act: the request, and its terms as of no particular
-/// day (open terms "pending"; whether they are overdue is decided when read).
-fn projection(request: &Request, clock: &Clock) -> Result<Projection, ServiceError> {
-    let deadlines = request
-        .deadlines(clock, MIN_DATE)
-        .map_err(|error| ServiceError::Refused {
-            folio: String::new(),
-            error,
-        })?
+/// Projection rows of a case's terms.
+fn rows(deadlines: BTreeMap<TermId, Deadline>) -> Vec<DeadlineRow> {
+    deadlines
         .into_values()
         .map(|d| DeadlineRow {
             term: d.term,
@@ -546,7 +634,84 @@ fn projection(request: &Request, clock: &Clock) -> Result<Projection, ServiceErr
             optional: d.optional,
             article: d.article,
         })
-        .collect();
+        .collect()
+}
+
+/// Every term ordered by due date, with its count explained.
+fn timeline<'a>(
+    deadlines: impl Iterator<Item = &'a Deadline>,
+    clock: &Clock,
+    as_of: NaiveDate,
+) -> Result<Vec<DeadlineDetail>, ServiceError> {
+    let mut ordered: Vec<&Deadline> = deadlines.collect();
+    ordered.sort_by_key(|d| (d.due, d.term));
+    let mut out = Vec::with_capacity(ordered.len());
+    for d in ordered {
+        let explained = clock.calendar.explain(&Moment::Date(d.from), d.days)?;
+        out.push(DeadlineDetail {
+            term: d.term,
+            name: clock.term(d.term)?.name.clone(),
+            view: DeadlineView::from(d),
+            optional: d.optional,
+            days_left: days_left(clock.calendar, as_of, d.due)?,
+            reasoning: explained.summary_es(),
+            explanation: explained.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+fn log_entries(log: &[StoredEvent]) -> Vec<LogEntry> {
+    log.iter()
+        .map(|e| LogEntry {
+            seq: e.seq,
+            act: e.event.act.clone(),
+            occurred_at: e.event.occurred_at.clone(),
+            effective_on: e.event.effective_on,
+            late: e.event.late,
+            actor: e.event.actor.clone(),
+            role: e.event.role.as_str().to_string(),
+            recorded_at: e.event.recorded_at,
+            rulebook: e.event.rulebook.clone(),
+        })
+        .collect()
+}
+
+/// The acts of a stored log, parsed: each act's data, when it happened, who did it.
+fn parse_log<A: serde::de::DeserializeOwned>(
+    record: &CaseRecord,
+    log: &[StoredEvent],
+) -> Result<Vec<(A, Moment, Actor)>, ServiceError> {
+    let unreadable = |message: String| ServiceError::Unreadable {
+        folio: record.folio.clone(),
+        message,
+    };
+    let mut acts = Vec::with_capacity(log.len());
+    for e in log {
+        let act: A = serde_json::from_value(e.event.payload.clone())
+            .map_err(|x| unreadable(format!("acto {}: {x}", e.seq)))?;
+        let at: Moment = e
+            .event
+            .occurred_at
+            .parse()
+            .map_err(|x: TermError| unreadable(format!("acto {}: {x}", e.seq)))?;
+        acts.push((act, at, Actor::new(e.event.actor.clone(), e.event.role)));
+    }
+    Ok(acts)
+}
+
+/// The projection stored with each act: the request, and its terms as of no particular
+/// day (open terms "pending"; whether they are overdue is decided when read).
+fn projection(request: &Request, clock: &Clock) -> Result<Projection, ServiceError> {
+    let deadlines =
+        rows(
+            request
+                .deadlines(clock, MIN_DATE)
+                .map_err(|error| ServiceError::Refused {
+                    folio: String::new(),
+                    error,
+                })?,
+        );
     Ok(Projection {
         state: request.state.as_str().to_string(),
         data: serde_json::to_value(request).map_err(|e| ServiceError::Unreadable {
@@ -563,23 +728,13 @@ fn rebuild(
     log: &[StoredEvent],
     clock: &Clock,
 ) -> Result<Request, ServiceError> {
-    let unreadable = |message: String| ServiceError::Unreadable {
-        folio: record.folio.clone(),
-        message,
-    };
-    let mut acts = Vec::with_capacity(log.len());
-    for e in log {
-        let act: RequestAct = serde_json::from_value(e.event.payload.clone())
-            .map_err(|x| unreadable(format!("acto {}: {x}", e.seq)))?;
-        let at: Moment = e
-            .event
-            .occurred_at
-            .parse()
-            .map_err(|x: TermError| unreadable(format!("acto {}: {x}", e.seq)))?;
-        acts.push((act, at, Actor::new(e.event.actor.clone(), e.event.role)));
-    }
-    Request::rebuild(clock, acts.iter().map(|(a, m, p)| (a, *m, p)))
-        .map_err(|(i, error)| unreadable(format!("acto {}: {error}", i + 1)))
+    let acts: Vec<(RequestAct, Moment, Actor)> = parse_log(record, log)?;
+    Request::rebuild(clock, acts.iter().map(|(a, m, p)| (a, *m, p))).map_err(|(i, error)| {
+        ServiceError::Unreadable {
+            folio: record.folio.clone(),
+            message: format!("acto {}: {error}", i + 1),
+        }
+    })
 }
 
 fn compare(

@@ -47,6 +47,8 @@ pub enum StoreError {
 pub struct NewCase {
     pub body: String,
     pub kind: String,
+    /// The case this one is linked to (an appeal's request).
+    pub parent: Option<String>,
     pub calendar: String,
     pub rulebook: String,
     /// The folio; `None` asks the store for the next one of `folio_format`.
@@ -108,6 +110,7 @@ pub struct CaseRecord {
     pub folio: String,
     pub body: String,
     pub kind: String,
+    pub parent: Option<String>,
     pub calendar: String,
     pub rulebook: String,
     pub version: i64,
@@ -120,6 +123,8 @@ pub struct CaseRecord {
 pub struct ListFilter {
     pub body: Option<String>,
     pub kind: Option<String>,
+    /// Only cases linked to this one (the appeals of a request).
+    pub parent: Option<String>,
     /// Only cases in one of these states (as stored, after their last act).
     pub states: Vec<String>,
     /// Only cases with an open term due on or before this date.
@@ -142,6 +147,11 @@ impl Default for FolioFormat {
 }
 
 impl FolioFormat {
+    /// The default for appeals: `{body}-RR-{year}-{seq:05}` (recurso de revisión).
+    pub fn appeals() -> FolioFormat {
+        FolioFormat("{body}-RR-{year}-{seq:05}".to_string())
+    }
+
     /// Checks a format: it must hold `{year}` and `{seq}` and no other placeholder.
     pub fn parse(s: &str) -> Result<FolioFormat, String> {
         let f = FolioFormat(s.to_string());

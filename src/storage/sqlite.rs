@@ -123,6 +123,7 @@ fn case_row(r: &SqliteRow, deadlines: Vec<DeadlineRow>) -> Result<CaseRecord, St
         folio: r.get("folio"),
         body: r.get("body"),
         kind: r.get("kind"),
+        parent: r.get("parent"),
         calendar: r.get("calendar"),
         rulebook: r.get("rulebook"),
         version: r.get("version"),
@@ -258,12 +259,13 @@ impl Store for SqliteStore {
         let now = Utc::now().to_rfc3339();
         let version = events.len() as i64;
         let inserted = sqlx::query(
-            "INSERT INTO cases (folio, body, kind, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&folio)
         .bind(&case.body)
         .bind(&case.kind)
+        .bind(&case.parent)
         .bind(&case.calendar)
         .bind(&case.rulebook)
         .bind(version)
@@ -289,6 +291,7 @@ impl Store for SqliteStore {
             folio,
             body: case.body,
             kind: case.kind,
+            parent: case.parent,
             calendar: case.calendar,
             rulebook: case.rulebook,
             version,
@@ -371,6 +374,7 @@ impl Store for SqliteStore {
                AND (?4 IS NULL OR EXISTS (SELECT 1 FROM deadlines d
                                           WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?4))
                AND (?5 IS NULL OR folio > ?5)
+               AND (?7 IS NULL OR parent = ?7)
              ORDER BY folio
              LIMIT ?6",
         )
@@ -380,6 +384,7 @@ impl Store for SqliteStore {
         .bind(f.due_by.map(|d| d.to_string()))
         .bind(&f.after)
         .bind(f.limit.map_or(-1, i64::from))
+        .bind(&f.parent)
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
