@@ -163,16 +163,6 @@ pub struct Request {
     pub acts: Vec<RecordedAct>,
 }
 
-/// Terms that belong to a power, not a duty: unused, they become void rather than missed.
-const OPTIONAL: &[TermId] = &[
-    TermId::Prevention,
-    TermId::IncompetenceNotice,
-    TermId::RedirectionNotice,
-    TermId::OtherProcedureNotice,
-    TermId::ImprocedenceNotice,
-    TermId::AppealWindow,
-];
-
 impl Request {
     /// Files a request (art. 49): the first act of every case.
     pub fn file(
@@ -511,7 +501,6 @@ impl Request {
         let stopped = self.withdrawal.is_some()
             || state == RequestState::NotPresented
             || ended_by_notice.is_some();
-        let is_optional = |t: TermId| OPTIONAL.contains(&t);
         let put = |out: &mut BTreeMap<TermId, Deadline>, mut d: Deadline, void: bool| {
             if void && d.done.is_none() {
                 d.status = DeadlineStatus::Void;
@@ -604,13 +593,7 @@ impl Request {
                 None => None,
             };
             if let Some(from) = window_from {
-                let d = clock.deadline(
-                    TermId::AppealWindow,
-                    from,
-                    None,
-                    as_of,
-                    is_optional(TermId::AppealWindow),
-                )?;
+                let d = clock.deadline(TermId::AppealWindow, from, None, as_of, true)?;
                 put(&mut out, d, self.withdrawal.is_some());
             }
         } else if let Some((_, s)) = ended_by_notice {

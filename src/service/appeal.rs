@@ -8,15 +8,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{
-    APPEAL_KIND, CaseDetail, ServiceError, check_not_future, days_left, local_today, log_entries,
+    APPEAL_KIND, CaseDetail, ServiceError, agenda, check_not_future, local_today, log_entries,
     log_event, parse_log, rebuild, rows, timeline,
 };
 use crate::appeal::{Appeal, AppealAct, AppealActKind, AppealError, AppealState, Window};
 use crate::calendar::{Calendar, MIN_DATE, Moment};
-use crate::case::{Actor, Clock, DeadlineStatus};
+use crate::case::{Actor, Clock};
 use crate::request::Request;
 use crate::request::replay::{self, DEFAULT_JURISDICTION};
-use crate::rules::{Actor as TermActor, Rulebook, TermId};
+use crate::rules::{Rulebook, TermId};
 use crate::storage::{
     CaseRecord, FolioFormat, ListFilter, NewCase, NewEvent, Projection, Store, StoredEvent,
 };
@@ -270,32 +270,19 @@ impl<S: Store> super::Registry<S> {
             if !filter.states.is_empty() && !filter.states.iter().any(|s| s == state.as_str()) {
                 continue;
             }
-            let mut next = None;
-            let mut overdue = Vec::new();
-            for d in appeal
+            let deadlines = appeal
                 .deadlines(&gclock, as_of)
-                .map_err(refused(&record.folio))?
-                .values()
-            {
-                match d.status {
-                    DeadlineStatus::Missed if gclock.term(d.term)?.actor != TermActor::Titular => {
-                        overdue.push(d.term)
-                    }
-                    DeadlineStatus::Pending if next.is_none_or(|(_, due, _)| d.due < due) => {
-                        next = Some((d.term, d.due, days_left(&gcal, as_of, d.due)?));
-                    }
-                    _ => {}
-                }
-            }
-            if overdue_only && overdue.is_empty() {
+                .map_err(refused(&record.folio))?;
+            let Some((next, overdue)) = agenda(
+                deadlines.values(),
+                &gclock,
+                as_of,
+                filter.due_by,
+                overdue_only,
+            )?
+            else {
                 continue;
-            }
-            if let (Some(by), Some((_, due, _))) = (filter.due_by, next)
-                && due > by
-                && !overdue_only
-            {
-                continue;
-            }
+            };
             out.push(AppealSummary {
                 folio: record.folio.clone(),
                 body: record.body.clone(),

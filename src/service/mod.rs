@@ -394,29 +394,16 @@ impl<S: Store> Registry<S> {
                         folio: record.folio.clone(),
                         error,
                     })?;
-            let mut next = None;
-            let mut overdue = Vec::new();
-            for d in deadlines.values() {
-                match d.status {
-                    // Overdue means a duty of the body: the titular's own terms are theirs.
-                    DeadlineStatus::Missed if clock.term(d.term)?.actor != TermActor::Titular => {
-                        overdue.push(d.term)
-                    }
-                    DeadlineStatus::Pending if next.is_none_or(|(_, due, _)| d.due < due) => {
-                        next = Some((d.term, d.due, days_left(&cal, as_of, d.due)?));
-                    }
-                    _ => {}
-                }
-            }
-            if overdue_only && overdue.is_empty() {
+            let Some((next, overdue)) = agenda(
+                deadlines.values(),
+                &clock,
+                as_of,
+                filter.due_by,
+                overdue_only,
+            )?
+            else {
                 continue;
-            }
-            if let (Some(by), Some((_, due, _))) = (filter.due_by, next)
-                && due > by
-                && !overdue_only
-            {
-                continue;
-            }
+            };
             out.push(CaseSummary {
                 folio: record.folio.clone(),
                 body: record.body.clone(),
@@ -544,13 +531,40 @@ impl<S: Store> Registry<S> {
     }
 }
 
-/// The status of a stored term on `as_of`: open terms become missed (or void, for a
-/// power) once their due date has passed.
-pub fn status_on(d: &DeadlineRow, as_of: NaiveDate) -> DeadlineStatus {
-    match d.status {
-        DeadlineStatus::Pending => DeadlineStatus::of(d.due, None, as_of, d.optional),
-        s => s,
+/// The earliest open term of a case (id, due date, business days left) and its overdue
+/// duties, or `None` when the case does not pass the list's filters: `overdue_only` keeps
+/// cases with an overdue duty; `due_by` keeps cases with an open term due by then.
+/// Overdue means a duty of a body: the titular's own terms are theirs.
+#[allow(clippy::type_complexity)]
+fn agenda<'a>(
+    deadlines: impl Iterator<Item = &'a Deadline>,
+    clock: &Clock,
+    as_of: NaiveDate,
+    due_by: Option<NaiveDate>,
+    overdue_only: bool,
+) -> Result<Option<(Option<(TermId, NaiveDate, i64)>, Vec<TermId>)>, ServiceError> {
+    let mut next: Option<(TermId, NaiveDate, i64)> = None;
+    let mut overdue = Vec::new();
+    for d in deadlines {
+        match d.status {
+            DeadlineStatus::Missed if clock.term(d.term)?.actor != TermActor::Titular => {
+                overdue.push(d.term)
+            }
+            DeadlineStatus::Pending if next.is_none_or(|(_, due, _)| d.due < due) => {
+                next = Some((d.term, d.due, days_left(clock.calendar, as_of, d.due)?));
+            }
+            _ => {}
+        }
     }
+    if overdue_only && overdue.is_empty() {
+        return Ok(None);
+    }
+    if let (Some(by), Some((_, due, _)), false) = (due_by, next, overdue_only)
+        && due > by
+    {
+        return Ok(None);
+    }
+    Ok(Some((next, overdue)))
 }
 
 fn days_left(cal: &Calendar, as_of: NaiveDate, due: NaiveDate) -> Result<i64, TermError> {
