@@ -392,3 +392,29 @@ fn compliance_refusals() {
         (d("2026-07-27"), DeadlineStatus::Late)
     );
 }
+
+#[test]
+fn a_silent_responsable_is_found_non_compliant_de_oficio() {
+    // Revoked with 5 days to comply, notified 2 July: compliance due 9 July, report due
+    // 3 days later (10, 13, 14 July). No report: the guarantor verifies de oficio
+    // (art. 137.2) once that term has run out, and rules non-compliance.
+    let notified = r#"
+        {"act": "appeal_filed", "at": "2026-06-25T10:00:00-06:00", "venue": "guarantor", "ground": "VII"},
+        {"act": "appeal_admitted", "at": "2026-06-26T10:00:00-06:00"},
+        {"act": "appeal_resolved", "at": "2026-07-01T10:00:00-06:00", "outcome": "revoked", "compliance_days": 5},
+        {"act": "appeal_resolution_notified", "at": "2026-07-02T10:00:00-06:00"}"#;
+    let early = format!(r#"{notified}, {{"act": "compliance_ruled", "at": "2026-07-14T10:00:00-06:00", "complied": false}}"#);
+    let e = run(&history("2026-07-15T12:00:00-06:00", &early)).unwrap_err();
+    assert_eq!(e.code(), "premature");
+    assert!(e.to_string().contains("2026-07-14"), "{e}");
+    let ruled = format!(
+        r#"{notified}, {{"act": "compliance_ruled", "at": "2026-07-15T10:00:00-06:00", "complied": false}},
+        {{"act": "public_warning", "at": "2026-07-16T10:00:00-06:00", "days": 10}}"#
+    );
+    let v = run(&history("2026-07-16T12:00:00-06:00", &ruled)).unwrap();
+    assert_eq!(state(&v), AppealState::Warned);
+    assert_eq!(term(&v, TermId::Compliance), (d("2026-07-09"), DeadlineStatus::Missed));
+    assert_eq!(term(&v, TermId::ComplianceReport), (d("2026-07-14"), DeadlineStatus::Missed));
+    // Warning: 10 days from 16 July → 30 July.
+    assert_eq!(term(&v, TermId::WarningCompliance), (d("2026-07-30"), DeadlineStatus::Pending));
+}

@@ -164,6 +164,10 @@ pub enum AppealError {
     )]
     Lapsed { act: AppealActKind, due: NaiveDate },
     #[error(
+        "el requerimiento debe notificarse dentro de los cinco días siguientes a la interposición, que vencieron el {due}; se notificó el {notified} (art. 104.1)"
+    )]
+    RequirementOutOfTime { due: NaiveDate, notified: NaiveDate },
+    #[error(
         "ya se requirió al recurrente el {on}: el requerimiento procede por una sola ocasión (art. 104.1)"
     )]
     SecondRequirement { on: NaiveDate },
@@ -483,6 +487,14 @@ impl Appeal {
             .map_or(self.filed.effective, |a| a.effective)
     }
 
+    /// Art. 136.3: within the first three days of the compliance term (fewer if the
+    /// resolution gave fewer).
+    fn extension_request_due(&self, clock: &Clock, notice: NaiveDate) -> Result<NaiveDate, AppealError> {
+        let days = clock.term(TermId::ComplianceExtensionRequest)?.days;
+        let given = self.resolution.map_or(days, |(_, _, d)| d);
+        Ok(clock.calendar.add_business_days(notice, days.min(given))?)
+    }
+
     fn compliance_due(&self, clock: &Clock) -> Result<Option<(NaiveDate, NaiveDate)>, AppealError> {
         let (Some(notice), Some((_, outcome, days))) = (self.resolution_notice, self.resolution)
         else {
@@ -521,8 +533,13 @@ impl Appeal {
                 previous,
             });
         }
-        if let Some(due) = self.lapse_date(clock)?
-            && eff > due
+        let lapsed = match self.lapse_date(clock)? {
+            Some(due) if eff > due => Some(due),
+            _ => None,
+        };
+        // After the lapse only the acuerdo de desechamiento itself may be recorded.
+        if let Some(due) = lapsed
+            && kind != AppealActKind::AppealDismissed
         {
             return Err(AppealError::Lapsed { act: kind, due });
         }
@@ -548,13 +565,12 @@ impl Appeal {
                 if let Some(r) = self.requirement {
                     return Err(AppealError::SecondRequirement { on: r.effective });
                 }
-                (
-                    S::Required,
-                    Some((
-                        TermId::AppealRequirement,
-                        due_of(TermId::AppealRequirement, filed)?,
-                    )),
-                )
+                // "En un plazo que no podrá exceder de cinco días" (art. 104.1).
+                let due = due_of(TermId::AppealRequirement, filed)?;
+                if eff > due {
+                    return Err(AppealError::RequirementOutOfTime { due, notified: eff });
+                }
+                (S::Required, Some((TermId::AppealRequirement, due)))
             }
             (A::AppealRequirementAnswered, S::Required) => {
                 let r = self.requirement.ok_or_else(invalid)?;
@@ -577,7 +593,9 @@ impl Appeal {
                     due_of(TermId::AppealAdmission, self.admission_from())?,
                 )),
             ),
-            (A::AppealDismissed { .. }, S::Filed | S::Required) => (
+            // While a requirement is pending the admission term does not run.
+            (A::AppealDismissed { .. }, S::Required) => (S::Dismissed, None),
+            (A::AppealDismissed { .. }, S::Filed) => (
                 S::Dismissed,
                 Some((
                     TermId::AppealAdmission,
@@ -640,7 +658,18 @@ impl Appeal {
             (A::EvidenceHearingHeld, S::Admitted) if self.evidence_hearing.is_none() => {
                 (S::Admitted, None)
             }
-            (A::InstructionClosed, S::Admitted) => (S::InstructionClosed, None),
+            (A::InstructionClosed, S::Admitted) => {
+                // The parties' terms run out first (art. 107.II, VI, VII).
+                let admitted = self.admission.ok_or_else(invalid)?;
+                let mut wait = due_of(TermId::Allegations, admitted.effective)?;
+                if let Some(e) = self.evidence_hearing {
+                    wait = wait.max(due_of(TermId::FinalStatements, e.effective)?);
+                }
+                if eff <= wait {
+                    return Err(AppealError::Premature { act: kind, due: wait });
+                }
+                (S::InstructionClosed, None)
+            }
             (
                 A::AppealExtensionNotified,
                 S::Admitted
@@ -697,11 +726,18 @@ impl Appeal {
                     (false, None) => {}
                 }
                 let due = self.resolution_due(clock)?.ok_or_else(invalid)?;
-                let due = match self.instruction_closed {
-                    Some(c) => due.min(due_of(TermId::ResolutionAfterClose, c.effective)?),
-                    None => due,
+                let term = match self.instruction_closed {
+                    Some(c) => {
+                        let after = due_of(TermId::ResolutionAfterClose, c.effective)?;
+                        if after < due {
+                            (TermId::ResolutionAfterClose, after)
+                        } else {
+                            (TermId::AppealResolution, due)
+                        }
+                    }
+                    None => (TermId::AppealResolution, due),
                 };
-                (S::Resolved, Some((TermId::AppealResolution, due)))
+                (S::Resolved, Some(term))
             }
             (A::AppealResolutionNotified, S::Resolved) => {
                 let (r, outcome, _) = self.resolution.ok_or_else(invalid)?;
@@ -722,7 +758,7 @@ impl Appeal {
                 if self.extension_request.is_none() && self.report.is_none() =>
             {
                 let notice = self.resolution_notice.ok_or_else(invalid)?;
-                let due = due_of(TermId::ComplianceExtensionRequest, notice.effective)?;
+                let due = self.extension_request_due(clock, notice.effective)?;
                 if eff > due {
                     return Err(AppealError::ComplianceExtensionOutOfTime {
                         due,
@@ -785,26 +821,31 @@ impl Appeal {
                     )),
                 )
             }
-            (A::ComplianceRuled { complied }, S::Compliance) if self.vista.is_some() => {
-                let from = match self.statement {
-                    Some(s) => s.effective,
-                    None => {
-                        let v = self.vista.ok_or_else(invalid)?;
-                        due_of(TermId::ComplianceHearingTitular, v.effective)?
+            (A::ComplianceRuled { complied }, S::Compliance) => {
+                let term = match (self.vista, self.statement) {
+                    (_, Some(st)) => Some((TermId::ComplianceRuling, due_of(TermId::ComplianceRuling, st.effective)?)),
+                    (Some(v), None) => {
+                        // The titular has 5 days to speak (art. 137.2) before the ruling.
+                        let hearing = due_of(TermId::ComplianceHearingTitular, v.effective)?;
+                        if eff <= hearing {
+                            return Err(AppealError::Premature { act: kind, due: hearing });
+                        }
+                        Some((TermId::ComplianceRuling, due_of(TermId::ComplianceRuling, hearing)?))
                     }
+                    // No report: the guarantor verifies de oficio (art. 137.2) once the
+                    // report's term has run out.
+                    (None, None) if self.report.is_none() => {
+                        let (_, end) = self.compliance_due(clock)?.ok_or_else(invalid)?;
+                        let report_due = due_of(TermId::ComplianceReport, end)?;
+                        if eff <= report_due {
+                            return Err(AppealError::Premature { act: kind, due: report_due });
+                        }
+                        None
+                    }
+                    (None, None) => return Err(invalid()),
                 };
-                let next = if *complied {
-                    S::Complied
-                } else {
-                    S::NonCompliant
-                };
-                (
-                    next,
-                    Some((
-                        TermId::ComplianceRuling,
-                        due_of(TermId::ComplianceRuling, from)?,
-                    )),
-                )
+                let next = if *complied { S::Complied } else { S::NonCompliant };
+                (next, term)
             }
             (
                 A::ComplianceRuled { complied: true },
@@ -982,7 +1023,7 @@ impl Appeal {
         }
         put(
             &mut out,
-            dl(TermId::AppealTurn, filed, eff(self.turned))?,
+            dl(TermId::AppealTurn, filed, eff(self.turned.or(decided)))?,
             ended,
         );
         if self.requirement.is_none() || self.requirement_answer.is_some() {
@@ -1086,12 +1127,16 @@ impl Appeal {
                 c.status = DeadlineStatus::of(end, c.done, as_of, false);
             }
             put(&mut out, c, false);
+            let request_days = clock.term(TermId::ComplianceExtensionRequest)?.days.min(days);
             put(
                 &mut out,
-                dl(
+                clock.deadline_days(
                     TermId::ComplianceExtensionRequest,
                     notice,
+                    request_days,
                     eff(self.extension_request),
+                    as_of,
+                    true,
                 )?,
                 self.report.is_some(),
             );

@@ -101,8 +101,9 @@ pub struct Calendar {
     day_label: Vec<u16>,
     /// `rank[i]`: how many business days come before day `i` (length: days + 1).
     rank: Vec<u32>,
-    /// Day indices of every business day, in order.
-    business: Vec<u32>,
+    /// Every business day, in order (a `NaiveDate` is 4 bytes: no conversion on the hot
+    /// path).
+    business: Vec<NaiveDate>,
 }
 
 impl Calendar {
@@ -201,14 +202,17 @@ impl Calendar {
         let mut rank = Vec::with_capacity(n + 1);
         let mut business = Vec::with_capacity(n);
         let mut count = 0u32;
-        for (i, &l) in day_label.iter().enumerate() {
+        let mut day = MIN_DATE;
+        for &l in &day_label {
             rank.push(count);
             if labels[l as usize].is_business() {
-                business.push(i as u32);
+                business.push(day);
                 count += 1;
             }
+            day = day.succ_opt().unwrap_or(day);
         }
         rank.push(count);
+        business.shrink_to_fit();
 
         Ok(Calendar {
             name: leaf.name.clone(),
@@ -248,6 +252,7 @@ impl Calendar {
         &self.chain
     }
 
+    #[inline]
     fn idx(&self, d: NaiveDate) -> Result<usize, TermError> {
         if (MIN_DATE..=MAX_DATE).contains(&d) {
             Ok(index(d))
@@ -275,7 +280,7 @@ impl Calendar {
     pub fn business_day_on_or_after(&self, d: NaiveDate) -> Result<NaiveDate, TermError> {
         let i = self.idx(d)?;
         match self.business.get(self.rank[i] as usize) {
-            Some(&b) => Ok(date_of(b as usize)),
+            Some(&b) => Ok(b),
             None => Err(TermError::BeyondRange {
                 from: d,
                 days: 0,
@@ -305,6 +310,7 @@ impl Calendar {
     }
 
     /// Rule 2: the `n`-th business day after `day0` (`n = 0` gives `day0` itself). O(1).
+    #[inline]
     pub fn add_business_days(&self, day0: NaiveDate, n: u32) -> Result<NaiveDate, TermError> {
         let i = self.idx(day0)?;
         if n == 0 {
@@ -312,7 +318,7 @@ impl Calendar {
         }
         let k = self.rank[i + 1] as usize + n as usize - 1;
         match self.business.get(k) {
-            Some(&b) => Ok(date_of(b as usize)),
+            Some(&b) => Ok(b),
             None => Err(TermError::BeyondRange {
                 from: day0,
                 days: n,
@@ -408,8 +414,11 @@ fn day_count() -> usize {
     (MAX_DATE - MIN_DATE).num_days() as usize + 1
 }
 
+/// Days from `MIN_DATE` (`d` must not be before it): day numbers from the common era,
+/// cheaper than subtracting dates.
+#[inline]
 fn index(d: NaiveDate) -> usize {
-    (d - MIN_DATE).num_days() as usize
+    (d.num_days_from_ce() - MIN_DATE.num_days_from_ce()) as usize
 }
 
 fn date_of(i: usize) -> NaiveDate {

@@ -163,6 +163,7 @@ pub fn appeal_error_code(e: &AppealError) -> &'static str {
         AppealError::InvalidTransition { .. } => "invalid_transition",
         AppealError::Lapsed { .. } => "lapsed",
         AppealError::SecondRequirement { .. } => "second_requirement",
+        AppealError::RequirementOutOfTime { .. } => "requirement_out_of_time",
         AppealError::SecondExtension { .. } => "second_extension",
         AppealError::ExtensionOutOfTime { .. } => "extension_out_of_time",
         AppealError::ComplianceExtensionOutOfTime { .. } => "compliance_extension_out_of_time",
