@@ -12,7 +12,9 @@
 //! - [`appeal`]: the recurso de revisión and the compliance of its resolution.
 //! - [`storage`]: the append-only log and projections behind one trait (SQLite).
 //! - [`service`]: the registry that joins procedures and storage.
+//! - [`alerts`]: deadline alerts by email, through an outbox.
 
+pub mod alerts;
 pub mod appeal;
 pub mod calendar;
 pub mod case;

@@ -69,6 +69,17 @@ enum Command {
     /// Recursos de revisión y cumplimiento de sus resoluciones.
     #[command(subcommand)]
     Appeal(cli::appeals::AppealCommand),
+    /// Avisos de plazos por correo.
+    #[command(subcommand)]
+    Alerts(cli::alerts::AlertsCommand),
+    /// Servicio que envía los avisos cada noche (y al arrancar, si faltó una noche).
+    Daemon {
+        #[arg(long, env = "ARCO_ALERTS_CONFIG")]
+        config: Option<PathBuf>,
+        /// Nombre de esta instancia, para el registro de corridas.
+        #[arg(long, default_value = "arco-daemon")]
+        holder: String,
+    },
     /// Carga historiales de casos (JSON) de otro sistema a la base de datos.
     Import {
         /// Archivos .json (un historial o un arreglo), .jsonl (uno por línea) o carpetas.
@@ -175,6 +186,8 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Request(cmd) => cli::cases::request(&cli.db, cmd)?,
         Command::Appeal(cmd) => cli::appeals::appeal(&cli.db, cmd)?,
+        Command::Alerts(cmd) => cli::alerts::alerts(&cli.db, cmd)?,
+        Command::Daemon { config, holder } => cli::alerts::daemon(&cli.db, &config, &holder)?,
         Command::Import { files, body, quiet } => {
             cli::cases::import(&cli.db, &files, &body, quiet)?
         }

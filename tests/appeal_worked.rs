@@ -403,7 +403,9 @@ fn a_silent_responsable_is_found_non_compliant_de_oficio() {
         {"act": "appeal_admitted", "at": "2026-06-26T10:00:00-06:00"},
         {"act": "appeal_resolved", "at": "2026-07-01T10:00:00-06:00", "outcome": "revoked", "compliance_days": 5},
         {"act": "appeal_resolution_notified", "at": "2026-07-02T10:00:00-06:00"}"#;
-    let early = format!(r#"{notified}, {{"act": "compliance_ruled", "at": "2026-07-14T10:00:00-06:00", "complied": false}}"#);
+    let early = format!(
+        r#"{notified}, {{"act": "compliance_ruled", "at": "2026-07-14T10:00:00-06:00", "complied": false}}"#
+    );
     let e = run(&history("2026-07-15T12:00:00-06:00", &early)).unwrap_err();
     assert_eq!(e.code(), "premature");
     assert!(e.to_string().contains("2026-07-14"), "{e}");
@@ -413,8 +415,17 @@ fn a_silent_responsable_is_found_non_compliant_de_oficio() {
     );
     let v = run(&history("2026-07-16T12:00:00-06:00", &ruled)).unwrap();
     assert_eq!(state(&v), AppealState::Warned);
-    assert_eq!(term(&v, TermId::Compliance), (d("2026-07-09"), DeadlineStatus::Missed));
-    assert_eq!(term(&v, TermId::ComplianceReport), (d("2026-07-14"), DeadlineStatus::Missed));
+    assert_eq!(
+        term(&v, TermId::Compliance),
+        (d("2026-07-09"), DeadlineStatus::Missed)
+    );
+    assert_eq!(
+        term(&v, TermId::ComplianceReport),
+        (d("2026-07-14"), DeadlineStatus::Missed)
+    );
     // Warning: 10 days from 16 July → 30 July.
-    assert_eq!(term(&v, TermId::WarningCompliance), (d("2026-07-30"), DeadlineStatus::Pending));
+    assert_eq!(
+        term(&v, TermId::WarningCompliance),
+        (d("2026-07-30"), DeadlineStatus::Pending)
+    );
 }

@@ -489,7 +489,11 @@ impl Appeal {
 
     /// Art. 136.3: within the first three days of the compliance term (fewer if the
     /// resolution gave fewer).
-    fn extension_request_due(&self, clock: &Clock, notice: NaiveDate) -> Result<NaiveDate, AppealError> {
+    fn extension_request_due(
+        &self,
+        clock: &Clock,
+        notice: NaiveDate,
+    ) -> Result<NaiveDate, AppealError> {
         let days = clock.term(TermId::ComplianceExtensionRequest)?.days;
         let given = self.resolution.map_or(days, |(_, _, d)| d);
         Ok(clock.calendar.add_business_days(notice, days.min(given))?)
@@ -666,7 +670,10 @@ impl Appeal {
                     wait = wait.max(due_of(TermId::FinalStatements, e.effective)?);
                 }
                 if eff <= wait {
-                    return Err(AppealError::Premature { act: kind, due: wait });
+                    return Err(AppealError::Premature {
+                        act: kind,
+                        due: wait,
+                    });
                 }
                 (S::InstructionClosed, None)
             }
@@ -823,14 +830,23 @@ impl Appeal {
             }
             (A::ComplianceRuled { complied }, S::Compliance) => {
                 let term = match (self.vista, self.statement) {
-                    (_, Some(st)) => Some((TermId::ComplianceRuling, due_of(TermId::ComplianceRuling, st.effective)?)),
+                    (_, Some(st)) => Some((
+                        TermId::ComplianceRuling,
+                        due_of(TermId::ComplianceRuling, st.effective)?,
+                    )),
                     (Some(v), None) => {
                         // The titular has 5 days to speak (art. 137.2) before the ruling.
                         let hearing = due_of(TermId::ComplianceHearingTitular, v.effective)?;
                         if eff <= hearing {
-                            return Err(AppealError::Premature { act: kind, due: hearing });
+                            return Err(AppealError::Premature {
+                                act: kind,
+                                due: hearing,
+                            });
                         }
-                        Some((TermId::ComplianceRuling, due_of(TermId::ComplianceRuling, hearing)?))
+                        Some((
+                            TermId::ComplianceRuling,
+                            due_of(TermId::ComplianceRuling, hearing)?,
+                        ))
                     }
                     // No report: the guarantor verifies de oficio (art. 137.2) once the
                     // report's term has run out.
@@ -838,13 +854,20 @@ impl Appeal {
                         let (_, end) = self.compliance_due(clock)?.ok_or_else(invalid)?;
                         let report_due = due_of(TermId::ComplianceReport, end)?;
                         if eff <= report_due {
-                            return Err(AppealError::Premature { act: kind, due: report_due });
+                            return Err(AppealError::Premature {
+                                act: kind,
+                                due: report_due,
+                            });
                         }
                         None
                     }
                     (None, None) => return Err(invalid()),
                 };
-                let next = if *complied { S::Complied } else { S::NonCompliant };
+                let next = if *complied {
+                    S::Complied
+                } else {
+                    S::NonCompliant
+                };
                 (next, term)
             }
             (
@@ -1127,7 +1150,10 @@ impl Appeal {
                 c.status = DeadlineStatus::of(end, c.done, as_of, false);
             }
             put(&mut out, c, false);
-            let request_days = clock.term(TermId::ComplianceExtensionRequest)?.days.min(days);
+            let request_days = clock
+                .term(TermId::ComplianceExtensionRequest)?
+                .days
+                .min(days);
             put(
                 &mut out,
                 clock.deadline_days(

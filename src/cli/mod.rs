@@ -1,5 +1,6 @@
 //! The command line's subcommands that work on the database.
 
+pub mod alerts;
 pub mod appeals;
 pub mod cases;
 

@@ -40,6 +40,8 @@ pub enum ServiceError {
     Term(#[from] TermError),
     #[error(transparent)]
     Replay(#[from] ReplayError),
+    #[error("no se pudo componer el mensaje: {0}")]
+    Template(String),
     #[error("el acto «{act}» tiene fecha {at}, posterior al momento del registro ({now})")]
     InFuture {
         act: String,
@@ -567,7 +569,11 @@ fn agenda<'a>(
     Ok(Some((next, overdue)))
 }
 
-fn days_left(cal: &Calendar, as_of: NaiveDate, due: NaiveDate) -> Result<i64, TermError> {
+pub(crate) fn days_left(
+    cal: &Calendar,
+    as_of: NaiveDate,
+    due: NaiveDate,
+) -> Result<i64, TermError> {
     Ok(if due >= as_of {
         i64::from(cal.business_days_between(as_of, due)?)
     } else {

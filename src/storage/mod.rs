@@ -212,6 +212,47 @@ impl FolioFormat {
     }
 }
 
+/// An open, non-optional term near its due date, with what an alert needs about its case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueRow {
+    pub folio: String,
+    pub body: String,
+    pub kind: String,
+    pub calendar: String,
+    pub rulebook: String,
+    /// The case's state after its last act.
+    pub state: String,
+    /// The account that filed the case: the staff member in charge.
+    pub in_charge: String,
+    pub term: TermId,
+    pub due: NaiveDate,
+    pub article: String,
+}
+
+/// An alert to one recipient, keyed by case, term, due date, threshold and recipient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxItem {
+    pub folio: String,
+    pub term: TermId,
+    pub due: NaiveDate,
+    /// Business days before the due date (0: the due day; negative: overdue).
+    pub threshold: i32,
+    pub recipient: String,
+    /// What the message shows (JSON).
+    pub item: Value,
+}
+
+/// The key of an alert: case folio, term, due date, threshold, recipient.
+pub type AlertKey = (String, TermId, NaiveDate, i32, String);
+
+/// An alert in the outbox, not yet accepted by the mail server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub item: OutboxItem,
+    pub attempts: i64,
+}
+
 /// The storage every backend provides.
 pub trait Store: Send + Sync {
     /// Creates a case with its first acts (a filing, or a whole imported history) in one
@@ -247,6 +288,68 @@ pub trait Store: Send + Sync {
 
     /// Every folio, in order (for `arco verify`).
     fn folios(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// Open, non-optional terms due on or before `by`, with their cases.
+    fn due_rows(
+        &self,
+        by: NaiveDate,
+    ) -> impl Future<Output = Result<Vec<DueRow>, StoreError>> + Send;
+
+    /// How many rows [`Store::due_rows`] would return (the floor of an alert run).
+    fn count_due_rows(&self, by: NaiveDate)
+    -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// The keys of every alert already in the outbox (any status) for terms due on or
+    /// after `since`.
+    fn outbox_keys(
+        &self,
+        since: NaiveDate,
+    ) -> impl Future<Output = Result<Vec<AlertKey>, StoreError>> + Send;
+
+    /// Writes new alerts (a key already present is left as it is) and supersedes unsent
+    /// alerts of the same case and term for another due date, in one transaction. Returns
+    /// how many were new.
+    fn outbox_add(
+        &self,
+        items: Vec<OutboxItem>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
+
+    /// Every alert not yet sent (nor failed for good), oldest first.
+    fn outbox_pending(&self) -> impl Future<Output = Result<Vec<OutboxRow>, StoreError>> + Send;
+
+    /// Marks alerts as accepted by the mail server.
+    fn outbox_sent(
+        &self,
+        ids: &[i64],
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Records a failed attempt; `permanent` failures are not retried.
+    fn outbox_failed(
+        &self,
+        ids: &[i64],
+        error: &str,
+        permanent: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Claims the nightly run of `night` for `holder`; false if it was already claimed.
+    fn claim_night(
+        &self,
+        night: NaiveDate,
+        holder: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records the end of a night's run.
+    fn finish_night(
+        &self,
+        night: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The last night claimed.
+    fn last_night(&self) -> impl Future<Output = Result<Option<NaiveDate>, StoreError>> + Send;
 }
 
 #[cfg(test)]

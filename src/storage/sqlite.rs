@@ -12,10 +12,11 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool};
 
 use super::{
-    CaseRecord, DeadlineRow, ListFilter, NewCase, NewEvent, Projection, Store, StoreError,
-    StoredEvent,
+    CaseRecord, DeadlineRow, DueRow, ListFilter, NewCase, NewEvent, OutboxItem, OutboxRow,
+    Projection, Store, StoreError, StoredEvent,
 };
 use crate::case::{DeadlineStatus, Role};
+use crate::rules::TermId;
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
@@ -401,5 +402,207 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)
+    }
+
+    async fn due_rows(&self, by: NaiveDate) -> Result<Vec<DueRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.folio, c.body, c.kind, c.calendar, c.rulebook, c.state, d.term, d.due, d.article,
+                    (SELECT e.actor FROM events e WHERE e.case_id = c.id AND e.seq = 1) AS in_charge
+             FROM deadlines d JOIN cases c ON c.id = d.case_id
+             WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?
+             ORDER BY d.due, c.folio, d.term",
+        )
+        .bind(by.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let term: String = r.get("term");
+                Ok(DueRow {
+                    folio: r.get("folio"),
+                    body: r.get("body"),
+                    kind: r.get("kind"),
+                    calendar: r.get("calendar"),
+                    rulebook: r.get("rulebook"),
+                    state: r.get("state"),
+                    in_charge: r.get::<Option<String>, _>("in_charge").unwrap_or_default(),
+                    term: term.parse().map_err(|_| corrupt("deadlines.term", &term))?,
+                    due: parse_date(r.get("due"), "deadlines.due")?,
+                    article: r.get("article"),
+                })
+            })
+            .collect()
+    }
+
+    async fn count_due_rows(&self, by: NaiveDate) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "SELECT count(*) FROM deadlines d JOIN cases c ON c.id = d.case_id
+             WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?",
+        )
+        .bind(by.to_string())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)
+    }
+
+    async fn outbox_keys(
+        &self,
+        since: NaiveDate,
+    ) -> Result<Vec<(String, TermId, NaiveDate, i32, String)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT folio, term, due, threshold, recipient FROM outbox WHERE due >= ?")
+                .bind(since.to_string())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let term: String = r.get("term");
+                Ok((
+                    r.get("folio"),
+                    term.parse().map_err(|_| corrupt("outbox.term", &term))?,
+                    parse_date(r.get("due"), "outbox.due")?,
+                    r.get::<i64, _>("threshold") as i32,
+                    r.get("recipient"),
+                ))
+            })
+            .collect()
+    }
+
+    async fn outbox_add(
+        &self,
+        items: Vec<OutboxItem>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let mut added = 0;
+        for i in &items {
+            sqlx::query(
+                "UPDATE outbox SET status = 'superseded'
+                 WHERE status = 'pending' AND folio = ? AND term = ? AND due <> ?",
+            )
+            .bind(&i.folio)
+            .bind(i.term.as_str())
+            .bind(i.due.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            let r = sqlx::query(
+                "INSERT INTO outbox (folio, term, due, threshold, recipient, item, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (folio, term, due, threshold, recipient) DO NOTHING",
+            )
+            .bind(&i.folio)
+            .bind(i.term.as_str())
+            .bind(i.due.to_string())
+            .bind(i.threshold)
+            .bind(&i.recipient)
+            .bind(i.item.to_string())
+            .bind(now.to_rfc3339())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            added += r.rows_affected() as usize;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(added)
+    }
+
+    async fn outbox_pending(&self) -> Result<Vec<OutboxRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, folio, term, due, threshold, recipient, item, attempts FROM outbox
+             WHERE status = 'pending' ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let term: String = r.get("term");
+                let item: String = r.get("item");
+                Ok(OutboxRow {
+                    id: r.get("id"),
+                    attempts: r.get("attempts"),
+                    item: OutboxItem {
+                        folio: r.get("folio"),
+                        term: term.parse().map_err(|_| corrupt("outbox.term", &term))?,
+                        due: parse_date(r.get("due"), "outbox.due")?,
+                        threshold: r.get::<i64, _>("threshold") as i32,
+                        recipient: r.get("recipient"),
+                        item: serde_json::from_str(&item).map_err(|e| corrupt("outbox.item", e))?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn outbox_sent(&self, ids: &[i64], at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1
+             WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(at.to_rfc3339())
+        .bind(serde_json::to_string(ids).unwrap_or_default())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn outbox_failed(
+        &self,
+        ids: &[i64],
+        error: &str,
+        permanent: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET status = CASE WHEN ? THEN 'failed' ELSE status END,
+                               attempts = attempts + 1, last_error = ?
+             WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(permanent)
+        .bind(error)
+        .bind(serde_json::to_string(ids).unwrap_or_default())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn claim_night(
+        &self,
+        night: NaiveDate,
+        holder: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO alert_runs (night, holder, started_at) VALUES (?, ?, ?) ON CONFLICT (night) DO NOTHING",
+        )
+        .bind(night.to_string())
+        .bind(holder)
+        .bind(now.to_rfc3339())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn finish_night(&self, night: NaiveDate, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE alert_runs SET finished_at = ? WHERE night = ?")
+            .bind(now.to_rfc3339())
+            .bind(night.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn last_night(&self) -> Result<Option<NaiveDate>, StoreError> {
+        let n: Option<String> = sqlx::query_scalar("SELECT max(night) FROM alert_runs")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        n.map(|n| parse_date(&n, "alert_runs.night")).transpose()
     }
 }

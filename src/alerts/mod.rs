@@ -1,0 +1,458 @@
+//! Deadline alerts: nobody should miss a term (art. 146 makes missing one an offence).
+//!
+//! A run finds every open duty whose due date has crossed an alert threshold (by default 3
+//! and 1 business days before, the due day, and overdue), writes one alert per recipient
+//! into the outbox **before** sending anything, then sends one digest per recipient with
+//! every pending alert of theirs, most urgent first, and marks those alerts sent as soon as
+//! the server accepts the message.
+//!
+//! - **Never twice.** An alert is keyed by case, term, due date, threshold and recipient; a
+//!   rerun finds the keys already there and sends nothing new. A night that was missed is
+//!   caught up once: only the most urgent threshold crossed is written. A due date that
+//!   moves (an extension, a calendar change) makes a new key, so the term is alerted once
+//!   for its new date, and unsent alerts for the old date are superseded.
+//! - **Never lost.** Temporary failures (4xx replies, the server going away) are retried
+//!   with a doubling backoff, then left pending for the next run; permanent failures (5xx)
+//!   are recorded on the alerts and not retried.
+//! - **The one window.** If the process dies after the server accepted a message and
+//!   before the alerts are marked sent (one `UPDATE`, right after the acceptance), the next
+//!   run sends that digest again: at least once, never lost. The window is the time of
+//!   that single statement.
+//!
+//! Who hears about what: the terms of a Unidad de Transparencia or a responsable go to the
+//! body's UT staff and UT head and to the staff member in charge (who filed the case); the
+//! Comité's (`resolution`) to its secretary; the guarantor's to the guarantor's staff;
+//! the superior's to the UT head. The titular's own terms (a prevention's reply, the appeal
+//! window) are not alerted: arco keeps no contact data of the titular. Optional terms (a
+//! power such as a prevention) are not alerted either.
+
+pub mod config;
+pub mod mail;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::time::Duration as StdDuration;
+
+use askama::Template;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use config::AlertConfig;
+pub use mail::{Mailer, Outgoing, SendError};
+
+use crate::calendar::rule::weekday_es;
+use crate::rules::{Actor as TermActor, TermId};
+use crate::service::{Registry, ServiceError, days_left};
+use crate::storage::{OutboxItem, OutboxRow, Store};
+
+/// How far ahead of `as_of` (calendar days) to look for due dates: more than any
+/// threshold in business days plus the longest closure.
+const HORIZON_DAYS: i64 = 120;
+
+/// What an alert shows, kept in the outbox with it (no personal data of the titular).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertItem {
+    pub folio: String,
+    pub kind: String,
+    pub body: String,
+    pub calendar: String,
+    pub term: TermId,
+    pub term_name: String,
+    pub article: String,
+    pub due: NaiveDate,
+}
+
+/// The most urgent threshold crossed by a term `days_left` business days from its due
+/// date (negative: overdue), if any.
+pub fn crossed(thresholds: &[i32], days_left: i64) -> Option<i32> {
+    thresholds
+        .iter()
+        .copied()
+        .filter(|&t| {
+            if t < 0 {
+                days_left < 0
+            } else {
+                days_left <= i64::from(t)
+            }
+        })
+        .min()
+}
+
+/// The alerts due on `as_of`: one per open duty that crossed a threshold, and recipient.
+pub async fn plan<S: Store>(
+    registry: &Registry<S>,
+    config: &AlertConfig,
+    as_of: NaiveDate,
+) -> Result<Vec<OutboxItem>, ServiceError> {
+    let rows = registry
+        .store()
+        .due_rows(as_of + Duration::days(HORIZON_DAYS))
+        .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let cal = registry.calendar(&row.calendar)?;
+        let book = registry.rulebooks().get(&row.rulebook)?;
+        // The extension's row mirrors the resolution's (same due date): alert once.
+        if row.term == TermId::ResolutionExtension {
+            continue;
+        }
+        let Some(term) = book.term(row.term) else {
+            continue;
+        };
+        let addresses = config.addresses(&row.body);
+        let mut to: Vec<String> = match term.actor {
+            TermActor::Unit | TermActor::Responsable => {
+                let mut v = addresses.unit.clone();
+                v.extend(addresses.unit_head.iter().cloned());
+                v.extend(config.staff.get(&row.in_charge).cloned());
+                v
+            }
+            TermActor::Committee => addresses.committee.clone(),
+            TermActor::Guarantor => addresses.guarantor.clone(),
+            TermActor::Superior => addresses.unit_head.clone(),
+            TermActor::Titular | TermActor::Parties => continue,
+        };
+        to.sort();
+        to.dedup();
+        let left = days_left(&cal, as_of, row.due)?;
+        let Some(threshold) = crossed(&config.thresholds_for(row.term), left) else {
+            continue;
+        };
+        let item = AlertItem {
+            folio: row.folio.clone(),
+            kind: row.kind.clone(),
+            body: row.body.clone(),
+            calendar: row.calendar.clone(),
+            term: row.term,
+            term_name: term.name.clone(),
+            article: row.article.clone(),
+            due: row.due,
+        };
+        let json = serde_json::to_value(&item).unwrap_or_default();
+        for recipient in to {
+            out.push(OutboxItem {
+                folio: row.folio.clone(),
+                term: row.term,
+                due: row.due,
+                threshold,
+                recipient,
+                item: json.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One line of a digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemView {
+    pub folio: String,
+    pub kind: String,
+    pub body: String,
+    pub term_name: String,
+    pub article: String,
+    pub due: String,
+    pub days_left: i64,
+    pub when: String,
+    pub urgent: bool,
+    pub link: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "alerts/digest.txt")]
+struct DigestText<'a> {
+    as_of: NaiveDate,
+    count: usize,
+    items: &'a [ItemView],
+}
+
+#[derive(Template)]
+#[template(path = "alerts/digest.html")]
+struct DigestHtml<'a> {
+    as_of: NaiveDate,
+    count: usize,
+    items: &'a [ItemView],
+}
+
+#[derive(Template)]
+#[template(path = "alerts/digest_subject.txt")]
+struct DigestSubject {
+    as_of: NaiveDate,
+    count: usize,
+    overdue: usize,
+}
+
+fn when_es(days_left: i64) -> String {
+    match days_left {
+        0 => "Vence hoy".into(),
+        1 => "Vence el siguiente día hábil".into(),
+        n if n > 1 => format!("Vence en {n} días hábiles"),
+        -1 => "Venció hace 1 día hábil".into(),
+        n => format!("Venció hace {} días hábiles", -n),
+    }
+}
+
+/// The digest of one recipient on `as_of`, most urgent first.
+pub fn compose<S: Store>(
+    registry: &Registry<S>,
+    config: &AlertConfig,
+    recipient: &str,
+    rows: &[&OutboxRow],
+    as_of: NaiveDate,
+) -> Result<Outgoing, ServiceError> {
+    let mut seen = BTreeSet::new();
+    let mut items = Vec::new();
+    for r in rows {
+        let Ok(a) = serde_json::from_value::<AlertItem>(r.item.item.clone()) else {
+            continue;
+        };
+        // Two thresholds of one term pending at once (a missed run): one line.
+        if !seen.insert((a.folio.clone(), a.term, a.due)) {
+            continue;
+        }
+        let cal = registry.calendar(&a.calendar)?;
+        let left = days_left(&cal, as_of, a.due)?;
+        items.push(ItemView {
+            link: config
+                .base_url
+                .as_ref()
+                .map(|b| format!("{}/casos/{}", b.trim_end_matches('/'), a.folio)),
+            kind: if a.kind == "appeal" {
+                "Recurso de revisión".into()
+            } else {
+                "Solicitud ARCO".into()
+            },
+            folio: a.folio,
+            body: a.body,
+            term_name: a.term_name,
+            article: a.article,
+            due: format!("{} ({})", a.due, weekday_es(a.due.weekday())),
+            days_left: left,
+            when: when_es(left),
+            urgent: left <= 0,
+        });
+    }
+    items.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.folio.cmp(&b.folio)));
+    let count = items.len();
+    let overdue = items.iter().filter(|i| i.days_left < 0).count();
+    let render =
+        |r: Result<String, askama::Error>| r.map_err(|e| ServiceError::Template(e.to_string()));
+    Ok(Outgoing {
+        to: recipient.to_string(),
+        subject: render(
+            DigestSubject {
+                as_of,
+                count,
+                overdue,
+            }
+            .render(),
+        )?
+        .trim()
+        .to_string(),
+        text: render(
+            DigestText {
+                as_of,
+                count,
+                items: &items,
+            }
+            .render(),
+        )?,
+        html: render(
+            DigestHtml {
+                as_of,
+                count,
+                items: &items,
+            }
+            .render(),
+        )?,
+    })
+}
+
+/// What happened to one digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub recipient: String,
+    pub alerts: usize,
+    /// `sent`, `retry` (temporary failure: left pending), `failed` (permanent), or
+    /// `preview` (dry run).
+    pub status: String,
+    pub error: Option<String>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunReport {
+    pub as_of: NaiveDate,
+    pub dry_run: bool,
+    /// Alerts due now (before removing those already in the outbox).
+    pub due: usize,
+    /// Alerts new in this run.
+    pub new: usize,
+    pub deliveries: Vec<Delivery>,
+    /// The messages (dry runs only).
+    #[serde(skip)]
+    pub previews: Vec<Outgoing>,
+}
+
+/// Runs the alerts of `as_of`: plan, write the outbox, send one digest per recipient.
+/// A dry run writes and sends nothing, and returns the messages it would send.
+pub async fn run<S: Store>(
+    registry: &Registry<S>,
+    config: &AlertConfig,
+    mailer: &Mailer,
+    as_of: NaiveDate,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<RunReport, ServiceError> {
+    let planned = plan(registry, config, as_of).await?;
+    let due = planned.len();
+    let store = registry.store();
+    let (new, pending) = if dry_run {
+        let known: HashSet<crate::storage::AlertKey> = store
+            .outbox_keys(as_of - Duration::days(HORIZON_DAYS))
+            .await?
+            .into_iter()
+            .collect();
+        let mut pending = store.outbox_pending().await?;
+        let fresh: Vec<OutboxItem> = planned
+            .into_iter()
+            .filter(|i| {
+                !known.contains(&(
+                    i.folio.clone(),
+                    i.term,
+                    i.due,
+                    i.threshold,
+                    i.recipient.clone(),
+                ))
+            })
+            .collect();
+        let new = fresh.len();
+        pending.extend(fresh.into_iter().map(|item| OutboxRow {
+            id: 0,
+            item,
+            attempts: 0,
+        }));
+        (new, pending)
+    } else {
+        let new = store.outbox_add(planned, now).await?;
+        (new, store.outbox_pending().await?)
+    };
+
+    let mut by_recipient: BTreeMap<&str, Vec<&OutboxRow>> = BTreeMap::new();
+    for r in &pending {
+        by_recipient
+            .entry(r.item.recipient.as_str())
+            .or_default()
+            .push(r);
+    }
+    let mut report = RunReport {
+        as_of,
+        dry_run,
+        due,
+        new,
+        deliveries: Vec::new(),
+        previews: Vec::new(),
+    };
+    let pause = StdDuration::from_secs_f64(1.0 / config.smtp.per_second);
+    for (i, (recipient, rows)) in by_recipient.into_iter().enumerate() {
+        let message = compose(registry, config, recipient, &rows, as_of)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        if dry_run {
+            report.deliveries.push(Delivery {
+                recipient: recipient.to_string(),
+                alerts: rows.len(),
+                status: "preview".into(),
+                error: None,
+            });
+            report.previews.push(message);
+            continue;
+        }
+        if i > 0 {
+            tokio::time::sleep(pause).await;
+        }
+        let (status, error) = match send_with_retries(mailer, config, &message).await {
+            Ok(()) => {
+                store.outbox_sent(&ids, Utc::now()).await?;
+                ("sent", None)
+            }
+            Err(e) => {
+                store.outbox_failed(&ids, &e.message, !e.transient).await?;
+                (
+                    if e.transient { "retry" } else { "failed" },
+                    Some(e.message),
+                )
+            }
+        };
+        report.deliveries.push(Delivery {
+            recipient: recipient.to_string(),
+            alerts: rows.len(),
+            status: status.into(),
+            error,
+        });
+    }
+    Ok(report)
+}
+
+async fn send_with_retries(
+    mailer: &Mailer,
+    config: &AlertConfig,
+    m: &Outgoing,
+) -> Result<(), SendError> {
+    let mut wait = StdDuration::from_millis(config.smtp.backoff_ms);
+    let attempts = config.smtp.attempts.max(1);
+    let mut last = None;
+    for attempt in 1..=attempts {
+        match mailer.send(&config.from, m).await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.transient && attempt < attempts => {
+                last = Some(e);
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or(SendError {
+        transient: true,
+        message: "sin intentos".into(),
+    }))
+}
+
+/// The nightly job: on `now`, if the configured time of today has passed and no daemon
+/// has run today's night yet, claim it and run. Returns the report when it ran.
+pub async fn nightly<S: Store>(
+    registry: &Registry<S>,
+    config: &AlertConfig,
+    mailer: &Mailer,
+    holder: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<RunReport>, ServiceError> {
+    let local = now.with_timezone(&chrono_tz::America::Mexico_City);
+    let night = local.date_naive();
+    if local.time() < config.nightly_at {
+        return Ok(None);
+    }
+    if !registry.store().claim_night(night, holder, now).await? {
+        return Ok(None);
+    }
+    let report = run(registry, config, mailer, night, now, false).await?;
+    registry.store().finish_night(night, Utc::now()).await?;
+    Ok(Some(report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_urgent_threshold_crossed() {
+        let t = [3, 1, 0, -1];
+        assert_eq!(crossed(&t, 5), None);
+        assert_eq!(crossed(&t, 3), Some(3));
+        assert_eq!(crossed(&t, 2), Some(3));
+        assert_eq!(crossed(&t, 1), Some(1));
+        assert_eq!(crossed(&t, 0), Some(0));
+        assert_eq!(crossed(&t, -4), Some(-1));
+        // Without an overdue threshold, the due-day alert is the last one.
+        assert_eq!(crossed(&[3, 0], -2), Some(0));
+    }
+}

@@ -1,0 +1,530 @@
+//! Deadline alerts against a real SMTP server on 127.0.0.1 (mailin-embedded, in process),
+//! reading back what it accepted: recipients, subjects, both parts of each digest.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use arco::alerts::{self, AlertConfig, Mailer};
+use arco::calendar::{CalendarLoader, Moment};
+use arco::case::{Actor, Role};
+use arco::request::{RequestAct, Right};
+use arco::rules::Rulebooks;
+use arco::service::Registry;
+use arco::storage::SqliteStore;
+use chrono::{DateTime, NaiveDate, Utc};
+use mailin_embedded::{Handler, Response, Server, response};
+
+/// How the test server answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Accept,
+    /// 451 (temporary).
+    TempFail,
+    /// 550 (permanent).
+    PermFail,
+}
+
+#[derive(Debug, Clone)]
+struct Received {
+    to: Vec<String>,
+    data: String,
+}
+
+#[derive(Clone)]
+struct Smtp {
+    mode: Arc<Mutex<Mode>>,
+    /// Temporary failures to give before accepting, whatever the mode.
+    fail_next: Arc<Mutex<u32>>,
+    inbox: Arc<Mutex<Vec<Received>>>,
+    to: Vec<String>,
+    buf: Vec<u8>,
+}
+
+impl Handler for Smtp {
+    /// Failures are given at RCPT, as greylisting and full mailboxes do.
+    fn rcpt(&mut self, _to: &str) -> Response {
+        {
+            let mut n = self.fail_next.lock().unwrap();
+            if *n > 0 {
+                *n -= 1;
+                return response::INTERNAL_ERROR;
+            }
+        }
+        match *self.mode.lock().unwrap() {
+            Mode::TempFail => response::INTERNAL_ERROR,
+            Mode::PermFail => response::NO_MAILBOX,
+            Mode::Accept => response::OK,
+        }
+    }
+
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.to = to.to_vec();
+        self.buf.clear();
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.buf.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        self.inbox.lock().unwrap().push(Received {
+            to: self.to.clone(),
+            data: String::from_utf8_lossy(&self.buf).into_owned(),
+        });
+        response::OK
+    }
+}
+
+/// Starts a server on a free loopback port; it lives until the test process ends.
+#[allow(clippy::type_complexity)]
+fn smtp_server() -> (
+    u16,
+    Arc<Mutex<Mode>>,
+    Arc<Mutex<u32>>,
+    Arc<Mutex<Vec<Received>>>,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let h = Smtp {
+        mode: Arc::new(Mutex::new(Mode::Accept)),
+        fail_next: Arc::new(Mutex::new(0)),
+        inbox: Arc::new(Mutex::new(Vec::new())),
+        to: Vec::new(),
+        buf: Vec::new(),
+    };
+    let (mode, fail, inbox) = (h.mode.clone(), h.fail_next.clone(), h.inbox.clone());
+    let mut server = Server::new(h);
+    server.with_name("prueba.local").with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (port, mode, fail, inbox)
+}
+
+struct Parsed {
+    to: String,
+    subject: String,
+    text: String,
+    html: String,
+}
+
+fn parse(r: &Received) -> Parsed {
+    let m = mailparse::parse_mail(r.data.as_bytes()).unwrap();
+    let subject = m
+        .headers
+        .iter()
+        .find(|h| h.get_key() == "Subject")
+        .unwrap()
+        .get_value();
+    let mut text = String::new();
+    let mut html = String::new();
+    for p in &m.subparts {
+        match p.ctype.mimetype.as_str() {
+            "text/plain" => text = p.get_body().unwrap(),
+            "text/html" => html = p.get_body().unwrap(),
+            _ => {}
+        }
+    }
+    Parsed {
+        to: r.to.join(","),
+        subject,
+        text,
+        html,
+    }
+}
+
+fn config(port: u16) -> AlertConfig {
+    AlertConfig::parse(
+        &format!(
+            r#"
+from = "Alertas arco <alertas@sej.gob.mx>"
+base_url = "https://arco.sej.gob.mx"
+[recipients.default]
+unit = ["ut@sej.gob.mx"]
+unit_head = ["jefa.ut@sej.gob.mx"]
+committee = ["comite@sej.gob.mx"]
+guarantor = ["garante@itei.org.mx"]
+[staff]
+ana = "ana@sej.gob.mx"
+[smtp]
+url = "smtp://127.0.0.1:{port}"
+attempts = 3
+backoff_ms = 5
+per_second = 1000
+"#
+        ),
+        "alertas.toml",
+    )
+    .unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    "2026-11-23T12:00:00Z".parse().unwrap()
+}
+
+async fn registry(tag: &str) -> Registry<SqliteStore> {
+    let dir = std::env::temp_dir().join(format!(
+        "arco-alerts-{tag}-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = SqliteStore::open(&format!("sqlite:{}", dir.join("a.db").display()))
+        .await
+        .unwrap();
+    Registry::new(
+        store,
+        CalendarLoader::default(),
+        Rulebooks::builtin().unwrap(),
+    )
+}
+
+/// A request filed Thu 5 Feb 2026 at 10:00 by `ana`: admission due Tue 10 Feb (6, 9, 10);
+/// never admitted, resolution due Tue 24 Feb.
+async fn filed(reg: &Registry<SqliteStore>) -> String {
+    let at: Moment = "2026-02-05T10:00".parse().unwrap();
+    reg.file_request(
+        "SEJ",
+        "mx-jalisco",
+        Right::Access,
+        at,
+        &Actor::new("ana", Role::UnitStaff),
+        now(),
+    )
+    .await
+    .unwrap()
+    .folio
+}
+
+fn by_recipient(inbox: &Arc<Mutex<Vec<Received>>>) -> BTreeMap<String, Vec<Parsed>> {
+    let mut out: BTreeMap<String, Vec<Parsed>> = BTreeMap::new();
+    for r in inbox.lock().unwrap().iter() {
+        let p = parse(r);
+        out.entry(p.to.clone()).or_default().push(p);
+    }
+    out
+}
+
+#[tokio::test]
+async fn digests_are_delivered_once_with_both_parts() {
+    let (port, _, _, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = registry("deliver").await;
+    let folio = filed(&reg).await;
+
+    // 5 Feb: admission is 3 business days away → the UT, its head and Ana hear of it.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-05"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!((r.due, r.new), (3, 3));
+    assert!(
+        r.deliveries.iter().all(|x| x.status == "sent"),
+        "{:?}",
+        r.deliveries
+    );
+    let got = by_recipient(&inbox);
+    assert_eq!(got.len(), 3);
+    for who in ["ana@sej.gob.mx", "jefa.ut@sej.gob.mx", "ut@sej.gob.mx"] {
+        assert!(
+            got.keys().any(|k| k.contains(who)),
+            "{who} in {:?}",
+            got.keys()
+        );
+    }
+    let ana = &got.iter().find(|(k, _)| k.contains("ana@")).unwrap().1[0];
+    assert_eq!(ana.subject, "arco: 1 plazo requiere atención — 2026-02-05");
+    assert!(
+        ana.text
+            .contains("Vence en 3 días hábiles: Admisión de la solicitud (art. 53.1)"),
+        "{}",
+        ana.text
+    );
+    assert!(
+        ana.text.contains(&format!("Solicitud ARCO {folio} · SEJ")),
+        "{}",
+        ana.text
+    );
+    assert!(
+        ana.text.contains("Fecha límite: 2026-02-10 (martes)"),
+        "{}",
+        ana.text
+    );
+    assert!(
+        ana.text
+            .contains(&format!("https://arco.sej.gob.mx/casos/{folio}")),
+        "{}",
+        ana.text
+    );
+    assert!(
+        ana.html
+            .contains("<strong>Vence en 3 días hábiles</strong>"),
+        "{}",
+        ana.html
+    );
+    assert!(
+        ana.html.contains(&format!(
+            "<a href=\"https://arco.sej.gob.mx/casos/{folio}\">{folio}</a>"
+        )),
+        "{}",
+        ana.html
+    );
+
+    // The same night again: nothing new, nothing sent.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-05"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!((r.new, r.deliveries.len()), (0, 0));
+    assert_eq!(inbox.lock().unwrap().len(), 3);
+
+    // A missed night is caught up once: on the due day (10 Feb) one alert, "Vence hoy",
+    // not one for each threshold crossed since (1 day before, due day).
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-10"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 3);
+    let got = by_recipient(&inbox);
+    let ana = got.iter().find(|(k, _)| k.contains("ana@")).unwrap().1;
+    assert_eq!(ana.len(), 2);
+    assert_eq!(
+        ana[1].text.matches("Admisión de la solicitud").count(),
+        1,
+        "{}",
+        ana[1].text
+    );
+    assert!(ana[1].text.contains("Vence hoy"), "{}", ana[1].text);
+    // Overdue the next day, once.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-11"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 3);
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-12"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 0);
+    let last = &by_recipient(&inbox)
+        .into_iter()
+        .find(|(k, _)| k.contains("ut@sej"))
+        .unwrap()
+        .1[2];
+    assert!(
+        last.text.contains("Venció hace 1 día hábil"),
+        "{}",
+        last.text
+    );
+    assert!(last.subject.contains("(1 vencido)"), "{}", last.subject);
+}
+
+#[tokio::test]
+async fn a_moved_due_date_re_alerts_once() {
+    let (port, _, _, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = registry("moved").await;
+    let folio = filed(&reg).await;
+    let staff = Actor::new("ana", Role::UnitStaff);
+    reg.act(
+        &folio,
+        RequestAct::Admitted,
+        "2026-02-06T10:00".parse().unwrap(),
+        &staff,
+        now(),
+    )
+    .await
+    .unwrap();
+    // Resolution: 10 days from 6 Feb → 20 Feb. On 17 Feb it is 3 days away: the Comité.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-17"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 1);
+    assert!(
+        inbox.lock().unwrap()[0]
+            .to
+            .join(",")
+            .contains("comite@sej.gob.mx")
+    );
+    // The extension moves it to 27 Feb (+5). Three days before (24 Feb): one new alert.
+    reg.act(
+        &folio,
+        RequestAct::ExtensionNotified,
+        "2026-02-18T10:00".parse().unwrap(),
+        &staff,
+        now(),
+    )
+    .await
+    .unwrap();
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-19"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 0, "the new date is not yet 3 days away");
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-24"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 1);
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-24"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 0);
+    let msgs: Vec<Parsed> = inbox.lock().unwrap().iter().map(parse).collect();
+    assert_eq!(msgs.len(), 2);
+    assert!(
+        msgs[1].text.contains("Fecha límite: 2026-02-27 (viernes)"),
+        "{}",
+        msgs[1].text
+    );
+}
+
+#[tokio::test]
+async fn failures_are_retried_and_in_the_end_each_alert_is_delivered_once() {
+    let (port, mode, fail_next, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = registry("fail").await;
+    filed(&reg).await;
+
+    // Two temporary failures: retried within the run, delivered.
+    *fail_next.lock().unwrap() = 2;
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-05"), now(), false)
+        .await
+        .unwrap();
+    assert!(
+        r.deliveries.iter().all(|x| x.status == "sent"),
+        "{:?}",
+        r.deliveries
+    );
+    assert_eq!(inbox.lock().unwrap().len(), 3);
+
+    // The server goes away for a whole run (nothing listens on its port any more): left
+    // pending, nothing lost.
+    let gone = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let away = Mailer::smtp(&format!("smtp://127.0.0.1:{gone}")).unwrap();
+    let r = alerts::run(&reg, &c, &away, d("2026-02-10"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 3);
+    assert!(
+        r.deliveries.iter().all(|x| x.status == "retry"),
+        "{:?}",
+        r.deliveries
+    );
+    // It refuses with a temporary error the next night too.
+    *mode.lock().unwrap() = Mode::TempFail;
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-10"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 0);
+    assert!(r.deliveries.iter().all(|x| x.status == "retry"));
+    // Back: the pending alerts go out, once.
+    *mode.lock().unwrap() = Mode::Accept;
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-10"), now(), false)
+        .await
+        .unwrap();
+    assert!(
+        r.deliveries.iter().all(|x| x.status == "sent"),
+        "{:?}",
+        r.deliveries
+    );
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-10"), now(), false)
+        .await
+        .unwrap();
+    assert!(r.deliveries.is_empty());
+    let got = by_recipient(&inbox);
+    for (who, msgs) in &got {
+        assert_eq!(msgs.len(), 2, "{who}");
+        assert_eq!(
+            msgs.iter().filter(|m| m.text.contains("Vence hoy")).count(),
+            1,
+            "{who}"
+        );
+    }
+
+    // A permanent refusal is recorded and not retried.
+    *mode.lock().unwrap() = Mode::PermFail;
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-11"), now(), false)
+        .await
+        .unwrap();
+    assert!(
+        r.deliveries.iter().all(|x| x.status == "failed"),
+        "{:?}",
+        r.deliveries
+    );
+    assert!(
+        r.deliveries[0]
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("550"),
+        "{:?}",
+        r.deliveries
+    );
+    *mode.lock().unwrap() = Mode::Accept;
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-11"), now(), false)
+        .await
+        .unwrap();
+    assert!(r.deliveries.is_empty());
+    assert_eq!(inbox.lock().unwrap().len(), 6);
+}
+
+#[tokio::test]
+async fn a_dry_run_writes_and_sends_nothing() {
+    let (port, _, _, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = registry("dry").await;
+    filed(&reg).await;
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-05"), now(), true)
+        .await
+        .unwrap();
+    assert_eq!((r.due, r.new, r.previews.len()), (3, 3, 3));
+    assert!(r.previews[0].text.contains("Admisión de la solicitud"));
+    assert!(inbox.lock().unwrap().is_empty());
+    // Nothing was written: the real run still finds three new alerts.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-05"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 3);
+}
+
+#[tokio::test]
+async fn two_daemons_run_each_night_once() {
+    let (port, _, _, inbox) = smtp_server();
+    let mut c = config(port);
+    c.nightly_at = chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap();
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = registry("nightly").await;
+    filed(&reg).await;
+    // 05:59 in Mexico City on 5 Feb: too early.
+    let early: DateTime<Utc> = "2026-02-05T11:59:00Z".parse().unwrap();
+    assert!(
+        alerts::nightly(&reg, &c, &mailer, "a", early)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // 06:30: daemon "a" runs the night; "b", a minute later, finds it taken.
+    let t: DateTime<Utc> = "2026-02-05T12:30:00Z".parse().unwrap();
+    let a = alerts::nightly(&reg, &c, &mailer, "a", t).await.unwrap();
+    let b = alerts::nightly(&reg, &c, &mailer, "b", t + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    assert!(a.is_some() && b.is_none());
+    assert_eq!(inbox.lock().unwrap().len(), 3);
+    // Started late on 10 Feb (14:00): the missed nights are caught up in one run.
+    let late: DateTime<Utc> = "2026-02-10T20:00:00Z".parse().unwrap();
+    let r = alerts::nightly(&reg, &c, &mailer, "b", late)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.as_of, r.new), (d("2026-02-10"), 3));
+    assert_eq!(inbox.lock().unwrap().len(), 6);
+}
