@@ -1770,8 +1770,9 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::Reported, Applies(S::Compliance)),
                 (C::Vista, Invalid),
                 (C::Statement, Invalid),
-                (C::Complied, Premature("2026-03-24")),
-                (C::NotComplied, Premature("2026-03-24")),
+                // The undecided request is ruled on first (by Fri 03-20).
+                (C::Complied, Premature("2026-03-20")),
+                (C::NotComplied, Premature("2026-03-20")),
                 (C::Warning, Invalid),
                 (C::Fine, Invalid),
                 (C::Arrest, Invalid),

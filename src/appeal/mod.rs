@@ -180,7 +180,7 @@ pub enum AppealError {
     )]
     ExtensionOutOfTime { due: NaiveDate, notified: NaiveDate },
     #[error(
-        "la solicitud de prórroga debe presentarse dentro de los primeros tres días del plazo de cumplimiento, que terminaron el {due}; se presentó el {requested} (art. 136.3)"
+        "la solicitud de prórroga debe presentarse dentro de los primeros días del plazo de cumplimiento (tres, o menos si el plazo es menor), que terminaron el {due}; se presentó el {requested} (art. 136.3)"
     )]
     ComplianceExtensionOutOfTime {
         due: NaiveDate,
@@ -193,7 +193,7 @@ pub enum AppealError {
     #[error("{0}")]
     BadValue(String),
     #[error(
-        "el acto {act} es prematuro: el plazo anterior vence el {due} y aún no ha transcurrido (art. 112)"
+        "el acto {act} es prematuro: el plazo anterior vence el {due} y aún no ha transcurrido (art. {})", premature_article(*act)
     )]
     Premature { act: AppealActKind, due: NaiveDate },
     #[error("el acto {act} corresponde a: {}; quien lo registra actúa como {}", allowed.iter().filter(|r| **r != Role::Migration).map(|r| r.label_es()).collect::<Vec<_>>().join(" o "), role.label_es())]
@@ -317,6 +317,17 @@ fn optional(t: TermId) -> bool {
             | TermId::ComplianceExtensionRequest
             | TermId::ComplianceHearingTitular
     )
+}
+
+/// The article that makes an act wait for a term.
+fn premature_article(act: AppealActKind) -> &'static str {
+    match act {
+        AppealActKind::InstructionClosed => "107.VII",
+        AppealActKind::ComplianceRuled => "136.3, 137 y 138.1",
+        AppealActKind::FineImposed => "112.3",
+        AppealActKind::ArrestOrdered => "112.4",
+        _ => "112",
+    }
 }
 
 fn check_role(act: AppealActKind, actor: &Actor) -> Result<(), AppealError> {
@@ -850,6 +861,22 @@ impl Appeal {
                     }
                     // No report: the guarantor verifies de oficio (art. 137.2) once the
                     // report's term has run out.
+                    // A request for more time is decided first (art. 137.1 counts the
+                    // report from the end of the extension granted), within its 5 days.
+                    (None, None)
+                        if self.extension_request.is_some()
+                            && self.extension_ruling.is_none()
+                            && self.extension_request.is_some_and(|r| {
+                                due_of(TermId::ComplianceExtensionRuling, r.effective)
+                                    .is_ok_and(|d| eff <= d)
+                            }) =>
+                    {
+                        let req = self.extension_request.ok_or_else(invalid)?;
+                        return Err(AppealError::Premature {
+                            act: kind,
+                            due: due_of(TermId::ComplianceExtensionRuling, req.effective)?,
+                        });
+                    }
                     (None, None) if self.report.is_none() => {
                         let (_, end) = self.compliance_due(clock)?.ok_or_else(invalid)?;
                         let report_due = due_of(TermId::ComplianceReport, end)?;
@@ -1041,7 +1068,7 @@ impl Appeal {
                     r.effective,
                     eff(self.requirement_answer),
                 )?,
-                false,
+                self.dismissal.is_some(),
             );
         }
         put(
