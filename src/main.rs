@@ -117,6 +117,21 @@ enum CalendarCommand {
         /// Ruta al archivo .toml o nombre de un calendario incluido.
         file: String,
     },
+    /// Recalcula los plazos de los expedientes abiertos de un calendario que cambió (un
+    /// acuerdo de días inhábiles nuevo) y deja constancia en el registro de cada uno.
+    Apply {
+        /// El calendario (nombre o ruta, tal como lo usan los expedientes).
+        calendar: String,
+        /// Motivo, p. ej. «Acuerdo del Comité de 20 de noviembre de 2026».
+        #[arg(long)]
+        reason: String,
+        /// Solo muestra qué expedientes cambiarían.
+        #[arg(long)]
+        dry_run: bool,
+        /// Quien aplica el cambio.
+        #[arg(long, env = "ARCO_ACTOR", default_value = "administracion")]
+        actor: String,
+    },
     /// Lista los días inhábiles de un intervalo: AAAA-MM-DD<TAB>motivo.
     Days {
         #[arg(long)]
@@ -147,6 +162,12 @@ fn run(cli: Cli) -> CliResult {
             let cal = load_calendar(&file)?;
             outln!("{}", cal.summary());
         }
+        Command::Calendar(CalendarCommand::Apply {
+            calendar,
+            reason,
+            dry_run,
+            actor,
+        }) => cli::cases::calendar_apply(&cli.db, &calendar, &reason, dry_run, &actor)?,
         Command::Calendar(CalendarCommand::Days { calendar, from, to }) => {
             let cal = load_calendar(&calendar)?;
             let (from, to) = (parse_date(&from, "--from")?, parse_date(&to, "--to")?);

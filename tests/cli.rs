@@ -743,3 +743,193 @@ fn import_keeps_an_appeal_with_its_request() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_calendar_change_moves_open_cases_and_is_recorded() {
+    let db = temp_db("recalendar");
+    let dir = std::env::temp_dir().join(format!("arco-cli-cal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cal = dir.join("organismo.toml");
+    let cal_s = cal.to_str().unwrap();
+    std::fs::write(&cal, "name = \"Organismo\"\nextends = \"mx-jalisco\"\n").unwrap();
+    let ok = |o: Output| {
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    ok(arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-02-05T10:00",
+            "--calendar",
+            cal_s,
+            "--body",
+            "ORG",
+        ],
+    ));
+    ok(arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-02-05T10:00",
+            "--body",
+            "OTRO",
+        ],
+    ));
+    // A closure on 9–10 February is announced: admission (due 10 Feb) moves to 12 Feb.
+    std::fs::write(
+        &cal,
+        "name = \"Organismo\"\nextends = \"mx-jalisco\"\n[[closure]]\nname = \"Cierre por mudanza\"\nfrom = \"2026-02-09\"\nto = \"2026-02-10\"\n",
+    )
+    .unwrap();
+    let out = ok(arco_db(
+        &db,
+        &[
+            "calendar",
+            "apply",
+            cal_s,
+            "--reason",
+            "Acuerdo 12/2026",
+            "--dry-run",
+        ],
+    ));
+    assert!(
+        out.contains("ORG-ARCO-2026-00001\tadmission\t2026-02-10 → 2026-02-12"),
+        "{out}"
+    );
+    assert!(!out.contains("OTRO-ARCO"), "{out}");
+    assert!(out.contains("1 expedientes quedarían"), "{out}");
+    let out = ok(arco_db(&db, &["request", "show", "ORG-ARCO-2026-00001"]));
+    assert!(
+        !out.contains("cambio de calendario"),
+        "a dry run writes nothing: {out}"
+    );
+    let out = ok(arco_db(
+        &db,
+        &["calendar", "apply", cal_s, "--reason", "Acuerdo 12/2026"],
+    ));
+    assert!(out.contains("1 expedientes actualizados"), "{out}");
+    let out = ok(arco_db(
+        &db,
+        &[
+            "request",
+            "show",
+            "ORG-ARCO-2026-00001",
+            "--as-of",
+            "2026-02-06",
+        ],
+    ));
+    assert!(out.contains("cambio de calendario"), "{out}");
+    assert!(
+        out.contains("2026-02-12  Admisión de la solicitud"),
+        "{out}"
+    );
+    let out = ok(arco_db(
+        &db,
+        &["calendar", "apply", cal_s, "--reason", "otra vez"],
+    ));
+    assert!(out.contains("0 expedientes actualizados"), "{out}");
+    let out = ok(arco_db(&db, &["verify"]));
+    assert!(
+        out.contains("2 expedientes verificados, 0 diferencias"),
+        "{out}"
+    );
+    // The act after the change still works.
+    ok(arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            "ORG-ARCO-2026-00001",
+            "admitted",
+            "--at",
+            "2026-02-11T10:00",
+        ],
+    ));
+}
+
+#[test]
+fn alerts_preview_and_a_run_without_a_mail_server_explain_themselves() {
+    let db = temp_db("alerts");
+    let dir = std::env::temp_dir().join(format!("arco-cli-alerts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("alertas.toml");
+    std::fs::write(
+        &cfg,
+        "[recipients.default]\nunit = [\"ut@organismo.gob.mx\"]\n",
+    )
+    .unwrap();
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-02-05T10:00",
+            "--body",
+            "SEJ",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = arco_db(
+        &db,
+        &[
+            "alerts",
+            "preview",
+            "--as-of",
+            "2026-02-05",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Para: ut@organismo.gob.mx"), "{out}");
+    assert!(
+        out.contains("Asunto: arco: 1 plazo requiere atención — 2026-02-05"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Vence en 3 días hábiles: Admisión de la solicitud"),
+        "{out}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_arco"))
+        .args([
+            "alerts",
+            "run",
+            "--as-of",
+            "2026-02-05",
+            "--config",
+            cfg.to_str().unwrap(),
+        ])
+        .env("ARCO_DATABASE_URL", format!("sqlite:{db}"))
+        .env_remove("ARCO_SMTP_URL")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("falta el servidor de correo"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&cfg, "[thresholds]\nresolucion = [3]\n").unwrap();
+    let o = arco_db(
+        &db,
+        &["alerts", "preview", "--config", cfg.to_str().unwrap()],
+    );
+    assert!(
+        stderr(&o).contains("plazo desconocido «resolucion»"),
+        "{}",
+        stderr(&o)
+    );
+}

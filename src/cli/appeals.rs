@@ -9,8 +9,8 @@ use arco::storage::ListFilter;
 
 use super::CliResult;
 use super::cases::{
-    ActorArgs, DbArgs, actor_for, date_arg, moment_or_now, print_act, print_timeline, registry,
-    runtime, spanish_serde,
+    ActorArgs, DbArgs, actor_for, date_arg, log_label, moment_or_now, print_act, print_timeline,
+    registry, runtime, spanish_serde,
 };
 
 #[derive(Subcommand)]
@@ -159,15 +159,17 @@ fn print(d: &arco::service::CaseDetail, explain: bool) {
     }
     outln!();
     outln!("Actos:");
-    for (x, l) in a.acts.iter().zip(&d.log) {
+    for l in &d.log {
+        let label =
+            AppealActKind::parse(&l.act).map_or_else(|| log_label(&l.act), |k| k.label_es());
         print_act(
-            x.seq,
-            x.effective,
-            x.act.label_es(),
-            &x.at.to_string(),
+            l.seq,
+            l.effective_on,
+            label,
+            &l.occurred_at,
             &l.actor,
             &l.role,
-            x.late,
+            l.late,
         );
     }
     print_timeline(d, explain);

@@ -406,22 +406,31 @@ pub(crate) fn print_detail(d: &CaseDetail, explain: bool) {
     }
     outln!();
     outln!("Actos:");
-    for (a, l) in d.view.acts.iter().zip(&d.log) {
+    for l in &d.log {
+        let label = ActKind::parse(&l.act).map_or_else(|| log_label(&l.act), |k| k.label_es());
         print_act(
-            a.seq,
-            a.effective,
-            a.act.label_es(),
-            &a.at.to_string(),
+            l.seq,
+            l.effective_on,
+            label,
+            &l.occurred_at,
             &l.actor,
             &l.role,
-            a.late,
+            l.late,
         );
     }
     print_timeline(d, explain);
 }
 
+/// The label of a log record that is not an act of the procedure.
+pub(crate) fn log_label(name: &str) -> &'static str {
+    match name {
+        arco::service::CALENDAR_CHANGED => "cambio de calendario (plazos recalculados)",
+        _ => "registro",
+    }
+}
+
 pub(crate) fn print_act(
-    seq: u32,
+    seq: i64,
     effective: NaiveDate,
     label: &str,
     at: &str,
@@ -637,6 +646,51 @@ pub fn demo(db: &DbArgs, calendar: &str, at: Option<String>) -> CliResult {
             .list(&ListFilter::default(), detail.view.as_of, false)
             .await?;
         print_list(&list);
+        Ok(())
+    })
+}
+
+/// `arco calendar apply`: recompute the open cases of a calendar that changed.
+pub fn calendar_apply(
+    db: &DbArgs,
+    calendar: &str,
+    reason: &str,
+    dry_run: bool,
+    actor: &str,
+) -> CliResult {
+    if reason.trim().is_empty() {
+        return Err(
+            "--reason no puede estar vacío: el registro de cada expediente guarda el motivo".into(),
+        );
+    }
+    runtime()?.block_on(async move {
+        let reg = registry(db).await?;
+        // The new file must be valid before anything is recomputed.
+        reg.calendar(calendar)?;
+        let who = Actor::new(actor, Role::Admin);
+        let changed = reg
+            .apply_calendar(calendar, reason, &who, Utc::now(), dry_run)
+            .await?;
+        for c in &changed {
+            for x in &c.changes {
+                let show = |d: Option<NaiveDate>| d.map_or("—".to_string(), |d| d.to_string());
+                outln!("{}\t{}\t{} → {}", c.folio, x.term, show(x.old), show(x.new));
+            }
+        }
+        outln!(
+            "{} expedientes {} con plazos que se mueven{}",
+            changed.len(),
+            if dry_run {
+                "quedarían"
+            } else {
+                "actualizados"
+            },
+            if dry_run {
+                " (simulación: nada se escribió)"
+            } else {
+                ""
+            }
+        );
         Ok(())
     })
 }

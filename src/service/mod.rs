@@ -22,6 +22,8 @@ use crate::storage::{
 pub const REQUEST_KIND: &str = "request";
 /// The kind of an appeal case in storage.
 pub const APPEAL_KIND: &str = "appeal";
+/// The log record of a calendar change (not an act of the procedure).
+pub const CALENDAR_CHANGED: &str = "calendar_changed";
 
 mod appeal;
 
@@ -127,6 +129,21 @@ pub struct CaseSummary {
     pub overdue: Vec<TermId>,
 }
 
+/// A due date moved by a calendar change (`None`: the term appeared or went away).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueChange {
+    pub term: TermId,
+    pub old: Option<NaiveDate>,
+    pub new: Option<NaiveDate>,
+}
+
+/// The due dates of one case moved by a calendar change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarChange {
+    pub folio: String,
+    pub changes: Vec<DueChange>,
+}
+
 /// What `arco verify` found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct VerifyReport {
@@ -165,6 +182,94 @@ impl<S: Store> Registry<S> {
 
     pub fn rulebooks(&self) -> &Rulebooks {
         &self.books
+    }
+
+    /// Forgets a loaded calendar, so the next use reads its file again.
+    pub fn reload_calendar(&self, name: &str) {
+        if let Ok(mut m) = self.calendars.lock() {
+            m.remove(name);
+        }
+    }
+
+    /// Recomputes every open case counted on `calendar` after its file changed (a new
+    /// acuerdo de días inhábiles, a closure announced at short notice). For each case whose
+    /// due dates move, appends to its log a record of the old and new dates and `reason`,
+    /// and writes the new projection. A dry run writes nothing and says what would move.
+    pub async fn apply_calendar(
+        &self,
+        calendar: &str,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<Vec<CalendarChange>, ServiceError> {
+        self.reload_calendar(calendar);
+        let cases = self
+            .store
+            .list(&ListFilter {
+                calendar: Some(calendar.to_string()),
+                ..Default::default()
+            })
+            .await?;
+        let mut out = Vec::new();
+        for listed in cases {
+            let (record, log) = self.store.load(&listed.folio).await?;
+            let (fresh, _) = if record.kind == APPEAL_KIND {
+                self.rebuild_appeal_projection(&record, &log).await?
+            } else {
+                self.rebuild_projection(&record, &log)?
+            };
+            let open = |rows: &[DeadlineRow]| -> BTreeMap<TermId, NaiveDate> {
+                rows.iter()
+                    .filter(|d| d.status == DeadlineStatus::Pending)
+                    .map(|d| (d.term, d.due))
+                    .collect()
+            };
+            let (old, new) = (open(&record.projection.deadlines), open(&fresh.deadlines));
+            let terms: std::collections::BTreeSet<TermId> =
+                old.keys().chain(new.keys()).copied().collect();
+            let changes: Vec<DueChange> = terms
+                .into_iter()
+                .filter(|t| old.get(t) != new.get(t))
+                .map(|t| DueChange {
+                    term: t,
+                    old: old.get(&t).copied(),
+                    new: new.get(&t).copied(),
+                })
+                .collect();
+            if changes.is_empty() {
+                continue;
+            }
+            if !dry_run {
+                let payload = serde_json::json!({
+                    "act": CALENDAR_CHANGED,
+                    "calendar": calendar,
+                    "reason": reason,
+                    "changes": changes,
+                });
+                let event = NewEvent {
+                    act: CALENDAR_CHANGED.into(),
+                    payload,
+                    actor: actor.id.clone(),
+                    role: actor.role,
+                    occurred_at: Moment::Instant(now.fixed_offset()).to_string(),
+                    effective_on: now
+                        .with_timezone(&chrono_tz::America::Mexico_City)
+                        .date_naive(),
+                    late: false,
+                    recorded_at: now,
+                    rulebook: record.rulebook.clone(),
+                };
+                self.store
+                    .append(&record, log.len() as i64, event, fresh)
+                    .await?;
+            }
+            out.push(CalendarChange {
+                folio: record.folio.clone(),
+                changes,
+            });
+        }
+        Ok(out)
     }
 
     /// A calendar by name or path, loaded once.
@@ -707,7 +812,7 @@ fn parse_log<A: serde::de::DeserializeOwned>(
         message,
     };
     let mut acts = Vec::with_capacity(log.len());
-    for e in log {
+    for e in log.iter().filter(|e| e.event.act != CALENDAR_CHANGED) {
         let act: A = serde_json::from_value(e.event.payload.clone())
             .map_err(|x| unreadable(format!("acto {}: {x}", e.seq)))?;
         let at: Moment = e
@@ -799,11 +904,13 @@ fn compare(
             log.len()
         ));
     }
-    for (s, f) in log.iter().zip(events) {
-        if s.event.effective_on != f.effective_on
-            || s.event.late != f.late
-            || s.event.payload != f.payload
-        {
+    // After a calendar change, past acts may take effect on other days: only their data
+    // must match.
+    let recalendared = log.iter().any(|e| e.event.act == CALENDAR_CHANGED);
+    let acts = log.iter().filter(|e| e.event.act != CALENDAR_CHANGED);
+    for (s, f) in acts.zip(events) {
+        let moved = s.event.effective_on != f.effective_on || s.event.late != f.late;
+        if (moved && !recalendared) || s.event.payload != f.payload {
             out.push(format!(
                 "acto {} («{}»): guardado surte efectos {} (extemporáneo: {}), reconstruido {} ({})",
                 s.seq, s.event.act, s.event.effective_on, s.event.late, f.effective_on, f.late

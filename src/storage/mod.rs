@@ -125,6 +125,8 @@ pub struct ListFilter {
     pub kind: Option<String>,
     /// Only cases linked to this one (the appeals of a request).
     pub parent: Option<String>,
+    /// Only cases counted on this calendar.
+    pub calendar: Option<String>,
     /// Only cases in one of these states (as stored, after their last act).
     pub states: Vec<String>,
     /// Only cases with an open term due on or before this date.

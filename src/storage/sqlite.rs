@@ -376,6 +376,7 @@ impl Store for SqliteStore {
                                           WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?4))
                AND (?5 IS NULL OR folio > ?5)
                AND (?7 IS NULL OR parent = ?7)
+               AND (?8 IS NULL OR calendar = ?8)
              ORDER BY folio
              LIMIT ?6",
         )
@@ -386,6 +387,7 @@ impl Store for SqliteStore {
         .bind(&f.after)
         .bind(f.limit.map_or(-1, i64::from))
         .bind(&f.parent)
+        .bind(&f.calendar)
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
