@@ -44,9 +44,8 @@ use crate::rules::{Actor as TermActor, TermId};
 use crate::service::{Registry, ServiceError, days_left};
 use crate::storage::{OutboxItem, OutboxRow, Store};
 
-/// How far ahead of `as_of` (calendar days) to look for due dates: more than any
-/// threshold in business days plus the longest closure.
-const HORIZON_DAYS: i64 = 120;
+/// How far back (calendar days) a dry run looks for alerts already written.
+const LOOKBACK_DAYS: i64 = 400;
 
 /// What an alert shows, kept in the outbox with it (no personal data of the titular).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +76,26 @@ pub fn crossed(thresholds: &[i32], days_left: i64) -> Option<i32> {
         .min()
 }
 
+/// The last due date that can cross a threshold on `as_of`: the largest threshold counted
+/// on each calendar in use.
+pub async fn horizon<S: Store>(
+    registry: &Registry<S>,
+    config: &AlertConfig,
+    as_of: NaiveDate,
+) -> Result<NaiveDate, ServiceError> {
+    let most = TermId::ALL
+        .iter()
+        .flat_map(|t| config.thresholds_for(*t))
+        .max()
+        .unwrap_or(0)
+        .max(0) as u32;
+    let mut by = as_of;
+    for name in registry.store().calendars().await? {
+        by = by.max(registry.calendar(&name)?.add_business_days(as_of, most)?);
+    }
+    Ok(by)
+}
+
 /// The alerts due on `as_of`: one per open duty that crossed a threshold, and recipient.
 pub async fn plan<S: Store>(
     registry: &Registry<S>,
@@ -85,7 +104,7 @@ pub async fn plan<S: Store>(
 ) -> Result<Vec<OutboxItem>, ServiceError> {
     let rows = registry
         .store()
-        .due_rows(as_of + Duration::days(HORIZON_DAYS))
+        .due_rows(horizon(registry, config, as_of).await?, as_of)
         .await?;
     let mut out = Vec::new();
     for row in rows {
@@ -308,7 +327,7 @@ pub async fn run<S: Store>(
     let store = registry.store();
     let (new, pending) = if dry_run {
         let known: HashSet<crate::storage::AlertKey> = store
-            .outbox_keys(as_of - Duration::days(HORIZON_DAYS))
+            .outbox_keys(as_of - Duration::days(LOOKBACK_DAYS))
             .await?
             .into_iter()
             .collect();

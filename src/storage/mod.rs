@@ -291,15 +291,23 @@ pub trait Store: Send + Sync {
     /// Every folio, in order (for `arco verify`).
     fn folios(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 
-    /// Open, non-optional terms due on or before `by`, with their cases.
+    /// Open, non-optional terms due on or before `by`, with their cases, leaving out the
+    /// terms overdue on `as_of` whose overdue alert was already written.
     fn due_rows(
         &self,
         by: NaiveDate,
+        as_of: NaiveDate,
     ) -> impl Future<Output = Result<Vec<DueRow>, StoreError>> + Send;
 
     /// How many rows [`Store::due_rows`] would return (the floor of an alert run).
-    fn count_due_rows(&self, by: NaiveDate)
-    -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn count_due_rows(
+        &self,
+        by: NaiveDate,
+        as_of: NaiveDate,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// The calendars the cases are counted on.
+    fn calendars(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 
     /// The keys of every alert already in the outbox (any status) for terms due on or
     /// after `since`.

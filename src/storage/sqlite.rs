@@ -406,15 +406,18 @@ impl Store for SqliteStore {
             .map_err(db)
     }
 
-    async fn due_rows(&self, by: NaiveDate) -> Result<Vec<DueRow>, StoreError> {
+    async fn due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<Vec<DueRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.folio, c.body, c.kind, c.calendar, c.rulebook, c.state, d.term, d.due, d.article,
                     (SELECT e.actor FROM events e WHERE e.case_id = c.id AND e.seq = 1) AS in_charge
              FROM deadlines d JOIN cases c ON c.id = d.case_id
-             WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?
+             WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?1
+               AND NOT (d.due < ?2 AND EXISTS (SELECT 1 FROM outbox o
+                        WHERE o.folio = c.folio AND o.term = d.term AND o.due = d.due AND o.threshold = -1))
              ORDER BY d.due, c.folio, d.term",
         )
         .bind(by.to_string())
+        .bind(as_of.to_string())
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
@@ -437,15 +440,25 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn count_due_rows(&self, by: NaiveDate) -> Result<i64, StoreError> {
+    async fn count_due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<i64, StoreError> {
         sqlx::query_scalar(
             "SELECT count(*) FROM deadlines d JOIN cases c ON c.id = d.case_id
-             WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?",
+             WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?1
+               AND NOT (d.due < ?2 AND EXISTS (SELECT 1 FROM outbox o
+                        WHERE o.folio = c.folio AND o.term = d.term AND o.due = d.due AND o.threshold = -1))",
         )
         .bind(by.to_string())
+        .bind(as_of.to_string())
         .fetch_one(&self.pool)
         .await
         .map_err(db)
+    }
+
+    async fn calendars(&self) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT DISTINCT calendar FROM cases")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
     }
 
     async fn outbox_keys(

@@ -1,0 +1,113 @@
+//! An alert run's dry run over many open cases in SQLite, against the floor: a plain SQL
+//! query that counts the same due rows on the same file. Run with:
+//!
+//!     cargo bench --bench alerts
+//!
+//! `ARCO_BENCH_CASES` sets the number of open cases (default 1,000,000). The file is
+//! built once per run with set-based inserts (the registry would take hours at ~570
+//! durable acts a second); each case has two open terms (admission and resolution) whose
+//! due dates are spread evenly from 3 days before the run's date to a year after it. Peak memory is the process's
+//! high-water mark (VmHWM), read after the run.
+
+use std::time::Instant;
+
+use arco::alerts::{self, AlertConfig, Mailer};
+use arco::calendar::CalendarLoader;
+use arco::rules::Rulebooks;
+use arco::service::Registry;
+use arco::storage::{SqliteStore, Store};
+use chrono::{NaiveDate, Utc};
+
+fn vm_hwm_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn main() {
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let n: usize = if quick {
+        2_000
+    } else {
+        std::env::var("ARCO_BENCH_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000_000)
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let dir = std::env::temp_dir().join(format!("arco-bench-alerts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite:{}", dir.join("alerts.db").display());
+        let store = SqliteStore::open(&url).await.unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let start = Instant::now();
+        {
+            // Admission due dates spread evenly from 3 days before `as_of` to a year after;
+            // resolution two weeks later. Set-based inserts: seconds, not hours.
+            let pool = store.pool();
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query(
+                "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?1)
+                 INSERT INTO cases (id, folio, body, kind, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
+                 SELECT x, printf('B%d-ARCO-2026-%07d', x % 100, x), printf('B%d', x % 100), 'request', 'mx-jalisco',
+                        'lpdppsoj-2017', 1, 'filed', '{}', date(?2, printf('%+d days', x % 365 - 3)), '', ''
+                 FROM seq",
+            )
+            .bind(n as i64)
+            .bind(as_of.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            for q in [
+                "INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
+                 SELECT id, 1, 'filed', '{}', printf('staff-%d', id % 500), 'unit_staff', filed_on, filed_on, 0, '', 'lpdppsoj-2017' FROM cases",
+                "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
+                 SELECT id, 'admission', filed_on, 3, filed_on, 'pending', NULL, 0, '53.1' FROM cases",
+                "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
+                 SELECT id, 'resolution', filed_on, 10, date(filed_on, '+14 days'), 'pending', NULL, 0, '59.1, 52.2' FROM cases",
+            ] {
+                sqlx::query(q).execute(&mut *tx).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        println!("{n} open cases written in {:.1} s", start.elapsed().as_secs_f64());
+
+        let reg = Registry::new(store, CalendarLoader::default(), Rulebooks::builtin().unwrap());
+        let config: AlertConfig = AlertConfig::parse(
+            "[recipients.default]\nunit = [\"ut@x.gob.mx\"]\nunit_head = [\"jefa@x.gob.mx\"]\ncommittee = [\"comite@x.gob.mx\"]\n",
+            "bench.toml",
+        )
+        .unwrap();
+        let by = alerts::horizon(&reg, &config, as_of).await.unwrap();
+
+        let t = Instant::now();
+        let floor = reg.store().count_due_rows(by, as_of).await.unwrap();
+        let floor_s = t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let report = alerts::run(&reg, &config, &Mailer::memory().0, as_of, Utc::now(), true)
+            .await
+            .unwrap();
+        let dry_s = t.elapsed().as_secs_f64();
+        println!("floor: SELECT count(*) of the {floor} open rows due by {by}: {floor_s:.3} s");
+        println!(
+            "dry run: {} alerts due on {as_of} in {} digests: {dry_s:.3} s ({:.1}x the floor)",
+            report.due,
+            report.previews.len(),
+            dry_s / floor_s
+        );
+        if let Some(kb) = vm_hwm_kb() {
+            println!("peak memory (VmHWM): {:.0} MB", kb as f64 / 1024.0);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    });
+}
