@@ -107,6 +107,8 @@ pub async fn plan<S: Store>(
         .due_rows(horizon(registry, config, as_of).await?, as_of)
         .await?;
     let mut out = Vec::new();
+    let mut thresholds: BTreeMap<TermId, Vec<i32>> = BTreeMap::new();
+    let mut bodies: BTreeMap<String, config::RoleAddresses> = BTreeMap::new();
     for row in rows {
         let cal = registry.calendar(&row.calendar)?;
         let book = registry.rulebooks().get(&row.rulebook)?;
@@ -117,7 +119,16 @@ pub async fn plan<S: Store>(
         let Some(term) = book.term(row.term) else {
             continue;
         };
-        let addresses = config.addresses(&row.body);
+        let left = days_left(&cal, as_of, row.due)?;
+        let levels = thresholds
+            .entry(row.term)
+            .or_insert_with(|| config.thresholds_for(row.term));
+        let Some(threshold) = crossed(levels, left) else {
+            continue;
+        };
+        let addresses = bodies
+            .entry(row.body.clone())
+            .or_insert_with(|| config.addresses(&row.body));
         let mut to: Vec<String> = match term.actor {
             TermActor::Unit | TermActor::Responsable => {
                 let mut v = addresses.unit.clone();
@@ -132,10 +143,6 @@ pub async fn plan<S: Store>(
         };
         to.sort();
         to.dedup();
-        let left = days_left(&cal, as_of, row.due)?;
-        let Some(threshold) = crossed(&config.thresholds_for(row.term), left) else {
-            continue;
-        };
         let item = AlertItem {
             folio: row.folio.clone(),
             kind: row.kind.clone(),

@@ -409,12 +409,14 @@ impl Store for SqliteStore {
     async fn due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<Vec<DueRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.folio, c.body, c.kind, c.calendar, c.rulebook, c.state, d.term, d.due, d.article,
-                    (SELECT e.actor FROM events e WHERE e.case_id = c.id AND e.seq = 1) AS in_charge
-             FROM deadlines d JOIN cases c ON c.id = d.case_id
+                    e.actor AS in_charge
+             FROM deadlines d INDEXED BY deadlines_open_due
+             JOIN cases c ON c.id = d.case_id
+             LEFT JOIN events e ON e.case_id = c.id AND e.seq = 1
              WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?1
                AND NOT (d.due < ?2 AND EXISTS (SELECT 1 FROM outbox o
                         WHERE o.folio = c.folio AND o.term = d.term AND o.due = d.due AND o.threshold = -1))
-             ORDER BY d.due, c.folio, d.term",
+             ORDER BY d.due",
         )
         .bind(by.to_string())
         .bind(as_of.to_string())
@@ -442,7 +444,7 @@ impl Store for SqliteStore {
 
     async fn count_due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<i64, StoreError> {
         sqlx::query_scalar(
-            "SELECT count(*) FROM deadlines d JOIN cases c ON c.id = d.case_id
+            "SELECT count(*) FROM deadlines d INDEXED BY deadlines_open_due JOIN cases c ON c.id = d.case_id
              WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?1
                AND NOT (d.due < ?2 AND EXISTS (SELECT 1 FROM outbox o
                         WHERE o.folio = c.folio AND o.term = d.term AND o.due = d.due AND o.threshold = -1))",
