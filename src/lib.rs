@@ -14,6 +14,20 @@
 //! - [`service`]: the registry that joins procedures and storage.
 //! - [`alerts`]: deadline alerts by email, through an outbox.
 
+//!
+//! Counting a term, as a developer embedding arco would:
+//!
+//! ```
+//! use arco::calendar::{CalendarLoader, Moment};
+//!
+//! let jalisco = CalendarLoader::default().load("mx-jalisco").unwrap();
+//! // Filed Thursday 5 February 2026 at 16:10, after the 15:00 closing time: it takes effect
+//! // on Friday the 6th, and a 10-business-day term falls due on Friday the 20th.
+//! let filed: Moment = "2026-02-05T16:10:00-06:00".parse().unwrap();
+//! assert_eq!(jalisco.effective_date(&filed).unwrap().to_string(), "2026-02-06");
+//! assert_eq!(jalisco.due(&filed, 10).unwrap().to_string(), "2026-02-20");
+//! ```
+
 pub mod alerts;
 pub mod appeal;
 pub mod calendar;
