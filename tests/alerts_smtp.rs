@@ -528,3 +528,66 @@ async fn two_daemons_run_each_night_once() {
     assert_eq!((r.as_of, r.new), (d("2026-02-10"), 3));
     assert_eq!(inbox.lock().unwrap().len(), 6);
 }
+
+#[tokio::test]
+async fn the_titular_hears_only_when_alerts_are_on_and_an_address_was_given() {
+    let (port, _, _, inbox) = smtp_server();
+    let mut c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = registry("titular").await;
+    let folio = filed(&reg).await;
+    let staff = Actor::new("ana", Role::UnitStaff);
+    // Prevention notified Fri 6 Feb: the titular's reply is due Fri 13 Feb (9–13 Feb).
+    reg.act(
+        &folio,
+        RequestAct::PreventionNotified,
+        "2026-02-06T10:00".parse().unwrap(),
+        &staff,
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        reg.set_titular_contact(&folio, "no es un correo", now())
+            .await
+            .is_err()
+    );
+    reg.set_titular_contact(&folio, "titular@correo.mx", now())
+        .await
+        .unwrap();
+    // Off by default: nothing to the titular on 10 Feb (3 days before).
+    alerts::run(&reg, &c, &mailer, d("2026-02-10"), now(), false)
+        .await
+        .unwrap();
+    assert!(
+        !inbox
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.to.join(",").contains("titular@"))
+    );
+    // On: the titular hears of the reply term.
+    c.titular_alerts = true;
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-11"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 1);
+    let msgs = by_recipient(&inbox);
+    let t = &msgs
+        .iter()
+        .find(|(k, _)| k.contains("titular@correo.mx"))
+        .unwrap()
+        .1[0];
+    assert!(t.text.contains("Desahogo de la prevención"), "{}", t.text);
+    assert!(
+        t.text.contains("Fecha límite: 2026-02-13 (viernes)"),
+        "{}",
+        t.text
+    );
+    // Erased: no more alerts to that address.
+    assert!(reg.forget_titular_contact(&folio).await.unwrap());
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-13"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 0);
+}

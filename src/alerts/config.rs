@@ -29,6 +29,10 @@ pub struct AlertConfig {
     pub thresholds: BTreeMap<String, Vec<i32>>,
     #[serde(default)]
     pub recipients: Recipients,
+    /// Alert the titular too, about their own terms (a prevention's reply, the appeal
+    /// window), when they gave an address for it. Off by default.
+    #[serde(default)]
+    pub titular_alerts: bool,
     /// Staff accounts (as recorded on acts) and their addresses: the person in charge of a
     /// case (who filed it) hears about its Unidad de Transparencia terms.
     #[serde(default)]
@@ -128,6 +132,7 @@ impl Default for AlertConfig {
             nightly_at: default_time(),
             thresholds: BTreeMap::new(),
             recipients: Recipients::default(),
+            titular_alerts: false,
             staff: BTreeMap::new(),
             smtp: SmtpConfig::default(),
         }

@@ -6,6 +6,11 @@ use std::sync::{Arc, Mutex};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+/// Whether `email` is a usable address (`nombre@dominio.mx` or `Nombre <nombre@dominio.mx>`).
+pub fn valid_address(email: &str) -> bool {
+    email.trim().parse::<Mailbox>().is_ok()
+}
+
 /// A message ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {

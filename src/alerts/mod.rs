@@ -23,8 +23,9 @@
 //! body's UT staff and UT head and to the staff member in charge (who filed the case); the
 //! Comité's (`resolution`) to its secretary; the guarantor's to the guarantor's staff;
 //! the superior's to the UT head. The titular's own terms (a prevention's reply, the appeal
-//! window) are not alerted: arco keeps no contact data of the titular. Optional terms (a
-//! power such as a prevention) are not alerted either.
+//! window) go to the titular only when `titular_alerts` is on (off by default) and the
+//! titular gave an address for it (kept apart from the log, erasable). Optional terms of
+//! the bodies (a power such as a prevention) are not alerted.
 
 pub mod config;
 pub mod mail;
@@ -37,7 +38,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use config::AlertConfig;
-pub use mail::{Mailer, Outgoing, SendError};
+pub use mail::{Mailer, Outgoing, SendError, valid_address};
 
 use crate::calendar::rule::weekday_es;
 use crate::rules::{Actor as TermActor, TermId};
@@ -119,6 +120,10 @@ pub async fn plan<S: Store>(
         let Some(term) = book.term(row.term) else {
             continue;
         };
+        // Powers are not alerted; the titular's appeal window is, to the titular.
+        if row.optional && term.actor != TermActor::Titular {
+            continue;
+        }
         let left = days_left(&cal, as_of, row.due)?;
         let levels = thresholds
             .entry(row.term)
@@ -139,7 +144,11 @@ pub async fn plan<S: Store>(
             TermActor::Committee => addresses.committee.clone(),
             TermActor::Guarantor => addresses.guarantor.clone(),
             TermActor::Superior => addresses.unit_head.clone(),
-            TermActor::Titular | TermActor::Parties => continue,
+            TermActor::Titular => match (&row.titular, config.titular_alerts) {
+                (Some(email), true) => vec![email.clone()],
+                _ => continue,
+            },
+            TermActor::Parties => continue,
         };
         to.sort();
         to.dedup();

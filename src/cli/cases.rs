@@ -58,10 +58,16 @@ pub enum RequestCommand {
         calendar: String,
         #[command(flatten)]
         who: ActorArgs,
+        /// Correo del titular, solo si pidió avisos de sus plazos (se guarda aparte del
+        /// registro y se puede borrar con «arco request forget-contact»).
+        #[arg(long)]
+        titular_email: Option<String>,
         /// Imprime JSON en lugar del acuse.
         #[arg(long)]
         json: bool,
     },
+    /// Borra el correo del titular de un expediente.
+    ForgetContact { folio: String },
     /// Registra un acto en un expediente.
     Act {
         folio: String,
@@ -208,15 +214,24 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 body,
                 calendar,
                 who,
+                titular_email,
                 json,
             } => {
                 let right: Right = serde_json::from_value(Value::String(right.clone())).map_err(|_| {
                     format!("derecho desconocido «{right}»; se esperaba access, rectification, cancellation, opposition o portability")
                 })?;
+                if let Some(e) = &titular_email
+                    && !arco::alerts::valid_address(e)
+                {
+                    return Err(format!("--titular-email: dirección de correo inválida «{e}»").into());
+                }
                 let actor = actor_for(&who, ActKind::Filed.allowed_roles())?;
                 let detail = reg
                     .file_request(&body, &calendar, right, moment_or_now(&at, now)?, &actor, now)
                     .await?;
+                if let Some(email) = titular_email {
+                    reg.set_titular_contact(&detail.folio, &email, now).await?;
+                }
                 if json {
                     outln!("{}", serde_json::to_string_pretty(&detail)?);
                 } else {
@@ -285,6 +300,13 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                         );
                     }
                     print_detail(&detail, false);
+                }
+            }
+            RequestCommand::ForgetContact { folio } => {
+                if reg.forget_titular_contact(&folio).await? {
+                    outln!("{folio}: se borró el correo del titular");
+                } else {
+                    outln!("{folio}: no había correo del titular");
                 }
             }
             RequestCommand::Show {

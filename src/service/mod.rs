@@ -44,6 +44,8 @@ pub enum ServiceError {
     Replay(#[from] ReplayError),
     #[error("no se pudo componer el mensaje: {0}")]
     Template(String),
+    #[error("{0}")]
+    BadInput(String),
     #[error("el acto «{act}» tiene fecha {at}, posterior al momento del registro ({now})")]
     InFuture {
         act: String,
@@ -182,6 +184,29 @@ impl<S: Store> Registry<S> {
 
     pub fn rulebooks(&self) -> &Rulebooks {
         &self.books
+    }
+
+    /// Records the titular's address for deadline alerts on case `folio` (optional alerts,
+    /// off unless configured). It is kept apart from the log, never in it, and can be
+    /// erased with [`Registry::forget_titular_contact`].
+    pub async fn set_titular_contact(
+        &self,
+        folio: &str,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        self.store.load(folio).await?;
+        if !crate::alerts::valid_address(email) {
+            return Err(ServiceError::BadInput(format!(
+                "dirección de correo inválida «{email}»; se esperaba algo como nombre@dominio.mx"
+            )));
+        }
+        Ok(self.store.set_contact(folio, email.trim(), now).await?)
+    }
+
+    /// Erases the titular's address of case `folio`.
+    pub async fn forget_titular_contact(&self, folio: &str) -> Result<bool, ServiceError> {
+        Ok(self.store.forget_contact(folio).await?)
     }
 
     /// Forgets a loaded calendar, so the next use reads its file again.

@@ -226,6 +226,10 @@ pub struct DueRow {
     pub state: String,
     /// The account that filed the case: the staff member in charge.
     pub in_charge: String,
+    /// The titular's address, when the titular asked for alerts.
+    pub titular: Option<String>,
+    /// A power rather than a duty (only read for the titular's alerts).
+    pub optional: bool,
     pub term: TermId,
     pub due: NaiveDate,
     pub article: String,
@@ -308,6 +312,18 @@ pub trait Store: Send + Sync {
 
     /// The calendars the cases are counted on.
     fn calendars(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// Records (or replaces) the titular's address for alerts on case `folio`; kept apart
+    /// from the log, so it can be erased.
+    fn set_contact(
+        &self,
+        folio: &str,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Erases the titular's address of case `folio`; true if there was one.
+    fn forget_contact(&self, folio: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// The keys of every alert already in the outbox (any status) for terms due on or
     /// after `since`.

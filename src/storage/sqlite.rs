@@ -409,11 +409,12 @@ impl Store for SqliteStore {
     async fn due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<Vec<DueRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.folio, c.body, c.kind, c.calendar, c.rulebook, c.state, d.term, d.due, d.article,
-                    e.actor AS in_charge
+                    e.actor AS in_charge, ct.email AS titular, d.optional
              FROM deadlines d INDEXED BY deadlines_open_due
              JOIN cases c ON c.id = d.case_id
              LEFT JOIN events e ON e.case_id = c.id AND e.seq = 1
-             WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?1
+             LEFT JOIN contacts ct ON ct.folio = c.folio
+             WHERE d.status = 'pending' AND (d.optional = 0 OR ct.email IS NOT NULL) AND d.due <= ?1
                AND NOT (d.due < ?2 AND EXISTS (SELECT 1 FROM outbox o
                         WHERE o.folio = c.folio AND o.term = d.term AND o.due = d.due AND o.threshold = -1))
              ORDER BY d.due",
@@ -434,6 +435,8 @@ impl Store for SqliteStore {
                     rulebook: r.get("rulebook"),
                     state: r.get("state"),
                     in_charge: r.get::<Option<String>, _>("in_charge").unwrap_or_default(),
+                    titular: r.get("titular"),
+                    optional: r.get::<i64, _>("optional") != 0,
                     term: term.parse().map_err(|_| corrupt("deadlines.term", &term))?,
                     due: parse_date(r.get("due"), "deadlines.due")?,
                     article: r.get("article"),
@@ -445,7 +448,8 @@ impl Store for SqliteStore {
     async fn count_due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<i64, StoreError> {
         sqlx::query_scalar(
             "SELECT count(*) FROM deadlines d INDEXED BY deadlines_open_due JOIN cases c ON c.id = d.case_id
-             WHERE d.status = 'pending' AND d.optional = 0 AND d.due <= ?1
+             LEFT JOIN contacts ct ON ct.folio = c.folio
+             WHERE d.status = 'pending' AND (d.optional = 0 OR ct.email IS NOT NULL) AND d.due <= ?1
                AND NOT (d.due < ?2 AND EXISTS (SELECT 1 FROM outbox o
                         WHERE o.folio = c.folio AND o.term = d.term AND o.due = d.due AND o.threshold = -1))",
         )
@@ -454,6 +458,34 @@ impl Store for SqliteStore {
         .fetch_one(&self.pool)
         .await
         .map_err(db)
+    }
+
+    async fn set_contact(
+        &self,
+        folio: &str,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO contacts (folio, email, recorded_at) VALUES (?, ?, ?)
+             ON CONFLICT (folio) DO UPDATE SET email = excluded.email, recorded_at = excluded.recorded_at",
+        )
+        .bind(folio)
+        .bind(email)
+        .bind(now.to_rfc3339())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn forget_contact(&self, folio: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM contacts WHERE folio = ?")
+            .bind(folio)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(r.rows_affected() > 0)
     }
 
     async fn calendars(&self) -> Result<Vec<String>, StoreError> {
