@@ -334,7 +334,7 @@ impl<S: Store> Registry<S> {
         };
         check_not_future(ActKind::Filed.as_str(), &at, &cal, now)?;
         let request = Request::file(&clock, right, at, actor).map_err(refused)?;
-        let events = vec![event_of(&request, request.acts.len() - 1, now)];
+        let event = event_of(&request, request.acts.len() - 1, now);
         let record = self
             .store
             .create_case(
@@ -348,11 +348,12 @@ impl<S: Store> Registry<S> {
                     folio_format: self.folio_format.clone(),
                     filed_on: filed,
                 },
-                events,
+                vec![event.clone()],
                 projection(&request, &clock)?,
             )
             .await?;
-        let (record, log) = self.store.load(&record.folio).await?;
+        // What was just written, without reading it back.
+        let log = [StoredEvent { seq: 1, event }];
         self.detail(&record, &log, &request, &clock, local_today(&cal, now))
             .await
     }
@@ -379,15 +380,19 @@ impl<S: Store> Registry<S> {
         check_not_future(act.kind().as_str(), &at, &cal, now)?;
         request.apply(&clock, act, at, actor).map_err(refused)?;
         let event = event_of(&request, request.acts.len() - 1, now);
-        self.store
-            .append(
-                &record,
-                log.len() as i64,
-                event,
-                projection(&request, &clock)?,
-            )
+        let projection = projection(&request, &clock)?;
+        let version = self
+            .store
+            .append(&record, log.len() as i64, event.clone(), projection.clone())
             .await?;
-        let (record, log) = self.store.load(folio).await?;
+        // What was just written, without reading it back.
+        let (mut record, mut log) = (record, log);
+        record.version = version;
+        record.projection = projection;
+        log.push(StoredEvent {
+            seq: version,
+            event,
+        });
         self.detail(&record, &log, &request, &clock, local_today(&cal, now))
             .await
     }
@@ -436,17 +441,10 @@ impl<S: Store> Registry<S> {
         let mut timeline = timeline(deadlines.values(), clock, as_of)?;
         // The request's record shows its appeal: what it ordered and by when.
         let mut appeals = Vec::new();
-        for linked in self
-            .store
-            .list(&ListFilter {
-                parent: Some(record.folio.clone()),
-                ..Default::default()
-            })
-            .await?
-        {
-            appeals.push(linked.folio.clone());
+        for linked in self.store.linked(&record.folio).await? {
+            appeals.push(linked.clone());
             if view.appeal.is_none() {
-                let (arec, alog) = self.store.load(&linked.folio).await?;
+                let (arec, alog) = self.store.load(&linked).await?;
                 let (appeal, gclock_parts) = self
                     .rebuild_appeal(&arec, &alog, Some((request, clock)))
                     .await?;
@@ -454,7 +452,7 @@ impl<S: Store> Registry<S> {
                 let gclock = Clock::new(&gcal, gbook);
                 replay::add_appeal(&mut view, &appeal, &gclock).map_err(|error| {
                     ServiceError::AppealRefused {
-                        folio: linked.folio.clone(),
+                        folio: linked.clone(),
                         error,
                     }
                 })?;

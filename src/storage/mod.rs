@@ -292,6 +292,9 @@ pub trait Store: Send + Sync {
         filter: &ListFilter,
     ) -> impl Future<Output = Result<Vec<CaseRecord>, StoreError>> + Send;
 
+    /// The folios of the cases linked to `folio` (a request's appeals), in order.
+    fn linked(&self, folio: &str) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
     /// Every folio, in order (for `arco verify`).
     fn folios(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 

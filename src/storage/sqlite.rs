@@ -399,6 +399,14 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    async fn linked(&self, folio: &str) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT folio FROM cases WHERE parent = ? ORDER BY id")
+            .bind(folio)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
+    }
+
     async fn folios(&self) -> Result<Vec<String>, StoreError> {
         sqlx::query_scalar("SELECT folio FROM cases ORDER BY id")
             .fetch_all(&self.pool)
