@@ -134,6 +134,12 @@ pub struct ListFilter {
     pub limit: Option<u32>,
     /// Cases after this folio (pagination).
     pub after: Option<String>,
+    /// Only cases linked to a case of this body (the appeals against a body's requests).
+    pub parent_body: Option<String>,
+    /// Only cases filed by this account (the staff member in charge: the actor of act 1).
+    pub in_charge: Option<String>,
+    /// Only cases with this term open (status pending), whatever its due date.
+    pub term: Option<TermId>,
 }
 
 /// Folio format: `{body}`, `{year}` and `{seq}` (or `{seq:0N}`, zero-padded to N digits).

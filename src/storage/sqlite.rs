@@ -377,6 +377,11 @@ impl Store for SqliteStore {
                AND (?5 IS NULL OR folio > ?5)
                AND (?7 IS NULL OR parent = ?7)
                AND (?8 IS NULL OR calendar = ?8)
+               AND (?9 IS NULL OR parent IN (SELECT p.folio FROM cases p WHERE p.body = ?9))
+               AND (?10 IS NULL OR EXISTS (SELECT 1 FROM events e
+                                           WHERE e.case_id = cases.id AND e.seq = 1 AND e.actor = ?10))
+               AND (?11 IS NULL OR EXISTS (SELECT 1 FROM deadlines d
+                                           WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?11))
              ORDER BY folio
              LIMIT ?6",
         )
@@ -388,6 +393,9 @@ impl Store for SqliteStore {
         .bind(f.limit.map_or(-1, i64::from))
         .bind(&f.parent)
         .bind(&f.calendar)
+        .bind(&f.parent_body)
+        .bind(&f.in_charge)
+        .bind(f.term.map(|t| t.as_str()))
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
