@@ -28,9 +28,11 @@
 //! assert_eq!(jalisco.due(&filed, 10).unwrap().to_string(), "2026-02-20");
 //! ```
 
+pub mod accounts;
 pub mod alerts;
 pub mod appeal;
 pub mod calendar;
+pub mod http;
 pub mod case;
 pub mod request;
 pub mod rules;

@@ -47,3 +47,9 @@ pub fn translate_toml_message(msg: &str) -> String {
 fn quote(s: &str) -> String {
     format!("«{}»", s.trim().trim_matches('`'))
 }
+
+/// A TOML error as `file:line:col: message`, in Spanish.
+pub fn describe(file: &str, text: &str, e: &toml::de::Error) -> String {
+    let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+    format!("{file}:{line}:{col}: {}", translate_toml_message(e.message()))
+}

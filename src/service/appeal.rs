@@ -246,6 +246,16 @@ impl<S: Store> super::Registry<S> {
         as_of: NaiveDate,
         overdue_only: bool,
     ) -> Result<Vec<AppealSummary>, ServiceError> {
+        Ok(self.list_appeals_page(filter, as_of, overdue_only).await?.0)
+    }
+
+    /// [`Registry::list_appeals`] one page at a time, as [`Registry::list_page`].
+    pub async fn list_appeals_page(
+        &self,
+        filter: &ListFilter,
+        as_of: NaiveDate,
+        overdue_only: bool,
+    ) -> Result<(Vec<AppealSummary>, Option<String>), ServiceError> {
         let mut sql = filter.clone();
         sql.kind = Some(APPEAL_KIND.into());
         sql.states.clear();
@@ -253,7 +263,9 @@ impl<S: Store> super::Registry<S> {
             sql.due_by = Some(sql.due_by.map_or(as_of, |d| d.min(as_of)));
         }
         let mut out = Vec::new();
-        for record in self.store.list(&sql).await? {
+        let records = self.store.list(&sql).await?;
+        let next = super::next_cursor(&records, filter.limit);
+        for record in records {
             let gcal = self.calendar(&record.calendar)?;
             let gbook = self.books.get(&record.rulebook)?;
             let gclock = Clock::new(&gcal, gbook);
@@ -293,7 +305,7 @@ impl<S: Store> super::Registry<S> {
                 overdue,
             });
         }
-        Ok(out)
+        Ok((out, next))
     }
 
     /// The fresh projection and log of an appeal, for `verify`.

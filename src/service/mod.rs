@@ -26,6 +26,7 @@ pub const APPEAL_KIND: &str = "appeal";
 pub const CALENDAR_CHANGED: &str = "calendar_changed";
 
 mod appeal;
+pub use appeal::AppealSummary;
 
 /// Why the registry refused or failed. Spanish: shown to staff.
 #[derive(Debug, Error)]
@@ -59,6 +60,14 @@ pub enum ServiceError {
     },
     #[error("{folio}: el registro de actos no se puede reconstruir: {message}")]
     Unreadable { folio: String, message: String },
+}
+
+/// The cursor of the next page: the last folio read, if the page was full.
+fn next_cursor(records: &[CaseRecord], limit: Option<u32>) -> Option<String> {
+    match (limit, records.last()) {
+        (Some(l), Some(last)) if records.len() >= l as usize => Some(last.folio.clone()),
+        _ => None,
+    }
 }
 
 /// Registry over a store.
@@ -484,6 +493,18 @@ impl<S: Store> Registry<S> {
         as_of: NaiveDate,
         overdue_only: bool,
     ) -> Result<Vec<CaseSummary>, ServiceError> {
+        Ok(self.list_page(filter, as_of, overdue_only).await?.0)
+    }
+
+    /// [`Registry::list`] one page at a time: with `filter.limit` set, also returns the
+    /// folio to pass as `filter.after` for the next page (`None` on the last page). A page
+    /// may hold fewer than `limit` cases when some are filtered out after reading.
+    pub async fn list_page(
+        &self,
+        filter: &ListFilter,
+        as_of: NaiveDate,
+        overdue_only: bool,
+    ) -> Result<(Vec<CaseSummary>, Option<String>), ServiceError> {
         let mut sql_filter = filter.clone();
         sql_filter.kind = Some(REQUEST_KIND.into());
         // A state that time can change is filtered after computing it.
@@ -497,7 +518,9 @@ impl<S: Store> Registry<S> {
             sql_filter.due_by = Some(sql_filter.due_by.map_or(as_of, |d| d.min(as_of)));
         }
         let mut out = Vec::new();
-        for record in self.store.list(&sql_filter).await? {
+        let records = self.store.list(&sql_filter).await?;
+        let next = next_cursor(&records, filter.limit);
+        for record in records {
             let cal = self.calendar(&record.calendar)?;
             let book = self.books.get(&record.rulebook)?;
             let clock = Clock::new(&cal, book);
@@ -544,7 +567,7 @@ impl<S: Store> Registry<S> {
                 overdue,
             });
         }
-        Ok(out)
+        Ok((out, next))
     }
 
     /// Rebuilds every case from its log and compares it with the stored projection.

@@ -6,7 +6,9 @@
 //! projection it leads to. A write names the version (number of acts) it read; if another
 //! write got there first, it fails with [`StoreError::Conflict`] and nothing is written.
 
+pub mod directory;
 pub mod sqlite;
+mod sqlite_directory;
 
 use std::future::Future;
 
@@ -17,6 +19,7 @@ use thiserror::Error;
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
 
+pub use directory::Directory;
 pub use sqlite::SqliteStore;
 
 /// Why storage failed. Messages are Spanish: staff see them.
@@ -34,6 +37,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("ya existe un expediente con el folio «{0}»")]
     DuplicateFolio(String),
+    #[error("ya existe {0}")]
+    Exists(String),
     #[error("la base de datos «{url}» no se pudo abrir: {message}")]
     Open { url: String, message: String },
     #[error("error de la base de datos: {0}")]

@@ -24,11 +24,11 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-fn db(e: sqlx::Error) -> StoreError {
+pub(super) fn db(e: sqlx::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
-fn corrupt(what: &str, message: impl ToString) -> StoreError {
+pub(super) fn corrupt(what: &str, message: impl ToString) -> StoreError {
     StoreError::Corrupt {
         what: what.to_string(),
         message: message.to_string(),

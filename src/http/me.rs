@@ -1,0 +1,245 @@
+//! Health, login and logout, the caller's own account and calendar-feed link, and bodies.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{StatusCode, header};
+use axum::http::HeaderMap;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::ApiJson;
+use super::problem::Problem;
+use super::{App, Caller};
+use crate::accounts::{Account, Body, NewToken, TokenKind, generate_token, password, token_digest};
+use crate::storage::{Directory, Store};
+
+/// Service health.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, or `degraded` if the database does not answer.
+    pub status: String,
+    pub database: String,
+}
+
+/// Liveness and database check.
+#[utoipa::path(get, path = "/health", tag = "servicio",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn health(State(app): State<Arc<App>>) -> (StatusCode, axum::Json<Health>) {
+    match app.registry.store().calendars().await {
+        Ok(_) => (
+            StatusCode::OK,
+            axum::Json(Health { status: "ok".into(), database: "ok".into() }),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "la base de datos no responde");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(Health { status: "degraded".into(), database: "sin respuesta".into() }),
+            )
+        }
+    }
+}
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+/// An account as shown to its owner and to others.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub username: String,
+    pub display_name: String,
+    pub body: Option<String>,
+    /// unit_staff, unit_head, committee, guarantor, auditor or admin.
+    pub role: String,
+}
+
+impl From<&Account> for AccountView {
+    fn from(a: &Account) -> Self {
+        AccountView {
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            body: a.body.clone(),
+            role: a.role.as_str().to_string(),
+        }
+    }
+}
+
+/// A session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Session {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub account: AccountView,
+}
+
+/// Log in: a session token. Failed attempts are limited per user name and per address
+/// (429 with `Retry-After` beyond the limit).
+#[utoipa::path(post, path = "/v1/login", tag = "sesión",
+    request_body = Login,
+    responses((status = 200, body = Session), (status = 401, body = Problem),
+        (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn login(
+    State(app): State<Arc<App>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(input): ApiJson<Login>,
+) -> Result<axum::Json<Session>, Problem> {
+    let ip = addr.ip().to_string();
+    let user = input.username.trim().to_lowercase();
+    if let Some(wait) = app.limiter.blocked(&user, &ip, Instant::now()) {
+        return Err(Problem::too_many(wait.as_secs().max(1)));
+    }
+    let store = app.registry.store();
+    let account = store.account(&user).await?;
+    let password = input.password;
+    let ok = match account.as_ref().and_then(|a| a.password_hash.clone()) {
+        Some(h) => tokio::task::spawn_blocking(move || password::verify(&password, &h))
+            .await
+            .unwrap_or(false),
+        None => {
+            let _ = tokio::task::spawn_blocking(move || password::burn(&password)).await;
+            false
+        }
+    };
+    let account = match account {
+        Some(a) if ok && a.active => a,
+        _ => {
+            app.limiter.failed(&user, &ip, Instant::now());
+            tracing::info!("inicio de sesión rechazado");
+            return Err(Problem::unauthenticated("usuario o contraseña incorrectos"));
+        }
+    };
+    app.limiter.succeeded(&user);
+    let now = Utc::now();
+    let expires_at = now + chrono::Duration::hours(app.config.session_hours);
+    let (secret, digest) = generate_token();
+    store
+        .add_token(
+            &NewToken {
+                account: account.id,
+                kind: TokenKind::Session,
+                digest,
+                label: "inicio de sesión".into(),
+                expires_at: Some(expires_at),
+            },
+            now,
+        )
+        .await?;
+    Ok(axum::Json(Session {
+        token: secret,
+        expires_at,
+        account: AccountView::from(&account),
+    }))
+}
+
+/// Log out: revokes the token used.
+#[utoipa::path(post, path = "/v1/logout", tag = "sesión",
+    responses((status = 204, description = "Sesión cerrada"), (status = 401, body = Problem)),
+    security(("token" = [])))]
+pub async fn logout(
+    State(app): State<Arc<App>>,
+    _caller: Caller,
+    headers: HeaderMap,
+) -> Result<StatusCode, Problem> {
+    let secret = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.get(7..))
+        .unwrap_or_default()
+        .trim();
+    app.registry
+        .store()
+        .revoke_token(&token_digest(secret), Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/v1/me", tag = "sesión",
+    responses((status = 200, body = AccountView), (status = 401, body = Problem)),
+    security(("token" = [])))]
+pub async fn me(Caller(who): Caller) -> axum::Json<AccountView> {
+    axum::Json(AccountView::from(&who.account))
+}
+
+/// A calendar-feed subscription.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Feed {
+    /// Subscribe to this address from Outlook or Google Calendar. It reads only the
+    /// caller's deadlines; keep it private.
+    pub url: String,
+}
+
+/// A new address for the caller's iCalendar feed of deadlines.
+#[utoipa::path(post, path = "/v1/me/feed", tag = "sesión",
+    responses((status = 201, body = Feed), (status = 401, body = Problem)),
+    security(("token" = [])))]
+pub async fn new_feed(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+) -> Result<(StatusCode, axum::Json<Feed>), Problem> {
+    let (secret, digest) = generate_token();
+    app.registry
+        .store()
+        .add_token(
+            &NewToken {
+                account: who.account.id,
+                kind: TokenKind::Feed,
+                digest,
+                label: "calendario de plazos".into(),
+                expires_at: None,
+            },
+            Utc::now(),
+        )
+        .await?;
+    let base = app.config.base_url.trim_end_matches('/');
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Feed { url: format!("{base}/v1/feeds/{secret}/plazos.ics") }),
+    ))
+}
+
+/// A body of the install.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BodyView {
+    pub code: String,
+    pub name: String,
+    /// obligated or guarantor.
+    pub kind: String,
+    pub calendar: String,
+    pub guarantor: Option<String>,
+}
+
+impl From<Body> for BodyView {
+    fn from(b: Body) -> Self {
+        BodyView {
+            code: b.code,
+            name: b.name,
+            kind: b.kind.as_str().to_string(),
+            calendar: b.calendar,
+            guarantor: b.guarantor,
+        }
+    }
+}
+
+/// The bodies of the install.
+#[utoipa::path(get, path = "/v1/bodies", tag = "sesión",
+    responses((status = 200, body = Vec<BodyView>), (status = 401, body = Problem)),
+    security(("token" = [])))]
+pub async fn bodies(
+    State(app): State<Arc<App>>,
+    _caller: Caller,
+) -> Result<axum::Json<Vec<BodyView>>, Problem> {
+    Ok(axum::Json(
+        app.registry.store().bodies().await?.into_iter().map(BodyView::from).collect(),
+    ))
+}

@@ -1,0 +1,43 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and served at
+//! `/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{appeals, feeds, me, problem, requests};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "arco",
+        description = "Solicitudes de derechos ARCO y recursos de revisión (LPDPPSOJ, Jalisco): actos, plazos en días hábiles y expedientes. Los errores son documentos RFC 9457 (application/problem+json) con detalle en español."
+    ),
+    paths(
+        me::health, me::login, me::logout, me::me, me::new_feed, me::bodies,
+        feeds::due, feeds::ics,
+        requests::file, requests::list, requests::show, requests::act, requests::acuse,
+        appeals::file, appeals::list, appeals::show, appeals::act,
+    ),
+    components(schemas(problem::Problem)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// `GET /openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,470 @@
+//! Requests: file, act, show, list (JSON or CSV), and the acuse de recibo as a page.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{ApiJson, ApiQuery, spanish_serde};
+use super::problem::Problem;
+use super::{App, Caller};
+use crate::accounts::{Access, Principal};
+use crate::calendar::Moment;
+use crate::case::{Actor, Role};
+use crate::request::{ActKind, RequestAct, Right};
+use crate::service::CaseDetail;
+use crate::storage::{Directory, ListFilter, Store};
+
+/// A request to file (art. 49). The titular's identity and request text stay on paper or
+/// in the body's own system: arco keeps only what the procedure needs.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileRequest {
+    /// access, rectification, cancellation, opposition or portability.
+    #[schema(example = "access")]
+    pub right: String,
+    /// When it was received: `AAAA-MM-DD`, `AAAA-MM-DDTHH:MM` (office time) or RFC 3339;
+    /// now if absent.
+    pub at: Option<String>,
+    /// The body it is filed with; the caller's own body if absent.
+    pub body: Option<String>,
+    /// The titular's address for optional deadline alerts, kept apart from the record.
+    pub titular_email: Option<String>,
+}
+
+/// An act to record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActInput {
+    /// The act and its data, e.g. `{"act": "admitted"}` or
+    /// `{"act": "resolved", "outcome": "granted"}`.
+    #[schema(value_type = Object)]
+    pub act: Value,
+    /// When it happened (as for filing); now if absent.
+    pub at: Option<String>,
+}
+
+/// The filters of a list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// States, comma-separated (`admitted,prevented`).
+    pub state: Option<String>,
+    /// Only this body (within the caller's scope).
+    pub body: Option<String>,
+    /// Only cases with this term open (`resolution`, `fulfilment`...).
+    pub term: Option<String>,
+    /// Only cases with an open term due within this many calendar days.
+    pub due_within: Option<u32>,
+    /// Only cases with a duty past its due date.
+    pub overdue: Option<bool>,
+    /// Only cases filed by the caller.
+    pub mine: Option<bool>,
+    /// Page size (default 50).
+    pub limit: Option<u32>,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+    /// The date to compute states and terms on (default today).
+    pub as_of: Option<NaiveDate>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// A line of a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseLine {
+    pub folio: String,
+    /// `request` or `appeal`.
+    pub kind: String,
+    pub body: String,
+    /// For an appeal: the request it challenges.
+    pub request: Option<String>,
+    pub state: String,
+    pub filed: NaiveDate,
+    /// The next open term.
+    pub next_term: Option<String>,
+    pub next_due: Option<NaiveDate>,
+    /// Business days left to `next_due` (negative: overdue).
+    pub days_left: Option<i64>,
+    /// Terms past their due date.
+    pub overdue: Vec<String>,
+}
+
+/// A page of a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CasePage {
+    pub items: Vec<CaseLine>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<String>,
+}
+
+/// Whether the caller may read (or act on) a request of `folio`; 404 outside its scope,
+/// so another body's folios are not even confirmed to exist.
+pub(super) async fn request_body(
+    app: &App,
+    who: &Principal,
+    folio: &str,
+    access: Access,
+) -> Result<String, Problem> {
+    let (record, _) = app.registry.store().load(folio).await?;
+    if record.kind != crate::service::REQUEST_KIND {
+        return Err(Problem::not_found(format!("no existe la solicitud «{folio}»")));
+    }
+    if !who.may_request(&record.body, Access::Read) {
+        return Err(Problem::not_found(format!("no existe la solicitud «{folio}»")));
+    }
+    if access == Access::Act && !who.may_request(&record.body, Access::Act) {
+        return Err(Problem::forbidden(format!(
+            "{} no registra actos en las solicitudes de {}",
+            who.role().label_es(),
+            record.body
+        )));
+    }
+    Ok(record.body)
+}
+
+pub(super) fn moment(at: &Option<String>, field: &str) -> Result<Moment, Problem> {
+    match at {
+        Some(a) => a
+            .parse()
+            .map_err(|e: crate::calendar::TermError| Problem::invalid(Some(field), e.to_string())),
+        None => Ok(now_moment()),
+    }
+}
+
+fn now_moment() -> Moment {
+    let now = Utc::now().with_timezone(&chrono_tz::America::Mexico_City);
+    Moment::Instant(
+        chrono::Timelike::with_nanosecond(&now, 0)
+            .unwrap_or(now)
+            .fixed_offset(),
+    )
+}
+
+pub(super) fn actor(who: &Principal) -> Actor {
+    Actor::new(who.account.username.clone(), who.role())
+}
+
+/// Parses an act object, naming the field at fault.
+pub(super) fn parse_act<T: serde::de::DeserializeOwned>(v: Value, field: &str) -> Result<T, Problem> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let f = if path == "." { field.to_string() } else { format!("{field}.{path}") };
+        Problem::invalid(Some(&f), format!("campo «{f}»: {}", spanish_serde(&e.into_inner().to_string())))
+    })
+}
+
+/// File a request.
+#[utoipa::path(post, path = "/v1/requests", tag = "solicitudes",
+    request_body = FileRequest,
+    responses(
+        (status = 201, description = "Solicitud registrada: folio, plazos y acuse", body = Object),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn file(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<FileRequest>,
+) -> Result<(StatusCode, axum::Json<CaseDetail>), Problem> {
+    let body_code = match (&input.body, who.body()) {
+        (Some(b), _) => b.clone(),
+        (None, Some(b)) => b.to_string(),
+        (None, None) => {
+            return Err(Problem::invalid(Some("body"), "indique el sujeto obligado («body»)"));
+        }
+    };
+    if !who.may_request(&body_code, Access::Act)
+        || !ActKind::Filed.allowed_roles().contains(&who.role())
+    {
+        return Err(Problem::forbidden(format!(
+            "{} no registra solicitudes de {body_code}",
+            who.role().label_es()
+        )));
+    }
+    let body = app
+        .registry
+        .store()
+        .body(&body_code)
+        .await?
+        .ok_or_else(|| Problem::invalid(Some("body"), format!("no existe el sujeto obligado «{body_code}»")))?;
+    let right: Right = serde_json::from_value(Value::String(input.right.clone())).map_err(|_| {
+        Problem::invalid(
+            Some("right"),
+            format!("derecho desconocido «{}»; se esperaba access, rectification, cancellation, opposition o portability", input.right),
+        )
+    })?;
+    if let Some(e) = &input.titular_email
+        && !crate::alerts::valid_address(e)
+    {
+        return Err(Problem::invalid(Some("titular_email"), "dirección de correo inválida"));
+    }
+    let at = moment(&input.at, "at")?;
+    let now = Utc::now();
+    let detail = app
+        .registry
+        .file_request(&body.code, &body.calendar, right, at, &actor(&who), now)
+        .await?;
+    if let Some(email) = &input.titular_email {
+        app.registry.set_titular_contact(&detail.folio, email, now).await?;
+    }
+    Ok((StatusCode::CREATED, axum::Json(detail)))
+}
+
+/// Record an act on a request.
+#[utoipa::path(post, path = "/v1/requests/{folio}/acts", tag = "solicitudes",
+    params(("folio" = String, Path, description = "Folio de la solicitud")),
+    request_body = ActInput,
+    responses(
+        (status = 200, description = "El expediente después del acto", body = Object),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Acto improcedente o conflicto de versión", body = Problem),
+        (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn act(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+    Path(folio): Path<String>,
+    ApiJson(input): ApiJson<ActInput>,
+) -> Result<axum::Json<CaseDetail>, Problem> {
+    request_body(&app, &who, &folio, Access::Act).await?;
+    let act: RequestAct = parse_act(input.act, "act")?;
+    if act.kind() == ActKind::Filed {
+        return Err(Problem::invalid(Some("act.act"), "la presentación se registra en POST /v1/requests"));
+    }
+    let at = moment(&input.at, "at")?;
+    let detail = app.registry.act(&folio, act, at, &actor(&who), Utc::now()).await?;
+    Ok(axum::Json(detail))
+}
+
+/// A date query parameter.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AsOf {
+    /// The date to compute states and terms on (default today).
+    pub as_of: Option<NaiveDate>,
+}
+
+/// A request with its timeline (every deadline, its status and explanation) and its log.
+#[utoipa::path(get, path = "/v1/requests/{folio}", tag = "solicitudes",
+    params(("folio" = String, Path, description = "Folio de la solicitud"), AsOf),
+    responses((status = 200, description = "El expediente", body = Object),
+        (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn show(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+    Path(folio): Path<String>,
+    ApiQuery(q): ApiQuery<AsOf>,
+) -> Result<axum::Json<CaseDetail>, Problem> {
+    request_body(&app, &who, &folio, Access::Read).await?;
+    Ok(axum::Json(app.registry.show(&folio, q.as_of, Utc::now()).await?))
+}
+
+#[derive(Template)]
+#[template(path = "http/acuse.html")]
+struct AcusePage<'a> {
+    d: &'a CaseDetail,
+    body_name: &'a str,
+    filed_at: &'a str,
+    right: &'a str,
+}
+
+/// The acuse de recibo (art. 49.3) as a printable page.
+#[utoipa::path(get, path = "/v1/requests/{folio}/acuse", tag = "solicitudes",
+    params(("folio" = String, Path, description = "Folio de la solicitud")),
+    responses((status = 200, description = "Página HTML imprimible", content_type = "text/html", body = String),
+        (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn acuse(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+    Path(folio): Path<String>,
+) -> Result<Response, Problem> {
+    let body = request_body(&app, &who, &folio, Access::Read).await?;
+    let d = app.registry.show(&folio, None, Utc::now()).await?;
+    let body_name = app
+        .registry
+        .store()
+        .body(&body)
+        .await?
+        .map(|b| b.name)
+        .unwrap_or(body);
+    let filed_at = d.view.acts.first().map(|a| a.at.to_string()).unwrap_or_default();
+    let page = AcusePage {
+        d: &d,
+        body_name: &body_name,
+        filed_at: &filed_at,
+        right: d.view.right.label_es(),
+    };
+    let html = page.render().map_err(|e| Problem::internal(&e))?;
+    Ok(Html(html).into_response())
+}
+
+/// The ListFilter for the caller's scope; 403 if a body outside it is asked for.
+pub(super) fn scoped(
+    who: &Principal,
+    q: &ListQuery,
+    kind_appeal: bool,
+    max_page: u32,
+    today: NaiveDate,
+) -> Result<ListFilter, Problem> {
+    let mut f = ListFilter {
+        states: q
+            .state
+            .as_deref()
+            .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+            .unwrap_or_default(),
+        limit: Some(q.limit.unwrap_or(50).clamp(1, max_page)),
+        after: q.after.clone(),
+        ..ListFilter::default()
+    };
+    if let Some(t) = &q.term {
+        f.term = Some(t.parse().map_err(|_| {
+            Problem::invalid(Some("term"), format!("plazo desconocido «{t}»; vea GET /openapi.json o `arco terms`"))
+        })?);
+    }
+    if let Some(n) = q.due_within {
+        if n > 3660 {
+            return Err(Problem::invalid(Some("due_within"), "due_within admite a lo más 3660 días"));
+        }
+        f.due_by = today.checked_add_days(chrono::Days::new(u64::from(n)));
+    }
+    if q.mine == Some(true) {
+        f.in_charge = Some(who.account.username.clone());
+    }
+    let asked = q.body.clone();
+    match (who.role(), who.body()) {
+        (Role::Admin, _) => f.body = asked,
+        (_, None) => return Err(Problem::forbidden("la cuenta no pertenece a ningún sujeto obligado")),
+        (Role::Guarantor, Some(g)) if kind_appeal => {
+            f.body = Some(g.to_string());
+            if let Some(b) = asked {
+                f.parent_body = Some(b);
+            }
+        }
+        (Role::Guarantor, Some(_)) => match asked {
+            Some(b) if who.guarded.contains(&b) => f.body = Some(b),
+            Some(b) => return Err(Problem::forbidden(format!("el órgano garante no conoce de las solicitudes de «{b}»"))),
+            None => {
+                return Err(Problem::invalid(
+                    Some("body"),
+                    "indique el sujeto obligado («body») cuyas solicitudes desea consultar",
+                ));
+            }
+        },
+        (Role::Auditor, Some(b)) if kind_appeal && asked.is_none() => {
+            // An auditor of a body sees the appeals against it.
+            f.parent_body = Some(b.to_string());
+        }
+        (_, Some(b)) => {
+            if let Some(a) = &asked
+                && a != b
+            {
+                return Err(Problem::forbidden(format!("solo puede consultar los expedientes de {b}")));
+            }
+            if kind_appeal {
+                f.parent_body = Some(b.to_string());
+            } else {
+                f.body = Some(b.to_string());
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// Requests in the caller's scope, with filters and pagination; `format=csv` for a
+/// spreadsheet.
+#[utoipa::path(get, path = "/v1/requests", tag = "solicitudes",
+    params(ListQuery),
+    responses((status = 200, description = "Una página de solicitudes", content((CasePage = "application/json"), (String = "text/csv"))),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn list(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, Problem> {
+    let csv = format_is_csv(&q)?;
+    let today = q.as_of.unwrap_or_else(|| app.today(Utc::now()));
+    let f = scoped(&who, &q, false, app.config.max_page, today)?;
+    let (items, next) = app
+        .registry
+        .list_page(&f, today, q.overdue == Some(true))
+        .await?;
+    let items = items
+        .into_iter()
+        .map(|s| CaseLine {
+            folio: s.folio,
+            kind: "request".into(),
+            body: s.body,
+            request: None,
+            state: s.state.as_str().to_string(),
+            filed: s.filed,
+            next_term: s.next.map(|n| n.0.as_str().to_string()),
+            next_due: s.next.map(|n| n.1),
+            days_left: s.next.map(|n| n.2),
+            overdue: s.overdue.iter().map(|t| t.as_str().to_string()).collect(),
+        })
+        .collect();
+    page(CasePage { items, next }, csv)
+}
+
+pub(super) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
+    match q.format.as_deref() {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(other) => Err(Problem::invalid(
+            Some("format"),
+            format!("formato desconocido «{other}»; se esperaba json o csv"),
+        )),
+    }
+}
+
+/// A page as JSON, or as CSV (the `next` cursor in the `Link` header).
+pub(super) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
+    if !csv {
+        return Ok(axum::Json(p).into_response());
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let head = [
+        "folio", "tipo", "sujeto_obligado", "solicitud", "estado", "presentada",
+        "proximo_plazo", "vence", "dias_habiles_restantes", "vencidos",
+    ];
+    w.write_record(head).map_err(|e| Problem::internal(&e))?;
+    for i in &p.items {
+        w.write_record([
+            i.folio.as_str(),
+            if i.kind == "request" { "solicitud" } else { "recurso" },
+            &i.body,
+            i.request.as_deref().unwrap_or(""),
+            &i.state,
+            &i.filed.to_string(),
+            i.next_term.as_deref().unwrap_or(""),
+            &i.next_due.map(|d| d.to_string()).unwrap_or_default(),
+            &i.days_left.map(|d| d.to_string()).unwrap_or_default(),
+            &i.overdue.join(" "),
+        ])
+        .map_err(|e| Problem::internal(&e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| Problem::internal(&e))?;
+    let mut res = (
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        bytes,
+    )
+        .into_response();
+    if let Some(n) = p.next
+        && let Ok(v) = axum::http::HeaderValue::from_str(&format!("<?after={n}>; rel=\"next\""))
+    {
+        res.headers_mut().insert(header::LINK, v);
+    }
+    Ok(res)
+}

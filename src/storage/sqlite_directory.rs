@@ -1,0 +1,231 @@
+//! The directory (bodies, accounts, tokens) on SQLite.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::directory::Directory;
+use super::sqlite::{corrupt, db};
+use super::{SqliteStore, StoreError};
+use crate::accounts::{Account, Body, BodyKind, NewAccount, NewToken, TokenKind};
+use crate::case::Role;
+
+fn unique(e: sqlx::Error, what: String) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Exists(what),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::NotFound(format!("{what}: refiere a un sujeto obligado inexistente"))
+        }
+        _ => db(e),
+    }
+}
+
+fn body_row(r: &SqliteRow) -> Result<Body, StoreError> {
+    let kind: String = r.get("kind");
+    Ok(Body {
+        code: r.get("code"),
+        name: r.get("name"),
+        kind: BodyKind::parse(&kind).ok_or_else(|| corrupt("bodies.kind", &kind))?,
+        calendar: r.get("calendar"),
+        guarantor: r.get("guarantor"),
+    })
+}
+
+fn account_row(r: &SqliteRow) -> Result<Account, StoreError> {
+    let role: String = r.get("role");
+    Ok(Account {
+        id: r.get("id"),
+        username: r.get("username"),
+        display_name: r.get("display_name"),
+        body: r.get("body"),
+        role: Role::parse(&role).ok_or_else(|| corrupt("accounts.role", &role))?,
+        active: r.get::<i64, _>("active") != 0,
+        password_hash: r.get("password_hash"),
+    })
+}
+
+impl Directory for SqliteStore {
+    async fn add_body(&self, body: &Body, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO bodies (code, name, kind, calendar, guarantor, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&body.code)
+        .bind(&body.name)
+        .bind(body.kind.as_str())
+        .bind(&body.calendar)
+        .bind(&body.guarantor)
+        .bind(now.to_rfc3339())
+        .execute(self.pool())
+        .await
+        .map_err(|e| unique(e, format!("el sujeto obligado «{}»", body.code)))?;
+        Ok(())
+    }
+
+    async fn body(&self, code: &str) -> Result<Option<Body>, StoreError> {
+        sqlx::query("SELECT * FROM bodies WHERE code = ?")
+            .bind(code)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(body_row)
+            .transpose()
+    }
+
+    async fn bodies(&self) -> Result<Vec<Body>, StoreError> {
+        sqlx::query("SELECT * FROM bodies ORDER BY code")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+            .iter()
+            .map(body_row)
+            .collect()
+    }
+
+    async fn add_account(
+        &self,
+        a: &NewAccount,
+        now: DateTime<Utc>,
+    ) -> Result<Account, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (username, display_name, body, role, password_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&a.username)
+        .bind(&a.display_name)
+        .bind(&a.body)
+        .bind(a.role.as_str())
+        .bind(&a.password_hash)
+        .bind(now.to_rfc3339())
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| unique(e, format!("la cuenta «{}»", a.username)))?;
+        Ok(Account {
+            id,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            body: a.body.clone(),
+            role: a.role,
+            active: true,
+            password_hash: a.password_hash.clone(),
+        })
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        sqlx::query("SELECT * FROM accounts WHERE username = ?")
+            .bind(username)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(account_row)
+            .transpose()
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        sqlx::query("SELECT * FROM accounts ORDER BY username")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+            .iter()
+            .map(account_row)
+            .collect()
+    }
+
+    async fn update_account(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let n = sqlx::query(
+            "UPDATE accounts SET password_hash = COALESCE(?, password_hash), active = ?
+             WHERE username = ?",
+        )
+        .bind(password_hash)
+        .bind(active as i64)
+        .bind(username)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if n > 0 && (!active || password_hash.is_some()) {
+            // A new password or a deactivation ends every session; a deactivation also
+            // ends API and feed tokens.
+            sqlx::query(
+                "UPDATE tokens SET revoked_at = ?
+                 WHERE revoked_at IS NULL AND (kind = 'session' OR ?)
+                   AND account_id = (SELECT id FROM accounts WHERE username = ?)",
+            )
+            .bind(now.to_rfc3339())
+            .bind(!active)
+            .bind(username)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(n > 0)
+    }
+
+    async fn add_token(&self, t: &NewToken, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tokens (digest, account_id, kind, label, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&t.digest)
+        .bind(t.account)
+        .bind(t.kind.as_str())
+        .bind(&t.label)
+        .bind(now.to_rfc3339())
+        .bind(t.expires_at.map(|e| e.to_rfc3339()))
+        .execute(self.pool())
+        .await
+        .map_err(|e| unique(e, "un token con ese resumen".to_string()))?;
+        Ok(())
+    }
+
+    async fn token(
+        &self,
+        digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Account, TokenKind)>, StoreError> {
+        let Some(r) = sqlx::query(
+            "SELECT a.*, t.kind AS token_kind, t.expires_at FROM tokens t
+             JOIN accounts a ON a.id = t.account_id
+             WHERE t.digest = ? AND t.revoked_at IS NULL AND a.active = 1",
+        )
+        .bind(digest)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        if let Some(exp) = r.get::<Option<String>, _>("expires_at") {
+            let exp = DateTime::parse_from_rfc3339(&exp).map_err(|e| corrupt("tokens.expires_at", e))?;
+            if exp <= now {
+                return Ok(None);
+            }
+        }
+        let kind: String = r.get("token_kind");
+        let kind = TokenKind::parse(&kind).ok_or_else(|| corrupt("tokens.kind", &kind))?;
+        Ok(Some((account_row(&r)?, kind)))
+    }
+
+    async fn revoke_token(&self, digest: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "UPDATE tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL",
+        )
+        .bind(now.to_rfc3339())
+        .bind(digest)
+        .execute(self.pool())
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(n > 0)
+    }
+}
