@@ -80,6 +80,11 @@ enum Command {
         #[arg(long, default_value = "arco-daemon")]
         holder: String,
     },
+    /// Servicio HTTP: la API de solicitudes y recursos, con cuentas y roles, y la tarea nocturna de avisos.
+    Serve(cli::serve::ServeArgs),
+    /// Administración: sujetos obligados, cuentas y tokens.
+    #[command(subcommand)]
+    Admin(cli::serve::AdminCommand),
     /// Carga historiales de casos (JSON) de otro sistema a la base de datos.
     Import {
         /// Archivos .json (un historial o un arreglo), .jsonl (uno por línea) o carpetas.
@@ -213,6 +218,8 @@ fn run(cli: Cli) -> CliResult {
             cli::cases::import(&cli.db, &files, &body, quiet)?
         }
         Command::Verify => cli::cases::verify(&cli.db)?,
+        Command::Serve(args) => cli::serve::serve(&cli.db, args)?,
+        Command::Admin(cmd) => cli::serve::admin(&cli.db, cmd)?,
         Command::Replay { file } => {
             let text = read_input(&file)?;
             let history = arco::request::replay::History::from_json(&text)?;

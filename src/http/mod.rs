@@ -137,7 +137,19 @@ pub fn router(app: Arc<App>) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(limit))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Spans name the route, never the URI: paths carry folios and feed tokens.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map(|m| m.as_str().to_string())
+                        .unwrap_or_else(|| "(sin ruta)".into());
+                    tracing::info_span!("http", method = %req.method(), route)
+                },
+            ),
+        )
         .with_state(app)
 }
 

@@ -25,6 +25,7 @@ pub const APPEAL_KIND: &str = "appeal";
 /// The log record of a calendar change (not an act of the procedure).
 pub const CALENDAR_CHANGED: &str = "calendar_changed";
 
+pub mod admin;
 mod appeal;
 pub use appeal::AppealSummary;
 
@@ -114,6 +115,8 @@ pub struct LogEntry {
 pub struct CaseDetail {
     pub folio: String,
     pub body: String,
+    /// The calendar's name or path (`view.calendar` is its description).
+    #[serde(rename = "calendar_id")]
     pub calendar: String,
     /// For an appeal: the request it challenges.
     #[serde(skip_serializing_if = "Option::is_none")]
