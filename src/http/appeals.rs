@@ -29,7 +29,7 @@ pub struct FileAppeal {
     /// The folio of the request appealed.
     pub request: String,
     /// The filing: `{"act": "appeal_filed", "venue": "guarantor", "ground": "no_response"}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Object, example = json!({"act": "appeal_filed", "venue": "guarantor", "ground": "VII"}))]
     pub filing: Value,
     /// When it was filed; now if absent.
     pub at: Option<String>,
@@ -67,8 +67,9 @@ async fn appeal_parties(
     request_body = FileAppeal,
     responses(
         (status = 201, description = "Recurso registrado", body = Object),
-        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn file(
     State(app): State<Arc<App>>,
@@ -123,12 +124,13 @@ pub async fn file(
 
 /// Record an act on an appeal or on the compliance of its resolution.
 #[utoipa::path(post, path = "/v1/appeals/{folio}/acts", tag = "recursos",
-    params(("folio" = String, Path, description = "Folio del recurso")),
+    params(("folio" = String, Path, description = "Folio del recurso", example = "ITEI-RR-2026-00001")),
     request_body = ActInput,
     responses(
         (status = 200, description = "El recurso después del acto", body = Object),
-        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn act(
     State(app): State<Arc<App>>,
@@ -151,9 +153,9 @@ pub async fn act(
 
 /// An appeal with its request, its terms and compliance, and its log.
 #[utoipa::path(get, path = "/v1/appeals/{folio}", tag = "recursos",
-    params(("folio" = String, Path, description = "Folio del recurso"), AsOf),
+    params(("folio" = String, Path, description = "Folio del recurso", example = "ITEI-RR-2026-00001"), AsOf),
     responses((status = 200, description = "El recurso", body = Object),
-        (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn show(
     State(app): State<Arc<App>>,
@@ -169,7 +171,7 @@ pub async fn show(
 #[utoipa::path(get, path = "/v1/appeals", tag = "recursos",
     params(ListQuery),
     responses((status = 200, description = "Una página de recursos", content((CasePage = "application/json"), (String = "text/csv"))),
-        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn list(
     State(app): State<Arc<App>>,

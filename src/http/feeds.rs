@@ -25,6 +25,7 @@ use crate::rules::TermId;
 #[into_params(parameter_in = Query)]
 pub struct DueQuery {
     /// Terms due within this many calendar days (default 10); overdue ones always count.
+    #[param(maximum = 366)]
     pub within: Option<u32>,
     /// Only cases filed by the caller.
     pub mine: Option<bool>,
@@ -91,8 +92,8 @@ async fn due_items(
 /// every overdue one.
 #[utoipa::path(get, path = "/v1/due", tag = "plazos",
     params(DueQuery),
-    responses((status = 200, body = DueItems), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = DueItems), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn due(
     State(app): State<Arc<App>>,
@@ -185,7 +186,7 @@ pub fn calendar_text(
 #[utoipa::path(get, path = "/v1/feeds/{token}/plazos.ics", tag = "plazos",
     params(("token" = String, Path, description = "Token de suscripción (POST /v1/me/feed)")),
     responses((status = 200, description = "iCalendar", content_type = "text/calendar", body = String),
-        (status = 401, body = Problem)))]
+        (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn ics(
     State(app): State<Arc<App>>,
     Path(token): Path<String>,

@@ -86,8 +86,9 @@ pub struct Session {
 /// (429 with `Retry-After` beyond the limit).
 #[utoipa::path(post, path = "/v1/login", tag = "sesión",
     request_body = Login,
-    responses((status = 200, body = Session), (status = 401, body = Problem),
-        (status = 422, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = Session), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(app): State<Arc<App>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -143,7 +144,7 @@ pub async fn login(
 
 /// Log out: revokes the token used.
 #[utoipa::path(post, path = "/v1/logout", tag = "sesión",
-    responses((status = 204, description = "Sesión cerrada"), (status = 401, body = Problem)),
+    responses((status = 204, description = "Sesión cerrada"), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn logout(
     State(app): State<Arc<App>>,
@@ -165,7 +166,7 @@ pub async fn logout(
 
 /// The caller's account.
 #[utoipa::path(get, path = "/v1/me", tag = "sesión",
-    responses((status = 200, body = AccountView), (status = 401, body = Problem)),
+    responses((status = 200, body = AccountView), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn me(Caller(who): Caller) -> axum::Json<AccountView> {
     axum::Json(AccountView::from(&who.account))
@@ -181,7 +182,7 @@ pub struct Feed {
 
 /// A new address for the caller's iCalendar feed of deadlines.
 #[utoipa::path(post, path = "/v1/me/feed", tag = "sesión",
-    responses((status = 201, body = Feed), (status = 401, body = Problem)),
+    responses((status = 201, body = Feed), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn new_feed(
     State(app): State<Arc<App>>,
@@ -233,7 +234,7 @@ impl From<Body> for BodyView {
 
 /// The bodies of the install.
 #[utoipa::path(get, path = "/v1/bodies", tag = "sesión",
-    responses((status = 200, body = Vec<BodyView>), (status = 401, body = Problem)),
+    responses((status = 200, body = Vec<BodyView>), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn bodies(
     State(app): State<Arc<App>>,

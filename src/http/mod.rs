@@ -46,7 +46,7 @@ pub struct ServeConfig {
     pub session_hours: i64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
-    /// Largest page of a list.
+    /// Largest page of a list (at most 500, as the API documents).
     pub max_page: u32,
     /// Public base URL (for calendar feed links).
     pub base_url: String,
@@ -78,7 +78,15 @@ impl Default for ServeConfig {
 impl ServeConfig {
     /// Reads a TOML settings file, with the line and column of what is wrong.
     pub fn parse(text: &str, file: &str) -> Result<ServeConfig, String> {
-        toml::from_str(text).map_err(|e| crate::tomlfile::describe(file, text, &e))
+        let c: ServeConfig =
+            toml::from_str(text).map_err(|e| crate::tomlfile::describe(file, text, &e))?;
+        if !(1..=500).contains(&c.max_page) {
+            return Err(format!("{file}: max_page debe estar entre 1 y 500"));
+        }
+        if c.session_hours < 1 || c.session_hours > 24 * 30 {
+            return Err(format!("{file}: session_hours debe estar entre 1 y 720"));
+        }
+        Ok(c)
     }
 }
 

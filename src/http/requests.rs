@@ -44,7 +44,7 @@ pub struct FileRequest {
 pub struct ActInput {
     /// The act and its data, e.g. `{"act": "admitted"}` or
     /// `{"act": "resolved", "outcome": "granted"}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Object, example = json!({"act": "admitted"}))]
     pub act: Value,
     /// When it happened (as for filing); now if absent.
     pub at: Option<String>,
@@ -62,12 +62,14 @@ pub struct ListQuery {
     /// Only cases with this term open (`resolution`, `fulfilment`...).
     pub term: Option<String>,
     /// Only cases with an open term due within this many calendar days.
+    #[param(maximum = 3660)]
     pub due_within: Option<u32>,
     /// Only cases with a duty past its due date.
     pub overdue: Option<bool>,
     /// Only cases filed by the caller.
     pub mine: Option<bool>,
-    /// Page size (default 50).
+    /// Page size (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// The `next` of the previous page.
     pub after: Option<String>,
@@ -166,8 +168,9 @@ pub(super) fn parse_act<T: serde::de::DeserializeOwned>(v: Value, field: &str) -
     request_body = FileRequest,
     responses(
         (status = 201, description = "Solicitud registrada: folio, plazos y acuse", body = Object),
-        (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn file(
     State(app): State<Arc<App>>,
@@ -220,13 +223,14 @@ pub async fn file(
 
 /// Record an act on a request.
 #[utoipa::path(post, path = "/v1/requests/{folio}/acts", tag = "solicitudes",
-    params(("folio" = String, Path, description = "Folio de la solicitud")),
+    params(("folio" = String, Path, description = "Folio de la solicitud", example = "SEJ-ARCO-2026-00001")),
     request_body = ActInput,
     responses(
         (status = 200, description = "El expediente después del acto", body = Object),
-        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, description = "Acto improcedente o conflicto de versión", body = Problem),
-        (status = 422, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Acto improcedente o conflicto de versión", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn act(
     State(app): State<Arc<App>>,
@@ -255,9 +259,9 @@ pub struct AsOf {
 
 /// A request with its timeline (every deadline, its status and explanation) and its log.
 #[utoipa::path(get, path = "/v1/requests/{folio}", tag = "solicitudes",
-    params(("folio" = String, Path, description = "Folio de la solicitud"), AsOf),
+    params(("folio" = String, Path, description = "Folio de la solicitud", example = "SEJ-ARCO-2026-00001"), AsOf),
     responses((status = 200, description = "El expediente", body = Object),
-        (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn show(
     State(app): State<Arc<App>>,
@@ -280,9 +284,9 @@ struct AcusePage<'a> {
 
 /// The acuse de recibo (art. 49.3) as a printable page.
 #[utoipa::path(get, path = "/v1/requests/{folio}/acuse", tag = "solicitudes",
-    params(("folio" = String, Path, description = "Folio de la solicitud")),
+    params(("folio" = String, Path, description = "Folio de la solicitud", example = "SEJ-ARCO-2026-00001")),
     responses((status = 200, description = "Página HTML imprimible", content_type = "text/html", body = String),
-        (status = 401, body = Problem), (status = 404, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn acuse(
     State(app): State<Arc<App>>,
@@ -323,7 +327,16 @@ pub(super) fn scoped(
             .as_deref()
             .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
             .unwrap_or_default(),
-        limit: Some(q.limit.unwrap_or(50).clamp(1, max_page)),
+        limit: Some(match q.limit {
+            None => 50.min(max_page),
+            Some(l) if (1..=max_page).contains(&l) => l,
+            Some(_) => {
+                return Err(Problem::invalid(
+                    Some("limit"),
+                    format!("limit debe estar entre 1 y {max_page}"),
+                ));
+            }
+        }),
         after: q.after.clone(),
         ..ListFilter::default()
     };
@@ -386,7 +399,7 @@ pub(super) fn scoped(
 #[utoipa::path(get, path = "/v1/requests", tag = "solicitudes",
     params(ListQuery),
     responses((status = 200, description = "Una página de solicitudes", content((CasePage = "application/json"), (String = "text/csv"))),
-        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn list(
     State(app): State<Arc<App>>,
