@@ -51,5 +51,8 @@ fn quote(s: &str) -> String {
 /// A TOML error as `file:line:col: message`, in Spanish.
 pub fn describe(file: &str, text: &str, e: &toml::de::Error) -> String {
     let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-    format!("{file}:{line}:{col}: {}", translate_toml_message(e.message()))
+    format!(
+        "{file}:{line}:{col}: {}",
+        translate_toml_message(e.message())
+    )
 }

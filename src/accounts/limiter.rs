@@ -45,7 +45,10 @@ impl LoginLimiter {
         let mut wait = None;
         for (key, factor) in Self::keys(user, addr) {
             if let Some(q) = map.get_mut(&key) {
-                while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+                while q
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= self.window)
+                {
                     q.pop_front();
                 }
                 if q.len() >= self.max * factor
@@ -98,7 +101,10 @@ mod tests {
         // Another user from another address is not affected.
         assert!(l.blocked("beto", "5.6.7.8", t0).is_none());
         // After the window it is allowed again.
-        assert!(l.blocked("ana", "9.9.9.9", t0 + Duration::from_secs(61)).is_none());
+        assert!(
+            l.blocked("ana", "9.9.9.9", t0 + Duration::from_secs(61))
+                .is_none()
+        );
         // A success clears the name.
         l.succeeded("ana");
         assert!(l.blocked("ana", "9.9.9.9", t0).is_none());

@@ -85,13 +85,12 @@ pub fn parse_body_code(s: &str) -> Result<String, String> {
 pub fn parse_username(s: &str) -> Result<String, String> {
     let t = s.trim();
     if t.len() < 3 || t.len() > 64 {
-        return Err(format!(
-            "usuario «{t}»: debe tener de 3 a 64 caracteres"
-        ));
+        return Err(format!("usuario «{t}»: debe tener de 3 a 64 caracteres"));
     }
-    if !t.chars().all(|c| {
-        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '@')
-    }) {
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '@'))
+    {
         return Err(format!(
             "usuario «{t}»: solo minúsculas sin acento, dígitos, «.», «-», «_» y «@»"
         ));
@@ -190,6 +189,8 @@ pub struct Principal {
     pub token: TokenKind,
     /// The bodies whose appeals this account's body hears (for a guarantor).
     pub guarded: Vec<String>,
+    /// The kind of the account's body.
+    pub body_kind: Option<BodyKind>,
 }
 
 /// What a principal wants to do with a case.
@@ -263,6 +264,7 @@ mod tests {
             },
             token: TokenKind::Session,
             guarded: guarded.iter().map(|s| s.to_string()).collect(),
+            body_kind: None,
         }
     }
 

@@ -1,9 +1,9 @@
 //! Password hashing with argon2id (the `argon2` crate's defaults: 19 MiB, 2 passes), stored
 //! as a PHC string that carries its own salt and parameters.
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 
 /// The shortest password accepted.
 pub const MIN_LEN: usize = 12;

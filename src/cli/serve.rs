@@ -258,7 +258,9 @@ pub fn serve(db: &DbArgs, args: ServeArgs) -> CliResult {
         )
         .with_writer(std::io::stderr)
         .init();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let reg = registry(db).await?;
         let listener = tokio::net::TcpListener::bind(&config.listen)

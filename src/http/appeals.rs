@@ -44,7 +44,11 @@ async fn appeal_parties(
 ) -> Result<(), Problem> {
     let store = app.registry.store();
     let missing = || Problem::not_found(format!("no existe el recurso «{folio}»"));
-    let (record, _) = store.load(folio).await?;
+    let record = match store.load(folio).await {
+        Ok((r, _)) => r,
+        Err(crate::storage::StoreError::NotFound(_)) => return Err(missing()),
+        Err(e) => return Err(e.into()),
+    };
     if record.kind != APPEAL_KIND {
         return Err(missing());
     }
@@ -86,7 +90,10 @@ pub async fn file(
     let guarantor_code = body.guarantor.clone().ok_or_else(|| {
         Problem::invalid(
             Some("request"),
-            format!("el sujeto obligado {} no tiene órgano garante configurado", body.code),
+            format!(
+                "el sujeto obligado {} no tiene órgano garante configurado",
+                body.code
+            ),
         )
     })?;
     if !who.may_appeal(&guarantor_code, &request.body, Access::Act) {
@@ -141,7 +148,10 @@ pub async fn act(
     appeal_parties(&app, &who, &folio, Access::Act).await?;
     let act: AppealAct = parse_act(input.act, "act")?;
     if act.kind() == AppealActKind::AppealFiled {
-        return Err(Problem::invalid(Some("act.act"), "la interposición se registra en POST /v1/appeals"));
+        return Err(Problem::invalid(
+            Some("act.act"),
+            "la interposición se registra en POST /v1/appeals",
+        ));
     }
     let at = moment(&input.at, "at")?;
     Ok(axum::Json(
@@ -164,7 +174,11 @@ pub async fn show(
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
     appeal_parties(&app, &who, &folio, Access::Read).await?;
-    Ok(axum::Json(app.registry.show_appeal(&folio, q.as_of, Utc::now()).await?))
+    Ok(axum::Json(
+        app.registry
+            .show_appeal(&folio, q.as_of, Utc::now())
+            .await?,
+    ))
 }
 
 /// Appeals in the caller's scope (heard by its guarantor, or against its body).
@@ -201,5 +215,6 @@ pub(super) fn appeal_line(s: crate::service::AppealSummary) -> CaseLine {
         next_due: s.next.map(|n| n.1),
         days_left: s.next.map(|n| n.2),
         overdue: s.overdue.iter().map(|t| t.as_str().to_string()).collect(),
+        overdue_due: s.overdue_due,
     }
 }

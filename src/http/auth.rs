@@ -57,6 +57,10 @@ pub async fn principal(app: &App, secret: &str) -> Result<Principal, Problem> {
         .ok_or_else(|| {
             Problem::unauthenticated("el token no es válido, fue revocado o ya expiró")
         })?;
+    let body_kind = match &account.body {
+        Some(b) => store.body(b).await?.map(|b| b.kind),
+        None => None,
+    };
     let guarded = match (account.role, &account.body) {
         (Role::Guarantor, Some(g)) => store
             .bodies()
@@ -71,5 +75,6 @@ pub async fn principal(app: &App, secret: &str) -> Result<Principal, Problem> {
         account,
         token,
         guarded,
+        body_kind,
     })
 }

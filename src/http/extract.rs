@@ -44,11 +44,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         if inner.is_syntax() || inner.is_eof() {
             Problem::malformed(
                 None,
-                format!("el cuerpo no es JSON válido (línea {}, columna {})", inner.line(), inner.column()),
+                format!(
+                    "el cuerpo no es JSON válido (línea {}, columna {})",
+                    inner.line(),
+                    inner.column()
+                ),
             )
         } else {
-            let what = field.as_deref().map(|f| format!("campo «{f}»: ")).unwrap_or_default();
-            Problem::invalid(field.as_deref(), format!("{what}{}", spanish_serde(&inner.to_string())))
+            let what = field
+                .as_deref()
+                .map(|f| format!("campo «{f}»: "))
+                .unwrap_or_default();
+            Problem::invalid(
+                field.as_deref(),
+                format!("{what}{}", spanish_serde(&inner.to_string())),
+            )
         }
     })
 }
@@ -63,7 +73,9 @@ pub fn spanish_serde(m: &str) -> String {
         return format!("campo desconocido {rest}");
     }
     if let Some(rest) = m.strip_prefix("unknown variant ") {
-        return format!("valor desconocido {rest}").replace("expected one of", "se esperaba uno de").replace("expected", "se esperaba");
+        return format!("valor desconocido {rest}")
+            .replace("expected one of", "se esperaba uno de")
+            .replace("expected", "se esperaba");
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
         return format!("tipo inválido: {rest}").replace("expected", "se esperaba");
@@ -83,11 +95,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
         let q = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
-        serde_path_to_error::deserialize(de).map(ApiQuery).map_err(|e| {
-            let path = e.path().to_string();
-            let field = (path != ".").then_some(path);
-            let what = field.as_deref().map(|f| format!("parámetro «{f}»: ")).unwrap_or_default();
-            Problem::invalid(field.as_deref(), format!("{what}{}", spanish_serde(&e.into_inner().to_string())))
-        })
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let field = (path != ".").then_some(path);
+                let what = field
+                    .as_deref()
+                    .map(|f| format!("parámetro «{f}»: "))
+                    .unwrap_or_default();
+                Problem::invalid(
+                    field.as_deref(),
+                    format!("{what}{}", spanish_serde(&e.into_inner().to_string())),
+                )
+            })
     }
 }

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::appeals::appeal_line;
 use super::extract::ApiQuery;
 use super::problem::Problem;
-use super::requests::{CaseLine, ListQuery, scoped};
+use super::requests::{CaseLine, ListQuery, check_date, request_line, scoped};
 use super::{App, Caller, auth};
 use crate::accounts::{Principal, TokenKind};
 use crate::case::Role;
@@ -63,18 +63,7 @@ async fn due_items(
         let f = scoped(who, &q, false, app.config.max_page, as_of)?;
         let (list, next) = app.registry.list_page(&f, as_of, false).await?;
         truncated |= next.is_some();
-        items.extend(list.into_iter().map(|s| CaseLine {
-            folio: s.folio,
-            kind: "request".into(),
-            body: s.body,
-            request: None,
-            state: s.state.as_str().to_string(),
-            filed: s.filed,
-            next_term: s.next.map(|n| n.0.as_str().to_string()),
-            next_due: s.next.map(|n| n.1),
-            days_left: s.next.map(|n| n.2),
-            overdue: s.overdue.iter().map(|t| t.as_str().to_string()).collect(),
-        }));
+        items.extend(list.into_iter().map(request_line));
     }
     let f = scoped(who, &q, true, app.config.max_page, as_of)?;
     let (list, next) = app.registry.list_appeals_page(&f, as_of, false).await?;
@@ -101,9 +90,13 @@ pub async fn due(
     ApiQuery(q): ApiQuery<DueQuery>,
 ) -> Result<axum::Json<DueItems>, Problem> {
     let as_of = q.as_of.unwrap_or_else(|| app.today(Utc::now()));
+    check_date(as_of, "as_of")?;
     let within = q.within.unwrap_or(10);
     if within > 366 {
-        return Err(Problem::invalid(Some("within"), "within admite a lo más 366 días"));
+        return Err(Problem::invalid(
+            Some("within"),
+            "within admite a lo más 366 días",
+        ));
     }
     Ok(axum::Json(
         due_items(&app, &who, within, q.mine == Some(true), as_of).await?,
@@ -132,7 +125,53 @@ fn fold(line: &str, out: &mut String) {
     out.push_str("\r\n");
 }
 
-/// The feed as iCalendar text: one all-day event per case on its next due date.
+fn event(
+    i: &CaseLine,
+    term: &str,
+    due: NaiveDate,
+    late: bool,
+    stamp: &str,
+    term_name: &impl Fn(&str) -> Option<String>,
+    out: &mut String,
+) {
+    let name = term_name(term).unwrap_or_else(|| term.to_string());
+    let late = if late { "VENCIDO: " } else { "" };
+    fold("BEGIN:VEVENT", out);
+    fold(
+        &format!("UID:{}-{}-{}@arco", i.folio, term, due.format("%Y%m%d")),
+        out,
+    );
+    fold(&format!("DTSTAMP:{stamp}"), out);
+    fold(&format!("DTSTART;VALUE=DATE:{}", due.format("%Y%m%d")), out);
+    fold(
+        &format!(
+            "DTEND;VALUE=DATE:{}",
+            due.succ_opt().unwrap_or(due).format("%Y%m%d")
+        ),
+        out,
+    );
+    fold(
+        &format!(
+            "SUMMARY:{}",
+            ics_text(&format!("{late}{name} — {}", i.folio))
+        ),
+        out,
+    );
+    fold(
+        &format!(
+            "DESCRIPTION:{}",
+            ics_text(&format!(
+                "Expediente {} ({}), estado {}. Vence el {due}.",
+                i.folio, i.body, i.state
+            ))
+        ),
+        out,
+    );
+    fold("TRANSP:TRANSPARENT", out);
+    fold("END:VEVENT", out);
+}
+
+/// The feed as iCalendar text: one all-day event per overdue duty and per case's next term.
 pub fn calendar_text(
     items: &[CaseLine],
     stamp: chrono::DateTime<Utc>,
@@ -150,32 +189,20 @@ pub fn calendar_text(
         fold(l, &mut out);
     }
     for i in items {
-        let (Some(term), Some(due)) = (&i.next_term, i.next_due) else {
-            continue;
-        };
-        let name = term_name(term).unwrap_or_else(|| term.clone());
-        let late = if i.days_left.is_some_and(|d| d < 0) { "VENCIDO: " } else { "" };
-        fold("BEGIN:VEVENT", &mut out);
-        fold(&format!("UID:{}-{}-{}@arco", i.folio, term, due.format("%Y%m%d")), &mut out);
-        fold(&format!("DTSTAMP:{stamp}"), &mut out);
-        fold(&format!("DTSTART;VALUE=DATE:{}", due.format("%Y%m%d")), &mut out);
-        fold(
-            &format!("DTEND;VALUE=DATE:{}", due.succ_opt().unwrap_or(due).format("%Y%m%d")),
-            &mut out,
-        );
-        fold(&format!("SUMMARY:{}", ics_text(&format!("{late}{name} — {}", i.folio))), &mut out);
-        fold(
-            &format!(
-                "DESCRIPTION:{}",
-                ics_text(&format!(
-                    "Expediente {} ({}), estado {}. Vence el {due}.",
-                    i.folio, i.body, i.state
-                ))
-            ),
-            &mut out,
-        );
-        fold("TRANSP:TRANSPARENT", &mut out);
-        fold("END:VEVENT", &mut out);
+        // Every overdue duty on its due date, then the next open term.
+        let overdue = i
+            .overdue
+            .iter()
+            .zip(&i.overdue_due)
+            .map(|(t, d)| (t, *d, true));
+        let next = i
+            .next_term
+            .iter()
+            .zip(i.next_due)
+            .map(|(t, d)| (t, d, false));
+        for (term, due, late) in overdue.chain(next) {
+            event(i, term, due, late, &stamp, &term_name, &mut out);
+        }
     }
     fold("END:VCALENDAR", &mut out);
     out
@@ -231,13 +258,18 @@ mod tests {
             filed: NaiveDate::from_ymd_opt(2026, 2, 6).unwrap(),
             next_term: Some("resolution".into()),
             next_due: NaiveDate::from_ymd_opt(2026, 2, 20),
-            days_left: Some(-1),
-            overdue: vec![],
+            days_left: Some(3),
+            overdue: vec!["admission".into()],
+            overdue_due: vec![NaiveDate::from_ymd_opt(2026, 2, 10).unwrap()],
         }];
-        let text = calendar_text(&items, Utc::now(), |_| Some("Plazo para resolver y notificar la respuesta, con una descripción larga".into()));
+        let text = calendar_text(&items, Utc::now(), |_| {
+            Some("Plazo para resolver y notificar la respuesta, con una descripción larga".into())
+        });
         assert!(text.contains("DTSTART;VALUE=DATE:20260220\r\n"));
         assert!(text.contains("DTEND;VALUE=DATE:20260221\r\n"));
         assert!(text.contains("SUMMARY:VENCIDO: "));
+        assert!(text.contains("DTSTART;VALUE=DATE:20260210\r\n"));
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 2);
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "línea de más de 75 octetos: {line}");
         }

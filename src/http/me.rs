@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{StatusCode, header};
 use axum::http::HeaderMap;
+use axum::http::{StatusCode, header};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -32,13 +32,19 @@ pub async fn health(State(app): State<Arc<App>>) -> (StatusCode, axum::Json<Heal
     match app.registry.store().calendars().await {
         Ok(_) => (
             StatusCode::OK,
-            axum::Json(Health { status: "ok".into(), database: "ok".into() }),
+            axum::Json(Health {
+                status: "ok".into(),
+                database: "ok".into(),
+            }),
         ),
         Err(e) => {
             tracing::error!(error = %e, "la base de datos no responde");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(Health { status: "degraded".into(), database: "sin respuesta".into() }),
+                axum::Json(Health {
+                    status: "degraded".into(),
+                    database: "sin respuesta".into(),
+                }),
             )
         }
     }
@@ -205,7 +211,9 @@ pub async fn new_feed(
     let base = app.config.base_url.trim_end_matches('/');
     Ok((
         StatusCode::CREATED,
-        axum::Json(Feed { url: format!("{base}/v1/feeds/{secret}/plazos.ics") }),
+        axum::Json(Feed {
+            url: format!("{base}/v1/feeds/{secret}/plazos.ics"),
+        }),
     ))
 }
 
@@ -241,6 +249,12 @@ pub async fn bodies(
     _caller: Caller,
 ) -> Result<axum::Json<Vec<BodyView>>, Problem> {
     Ok(axum::Json(
-        app.registry.store().bodies().await?.into_iter().map(BodyView::from).collect(),
+        app.registry
+            .store()
+            .bodies()
+            .await?
+            .into_iter()
+            .map(BodyView::from)
+            .collect(),
     ))
 }

@@ -111,7 +111,8 @@ impl App {
 
     /// Today on the office clock (America/Mexico_City).
     pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
-        now.with_timezone(&chrono_tz::America::Mexico_City).date_naive()
+        now.with_timezone(&chrono_tz::America::Mexico_City)
+            .date_naive()
     }
 }
 

@@ -82,7 +82,12 @@ impl Problem {
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Problem::new(StatusCode::NOT_FOUND, "no-encontrado", "No encontrado", detail)
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "no-encontrado",
+            "No encontrado",
+            detail,
+        )
     }
 
     pub fn too_many(wait_secs: u64) -> Self {
@@ -175,9 +180,12 @@ impl From<StoreError> for Problem {
                 e.to_string(),
             ),
             StoreError::NotFound(_) => Problem::not_found(e.to_string()),
-            StoreError::DuplicateFolio(_) | StoreError::Exists(_) => {
-                Problem::new(StatusCode::CONFLICT, "ya-existe", "Ya existe", e.to_string())
-            }
+            StoreError::DuplicateFolio(_) | StoreError::Exists(_) => Problem::new(
+                StatusCode::CONFLICT,
+                "ya-existe",
+                "Ya existe",
+                e.to_string(),
+            ),
             StoreError::Open { .. } | StoreError::Database(_) | StoreError::Corrupt { .. } => {
                 Problem::internal(&e)
             }

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{ApiJson, ApiQuery, spanish_serde};
 use super::problem::Problem;
 use super::{App, Caller};
-use crate::accounts::{Access, Principal};
+use crate::accounts::{Access, BodyKind, Principal};
 use crate::calendar::Moment;
 use crate::case::{Actor, Role};
 use crate::request::{ActKind, RequestAct, Right};
@@ -95,8 +95,10 @@ pub struct CaseLine {
     pub next_due: Option<NaiveDate>,
     /// Business days left to `next_due` (negative: overdue).
     pub days_left: Option<i64>,
-    /// Terms past their due date.
+    /// Duties past their due date.
     pub overdue: Vec<String>,
+    /// Their due dates, in the same order.
+    pub overdue_due: Vec<NaiveDate>,
 }
 
 /// A page of a list.
@@ -115,12 +117,14 @@ pub(super) async fn request_body(
     folio: &str,
     access: Access,
 ) -> Result<String, Problem> {
-    let (record, _) = app.registry.store().load(folio).await?;
-    if record.kind != crate::service::REQUEST_KIND {
-        return Err(Problem::not_found(format!("no existe la solicitud «{folio}»")));
-    }
-    if !who.may_request(&record.body, Access::Read) {
-        return Err(Problem::not_found(format!("no existe la solicitud «{folio}»")));
+    let missing = || Problem::not_found(format!("no existe la solicitud «{folio}»"));
+    let record = match app.registry.store().load(folio).await {
+        Ok((r, _)) => r,
+        Err(crate::storage::StoreError::NotFound(_)) => return Err(missing()),
+        Err(e) => return Err(e.into()),
+    };
+    if record.kind != crate::service::REQUEST_KIND || !who.may_request(&record.body, Access::Read) {
+        return Err(missing());
     }
     if access == Access::Act && !who.may_request(&record.body, Access::Act) {
         return Err(Problem::forbidden(format!(
@@ -154,13 +158,52 @@ pub(super) fn actor(who: &Principal) -> Actor {
     Actor::new(who.account.username.clone(), who.role())
 }
 
-/// Parses an act object, naming the field at fault.
-pub(super) fn parse_act<T: serde::de::DeserializeOwned>(v: Value, field: &str) -> Result<T, Problem> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
+/// Parses an act object, naming the field at fault. serde loses the path inside tagged
+/// enums, so the field is recovered from the message: the key it names (missing or unknown
+/// field) or the key whose value it quotes (unknown variant, bad value).
+pub(super) fn parse_act<T: serde::de::DeserializeOwned>(
+    v: Value,
+    field: &str,
+) -> Result<T, Problem> {
+    serde_path_to_error::deserialize(v.clone()).map_err(|e| {
         let path = e.path().to_string();
-        let f = if path == "." { field.to_string() } else { format!("{field}.{path}") };
-        Problem::invalid(Some(&f), format!("campo «{f}»: {}", spanish_serde(&e.into_inner().to_string())))
+        let message = e.into_inner().to_string();
+        let inner = if path == "." {
+            culprit(&v, &message)
+        } else {
+            Some(path)
+        };
+        let f = match inner {
+            Some(k) => format!("{field}.{k}"),
+            None => field.to_string(),
+        };
+        Problem::invalid(
+            Some(&f),
+            format!("campo «{f}»: {}", spanish_serde(&message)),
+        )
     })
+}
+
+/// The key of `v` that a serde message is about, if it can be told.
+fn culprit(v: &Value, message: &str) -> Option<String> {
+    let obj = v.as_object()?;
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let first = quoted.first()?;
+    if message.starts_with("missing field") || message.starts_with("unknown field") {
+        return Some(first.to_string());
+    }
+    if message.starts_with("unknown variant")
+        && obj.get("act").and_then(Value::as_str) == Some(first)
+    {
+        return Some("act".into());
+    }
+    obj.iter()
+        .find(|(_, val)| match val {
+            Value::String(s) => s == first,
+            other => other.to_string().as_str() == *first,
+        })
+        .map(|(k, _)| k.clone())
+        .or_else(|| message.contains("tag `act`").then(|| "act".to_string()))
 }
 
 /// File a request.
@@ -181,7 +224,10 @@ pub async fn file(
         (Some(b), _) => b.clone(),
         (None, Some(b)) => b.to_string(),
         (None, None) => {
-            return Err(Problem::invalid(Some("body"), "indique el sujeto obligado («body»)"));
+            return Err(Problem::invalid(
+                Some("body"),
+                "indique el sujeto obligado («body»)",
+            ));
         }
     };
     if !who.may_request(&body_code, Access::Act)
@@ -197,7 +243,12 @@ pub async fn file(
         .store()
         .body(&body_code)
         .await?
-        .ok_or_else(|| Problem::invalid(Some("body"), format!("no existe el sujeto obligado «{body_code}»")))?;
+        .ok_or_else(|| {
+            Problem::invalid(
+                Some("body"),
+                format!("no existe el sujeto obligado «{body_code}»"),
+            )
+        })?;
     let right: Right = serde_json::from_value(Value::String(input.right.clone())).map_err(|_| {
         Problem::invalid(
             Some("right"),
@@ -207,7 +258,10 @@ pub async fn file(
     if let Some(e) = &input.titular_email
         && !crate::alerts::valid_address(e)
     {
-        return Err(Problem::invalid(Some("titular_email"), "dirección de correo inválida"));
+        return Err(Problem::invalid(
+            Some("titular_email"),
+            "dirección de correo inválida",
+        ));
     }
     let at = moment(&input.at, "at")?;
     let now = Utc::now();
@@ -216,7 +270,9 @@ pub async fn file(
         .file_request(&body.code, &body.calendar, right, at, &actor(&who), now)
         .await?;
     if let Some(email) = &input.titular_email {
-        app.registry.set_titular_contact(&detail.folio, email, now).await?;
+        app.registry
+            .set_titular_contact(&detail.folio, email, now)
+            .await?;
     }
     Ok((StatusCode::CREATED, axum::Json(detail)))
 }
@@ -241,10 +297,16 @@ pub async fn act(
     request_body(&app, &who, &folio, Access::Act).await?;
     let act: RequestAct = parse_act(input.act, "act")?;
     if act.kind() == ActKind::Filed {
-        return Err(Problem::invalid(Some("act.act"), "la presentación se registra en POST /v1/requests"));
+        return Err(Problem::invalid(
+            Some("act.act"),
+            "la presentación se registra en POST /v1/requests",
+        ));
     }
     let at = moment(&input.at, "at")?;
-    let detail = app.registry.act(&folio, act, at, &actor(&who), Utc::now()).await?;
+    let detail = app
+        .registry
+        .act(&folio, act, at, &actor(&who), Utc::now())
+        .await?;
     Ok(axum::Json(detail))
 }
 
@@ -270,7 +332,9 @@ pub async fn show(
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
     request_body(&app, &who, &folio, Access::Read).await?;
-    Ok(axum::Json(app.registry.show(&folio, q.as_of, Utc::now()).await?))
+    Ok(axum::Json(
+        app.registry.show(&folio, q.as_of, Utc::now()).await?,
+    ))
 }
 
 #[derive(Template)]
@@ -302,7 +366,12 @@ pub async fn acuse(
         .await?
         .map(|b| b.name)
         .unwrap_or(body);
-    let filed_at = d.view.acts.first().map(|a| a.at.to_string()).unwrap_or_default();
+    let filed_at = d
+        .view
+        .acts
+        .first()
+        .map(|a| a.at.to_string())
+        .unwrap_or_default();
     let page = AcusePage {
         d: &d,
         body_name: &body_name,
@@ -325,7 +394,12 @@ pub(super) fn scoped(
         states: q
             .state
             .as_deref()
-            .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+            .map(|s| {
+                s.split(',')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
             .unwrap_or_default(),
         limit: Some(match q.limit {
             None => 50.min(max_page),
@@ -340,14 +414,33 @@ pub(super) fn scoped(
         after: q.after.clone(),
         ..ListFilter::default()
     };
+    if let Some(bad) = f.states.iter().find(|st| {
+        if kind_appeal {
+            crate::appeal::AppealState::parse(st).is_none()
+        } else {
+            crate::request::RequestState::parse(st).is_none()
+        }
+    }) {
+        return Err(Problem::invalid(
+            Some("state"),
+            format!("estado desconocido «{bad}»"),
+        ));
+    }
+    check_date(today, "as_of")?;
     if let Some(t) = &q.term {
         f.term = Some(t.parse().map_err(|_| {
-            Problem::invalid(Some("term"), format!("plazo desconocido «{t}»; vea GET /openapi.json o `arco terms`"))
+            Problem::invalid(
+                Some("term"),
+                format!("plazo desconocido «{t}»; vea GET /openapi.json o `arco terms`"),
+            )
         })?);
     }
     if let Some(n) = q.due_within {
         if n > 3660 {
-            return Err(Problem::invalid(Some("due_within"), "due_within admite a lo más 3660 días"));
+            return Err(Problem::invalid(
+                Some("due_within"),
+                "due_within admite a lo más 3660 días",
+            ));
         }
         f.due_by = today.checked_add_days(chrono::Days::new(u64::from(n)));
     }
@@ -357,7 +450,11 @@ pub(super) fn scoped(
     let asked = q.body.clone();
     match (who.role(), who.body()) {
         (Role::Admin, _) => f.body = asked,
-        (_, None) => return Err(Problem::forbidden("la cuenta no pertenece a ningún sujeto obligado")),
+        (_, None) => {
+            return Err(Problem::forbidden(
+                "la cuenta no pertenece a ningún sujeto obligado",
+            ));
+        }
         (Role::Guarantor, Some(g)) if kind_appeal => {
             f.body = Some(g.to_string());
             if let Some(b) = asked {
@@ -366,7 +463,11 @@ pub(super) fn scoped(
         }
         (Role::Guarantor, Some(_)) => match asked {
             Some(b) if who.guarded.contains(&b) => f.body = Some(b),
-            Some(b) => return Err(Problem::forbidden(format!("el órgano garante no conoce de las solicitudes de «{b}»"))),
+            Some(b) => {
+                return Err(Problem::forbidden(format!(
+                    "el órgano garante no conoce de las solicitudes de «{b}»"
+                )));
+            }
             None => {
                 return Err(Problem::invalid(
                     Some("body"),
@@ -374,15 +475,20 @@ pub(super) fn scoped(
                 ));
             }
         },
-        (Role::Auditor, Some(b)) if kind_appeal && asked.is_none() => {
-            // An auditor of a body sees the appeals against it.
-            f.parent_body = Some(b.to_string());
+        (Role::Auditor, Some(b)) if kind_appeal && who.body_kind == Some(BodyKind::Guarantor) => {
+            // An auditor of a guarantor sees the appeals it hears.
+            f.body = Some(b.to_string());
+            if let Some(a) = asked {
+                f.parent_body = Some(a);
+            }
         }
         (_, Some(b)) => {
             if let Some(a) = &asked
                 && a != b
             {
-                return Err(Problem::forbidden(format!("solo puede consultar los expedientes de {b}")));
+                return Err(Problem::forbidden(format!(
+                    "solo puede consultar los expedientes de {b}"
+                )));
             }
             if kind_appeal {
                 f.parent_body = Some(b.to_string());
@@ -413,22 +519,38 @@ pub async fn list(
         .registry
         .list_page(&f, today, q.overdue == Some(true))
         .await?;
-    let items = items
-        .into_iter()
-        .map(|s| CaseLine {
-            folio: s.folio,
-            kind: "request".into(),
-            body: s.body,
-            request: None,
-            state: s.state.as_str().to_string(),
-            filed: s.filed,
-            next_term: s.next.map(|n| n.0.as_str().to_string()),
-            next_due: s.next.map(|n| n.1),
-            days_left: s.next.map(|n| n.2),
-            overdue: s.overdue.iter().map(|t| t.as_str().to_string()).collect(),
-        })
-        .collect();
+    let items = items.into_iter().map(request_line).collect();
     page(CasePage { items, next }, csv)
+}
+
+/// A date arco can compute on (1990–2100).
+pub(super) fn check_date(d: NaiveDate, field: &str) -> Result<(), Problem> {
+    use crate::calendar::{MAX_DATE, MIN_DATE};
+    if d < MIN_DATE || d > MAX_DATE {
+        return Err(Problem::invalid(
+            Some(field),
+            format!(
+                "la fecha {d} está fuera del intervalo que arco calcula ({MIN_DATE} a {MAX_DATE})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn request_line(s: crate::service::CaseSummary) -> CaseLine {
+    CaseLine {
+        folio: s.folio,
+        kind: "request".into(),
+        body: s.body,
+        request: None,
+        state: s.state.as_str().to_string(),
+        filed: s.filed,
+        next_term: s.next.map(|n| n.0.as_str().to_string()),
+        next_due: s.next.map(|n| n.1),
+        days_left: s.next.map(|n| n.2),
+        overdue: s.overdue.iter().map(|t| t.as_str().to_string()).collect(),
+        overdue_due: s.overdue_due,
+    }
 }
 
 pub(super) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
@@ -449,14 +571,26 @@ pub(super) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     let head = [
-        "folio", "tipo", "sujeto_obligado", "solicitud", "estado", "presentada",
-        "proximo_plazo", "vence", "dias_habiles_restantes", "vencidos",
+        "folio",
+        "tipo",
+        "sujeto_obligado",
+        "solicitud",
+        "estado",
+        "presentada",
+        "proximo_plazo",
+        "vence",
+        "dias_habiles_restantes",
+        "vencidos",
     ];
     w.write_record(head).map_err(|e| Problem::internal(&e))?;
     for i in &p.items {
         w.write_record([
             i.folio.as_str(),
-            if i.kind == "request" { "solicitud" } else { "recurso" },
+            if i.kind == "request" {
+                "solicitud"
+            } else {
+                "recurso"
+            },
             &i.body,
             i.request.as_deref().unwrap_or(""),
             &i.state,
@@ -469,11 +603,7 @@ pub(super) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
         .map_err(|e| Problem::internal(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| Problem::internal(&e))?;
-    let mut res = (
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-        bytes,
-    )
-        .into_response();
+    let mut res = ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response();
     if let Some(n) = p.next
         && let Ok(v) = axum::http::HeaderValue::from_str(&format!("<?after={n}>; rel=\"next\""))
     {

@@ -29,7 +29,9 @@ pub async fn add_body<D: Directory>(
     body.code = parse_body_code(&body.code).map_err(AdminError::Invalid)?;
     body.name = body.name.trim().to_string();
     if body.name.is_empty() {
-        return Err(AdminError::Invalid("falta el nombre del sujeto obligado".into()));
+        return Err(AdminError::Invalid(
+            "falta el nombre del sujeto obligado".into(),
+        ));
     }
     calendar_ok(&body.calendar).map_err(AdminError::Invalid)?;
     match (body.kind, &body.guarantor) {
@@ -69,11 +71,9 @@ pub async fn add_account<D: Directory>(
 ) -> Result<Account, AdminError> {
     let username = parse_username(username).map_err(AdminError::Invalid)?;
     let body = match body {
-        Some(code) => Some(
-            dir.body(code)
-                .await?
-                .ok_or_else(|| AdminError::Invalid(format!("no existe el sujeto obligado «{code}»")))?,
-        ),
+        Some(code) => Some(dir.body(code).await?.ok_or_else(|| {
+            AdminError::Invalid(format!("no existe el sujeto obligado «{code}»"))
+        })?),
         None => None,
     };
     match (role, body.as_ref().map(|b| b.kind)) {
@@ -134,7 +134,9 @@ pub async fn create_token<D: Directory>(
         .await?
         .ok_or_else(|| AdminError::Invalid(format!("no existe la cuenta «{username}»")))?;
     if !account.active {
-        return Err(AdminError::Invalid(format!("la cuenta «{username}» está desactivada")));
+        return Err(AdminError::Invalid(format!(
+            "la cuenta «{username}» está desactivada"
+        )));
     }
     let (secret, digest) = generate_token();
     dir.add_token(

@@ -31,6 +31,9 @@ pub struct AppealSummary {
     pub filed: NaiveDate,
     pub next: Option<(TermId, NaiveDate, i64)>,
     pub overdue: Vec<TermId>,
+    /// The due dates of `overdue`, in the same order.
+    #[serde(skip)]
+    pub overdue_due: Vec<NaiveDate>,
 }
 
 fn refused(folio: &str) -> impl Fn(AppealError) -> ServiceError + '_ {
@@ -285,7 +288,7 @@ impl<S: Store> super::Registry<S> {
             let deadlines = appeal
                 .deadlines(&gclock, as_of)
                 .map_err(refused(&record.folio))?;
-            let Some((next, overdue)) = agenda(
+            let Some((next, overdue, overdue_due)) = agenda(
                 deadlines.values(),
                 &gclock,
                 as_of,
@@ -303,6 +306,7 @@ impl<S: Store> super::Registry<S> {
                 filed: record.filed_on,
                 next,
                 overdue,
+                overdue_due,
             });
         }
         Ok((out, next))

@@ -141,6 +141,9 @@ pub struct CaseSummary {
     /// The earliest open term: id, due date, business days left (negative: overdue).
     pub next: Option<(TermId, NaiveDate, i64)>,
     pub overdue: Vec<TermId>,
+    /// The due dates of `overdue`, in the same order.
+    #[serde(skip)]
+    pub overdue_due: Vec<NaiveDate>,
 }
 
 /// A due date moved by a calendar change (`None`: the term appeared or went away).
@@ -550,7 +553,7 @@ impl<S: Store> Registry<S> {
                         folio: record.folio.clone(),
                         error,
                     })?;
-            let Some((next, overdue)) = agenda(
+            let Some((next, overdue, overdue_due)) = agenda(
                 deadlines.values(),
                 &clock,
                 as_of,
@@ -568,6 +571,7 @@ impl<S: Store> Registry<S> {
                 filed: record.filed_on,
                 next,
                 overdue,
+                overdue_due,
             });
         }
         Ok((out, next))
@@ -692,19 +696,28 @@ impl<S: Store> Registry<S> {
 /// cases with an overdue duty; `due_by` keeps cases with an open term due by then.
 /// Overdue means a duty of a body: the titular's own terms are theirs.
 #[allow(clippy::type_complexity)]
+/// The next open term, the overdue duties and their due dates.
+type Agenda = (
+    Option<(TermId, NaiveDate, i64)>,
+    Vec<TermId>,
+    Vec<NaiveDate>,
+);
+
 fn agenda<'a>(
     deadlines: impl Iterator<Item = &'a Deadline>,
     clock: &Clock,
     as_of: NaiveDate,
     due_by: Option<NaiveDate>,
     overdue_only: bool,
-) -> Result<Option<(Option<(TermId, NaiveDate, i64)>, Vec<TermId>)>, ServiceError> {
+) -> Result<Option<Agenda>, ServiceError> {
     let mut next: Option<(TermId, NaiveDate, i64)> = None;
     let mut overdue = Vec::new();
+    let mut overdue_due = Vec::new();
     for d in deadlines {
         match d.status {
             DeadlineStatus::Missed if clock.term(d.term)?.actor != TermActor::Titular => {
-                overdue.push(d.term)
+                overdue.push(d.term);
+                overdue_due.push(d.due);
             }
             DeadlineStatus::Pending if next.is_none_or(|(_, due, _)| d.due < due) => {
                 next = Some((d.term, d.due, days_left(clock.calendar, as_of, d.due)?));
@@ -715,12 +728,14 @@ fn agenda<'a>(
     if overdue_only && overdue.is_empty() {
         return Ok(None);
     }
-    if let (Some(by), Some((_, due, _)), false) = (due_by, next, overdue_only)
-        && due > by
+    // With a due-date filter, an overdue duty always counts; otherwise the next term must
+    // fall due by then.
+    if let (Some(by), false, true) = (due_by, overdue_only, overdue.is_empty())
+        && next.is_none_or(|(_, due, _)| due > by)
     {
         return Ok(None);
     }
-    Ok(Some((next, overdue)))
+    Ok(Some((next, overdue, overdue_due)))
 }
 
 pub(crate) fn days_left(

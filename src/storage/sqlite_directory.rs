@@ -83,11 +83,7 @@ impl Directory for SqliteStore {
             .collect()
     }
 
-    async fn add_account(
-        &self,
-        a: &NewAccount,
-        now: DateTime<Utc>,
-    ) -> Result<Account, StoreError> {
+    async fn add_account(&self, a: &NewAccount, now: DateTime<Utc>) -> Result<Account, StoreError> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (username, display_name, body, role, password_hash, created_at)
              VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -140,7 +136,11 @@ impl Directory for SqliteStore {
         active: bool,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db)?;
         let n = sqlx::query(
             "UPDATE accounts SET password_hash = COALESCE(?, password_hash), active = ?
              WHERE username = ?",
@@ -206,7 +206,8 @@ impl Directory for SqliteStore {
             return Ok(None);
         };
         if let Some(exp) = r.get::<Option<String>, _>("expires_at") {
-            let exp = DateTime::parse_from_rfc3339(&exp).map_err(|e| corrupt("tokens.expires_at", e))?;
+            let exp =
+                DateTime::parse_from_rfc3339(&exp).map_err(|e| corrupt("tokens.expires_at", e))?;
             if exp <= now {
                 return Ok(None);
             }
@@ -217,15 +218,14 @@ impl Directory for SqliteStore {
     }
 
     async fn revoke_token(&self, digest: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let n = sqlx::query(
-            "UPDATE tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL",
-        )
-        .bind(now.to_rfc3339())
-        .bind(digest)
-        .execute(self.pool())
-        .await
-        .map_err(db)?
-        .rows_affected();
+        let n =
+            sqlx::query("UPDATE tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL")
+                .bind(now.to_rfc3339())
+                .bind(digest)
+                .execute(self.pool())
+                .await
+                .map_err(db)?
+                .rows_affected();
         Ok(n > 0)
     }
 }

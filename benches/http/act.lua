@@ -1,0 +1,30 @@
+-- Recording an act: admits, one by one, the requests filed in body ESCR
+-- (ESCR-ARCO-2026-00001 ...). Each wrk thread takes its own stride so no two requests
+-- admit the same case; every response should be 200.
+local token
+for line in io.lines(os.getenv("TOKENS")) do
+  local code, tok = line:match("^(%S+)%s+(%S+)$")
+  if code == "ESCR" then token = tok end
+end
+local threads = tonumber(os.getenv("THREADS") or "2")
+local counter = 0
+local id = 0
+local next_id = 0
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+end
+function init(args)
+  counter = 0
+end
+request = function()
+  local seq = counter * threads + id + 1
+  counter = counter + 1
+  local folio = string.format("ESCR-ARCO-2026-%05d", seq)
+  return wrk.format("POST", "/v1/requests/" .. folio .. "/acts",
+    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" },
+    '{"act":{"act":"admitted"},"at":"2026-11-18T10:00:00-06:00"}')
+end
+done = function(summary, latency, requests)
+  io.write(string.format("respuestas no 2xx/3xx: %d de %d\n", summary.errors.status, summary.requests))
+end

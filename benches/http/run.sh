@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# HTTP load benchmark: 100,000 cases on SQLite, `arco serve` (release) on loopback, wrk
+# from a second process. Measures "my due items" (GET /v1/due) and recording an act
+# (POST /v1/requests/{folio}/acts). Figures go to docs/benchmarks.md.
+#
+#   benches/http/run.sh                 # seed (once, cached in /tmp), then measure
+#   CASES=100000 DURATION=20s CONNECTIONS=32 benches/http/run.sh
+#
+# Needs wrk (Debian package `wrk`).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CASES=${CASES:-100000}
+BODIES=${BODIES:-100}
+WRITABLE=${WRITABLE:-30000}
+DURATION=${DURATION:-20s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+DB=${DB:-/tmp/arco-load-$CASES.db}
+export TOKENS=${TOKENS:-/tmp/arco-load-$CASES.tokens}
+cargo build --release --quiet --locked --example load_seed
+cargo build --release --quiet --locked
+if [ ! -f "$DB.seeded" ]; then
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  target/release/examples/load_seed "sqlite:$DB" "$CASES" "$BODIES" "$WRITABLE" "$TOKENS"
+  cp "$DB" "$DB.seeded"
+fi
+# Every run starts from the seeded copy (the act benchmark changes it).
+cp "$DB.seeded" "$DB"; rm -f "$DB-wal" "$DB-shm"
+OUT=$(mktemp)
+target/release/arco --database "sqlite:$DB" serve --listen 127.0.0.1:0 >"$OUT" 2>/dev/null &
+PID=$!
+trap 'kill $PID 2>/dev/null; rm -f $OUT' EXIT
+for _ in $(seq 100); do grep -q escuchando "$OUT" && break; sleep 0.1; done
+URL=$(grep -o 'http://[0-9.:]*' "$OUT")
+echo "== GET /v1/due (mis pendientes), $CASES casos, $BODIES sujetos obligados"
+curl -s -H "Authorization: Bearer $(awk '$1=="B000"{print $2}' "$TOKENS")" "$URL/v1/due?as_of=2026-11-23" \
+  | python3 -c 'import sys,json; d=json.load(sys.stdin); print("  partidas por respuesta:", len(d["items"]))'
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/due.lua "$URL"
+echo "== POST /v1/requests/{folio}/acts (admitir), escrituras durables"
+THREADS=$THREADS wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/act.lua "$URL"
+target/release/arco --database "sqlite:$DB" request list --body ESCR --state admitted 2>/dev/null | wc -l \
+  | xargs echo "  solicitudes admitidas en ESCR tras la prueba:"
