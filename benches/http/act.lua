@@ -8,8 +8,8 @@ for line in io.lines(os.getenv("TOKENS")) do
 end
 local threads = tonumber(os.getenv("THREADS") or "2")
 local counter = 0
-local id = 0
 local next_id = 0
+-- `id` is a global set in each thread by setup() (a local would shadow it).
 function setup(thread)
   thread:set("id", next_id)
   next_id = next_id + 1
@@ -18,6 +18,7 @@ function init(args)
   counter = 0
 end
 request = function()
+  local id = id or 0
   local seq = counter * threads + id + 1
   counter = counter + 1
   local folio = string.format("ESCR-ARCO-2026-%05d", seq)

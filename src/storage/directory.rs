@@ -5,8 +5,60 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
+use serde::{Deserialize, Serialize};
+
 use super::StoreError;
 use crate::accounts::{Account, Body, NewAccount, NewToken, TokenKind};
+use crate::case::Role;
+
+/// A body as stored, for export and import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyRecord {
+    #[serde(flatten)]
+    pub body: Body,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account as stored (with its password hash), for export and import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub body: Option<String>,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A token as stored (its digest only), for export and import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    pub digest: String,
+    pub account_id: i64,
+    pub kind: TokenKind,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The whole directory, in the order it can be loaded back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryDump {
+    /// Guarantors before the bodies they oversee.
+    pub bodies: Vec<BodyRecord>,
+    pub accounts: Vec<AccountRecord>,
+    pub tokens: Vec<TokenRecord>,
+}
+
+/// Times in the directory are kept to the second on every backend, so a dump moved
+/// between databases compares equal.
+pub fn directory_time(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    t.trunc_subsecs(0)
+}
 
 /// Bodies, accounts and tokens.
 pub trait Directory: Send + Sync {
@@ -62,6 +114,16 @@ pub trait Directory: Send + Sync {
         digest: &str,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Option<(Account, TokenKind)>, StoreError>> + Send;
+
+    /// The whole directory (`arco export`).
+    fn directory_dump(&self) -> impl Future<Output = Result<DirectoryDump, StoreError>> + Send;
+
+    /// Loads a dump into an empty directory in one transaction, keeping account ids
+    /// (`arco import` of an export); [`StoreError::Exists`] if the directory is not empty.
+    fn directory_restore(
+        &self,
+        dump: &DirectoryDump,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Revokes a token; false if it was unknown or already revoked.
     fn revoke_token(

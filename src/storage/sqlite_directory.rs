@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::directory::Directory;
+use super::directory::{
+    AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord, directory_time,
+};
 use super::sqlite::{corrupt, db};
 use super::{SqliteStore, StoreError};
 use crate::accounts::{Account, Body, BodyKind, NewAccount, NewToken, TokenKind};
@@ -55,7 +57,7 @@ impl Directory for SqliteStore {
         .bind(body.kind.as_str())
         .bind(&body.calendar)
         .bind(&body.guarantor)
-        .bind(now.to_rfc3339())
+        .bind(directory_time(now).to_rfc3339())
         .execute(self.pool())
         .await
         .map_err(|e| unique(e, format!("el sujeto obligado «{}»", body.code)))?;
@@ -93,7 +95,7 @@ impl Directory for SqliteStore {
         .bind(&a.body)
         .bind(a.role.as_str())
         .bind(&a.password_hash)
-        .bind(now.to_rfc3339())
+        .bind(directory_time(now).to_rfc3339())
         .fetch_one(self.pool())
         .await
         .map_err(|e| unique(e, format!("la cuenta «{}»", a.username)))?;
@@ -160,7 +162,7 @@ impl Directory for SqliteStore {
                  WHERE revoked_at IS NULL AND (kind = 'session' OR ?)
                    AND account_id = (SELECT id FROM accounts WHERE username = ?)",
             )
-            .bind(now.to_rfc3339())
+            .bind(directory_time(now).to_rfc3339())
             .bind(!active)
             .bind(username)
             .execute(&mut *tx)
@@ -180,8 +182,8 @@ impl Directory for SqliteStore {
         .bind(t.account)
         .bind(t.kind.as_str())
         .bind(&t.label)
-        .bind(now.to_rfc3339())
-        .bind(t.expires_at.map(|e| e.to_rfc3339()))
+        .bind(directory_time(now).to_rfc3339())
+        .bind(t.expires_at.map(|e| directory_time(e).to_rfc3339()))
         .execute(self.pool())
         .await
         .map_err(|e| unique(e, "un token con ese resumen".to_string()))?;
@@ -217,10 +219,132 @@ impl Directory for SqliteStore {
         Ok(Some((account_row(&r)?, kind)))
     }
 
+    async fn directory_dump(&self) -> Result<DirectoryDump, StoreError> {
+        let time = |s: String, what: &str| {
+            DateTime::parse_from_rfc3339(&s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| corrupt(what, e))
+        };
+        let mut dump = DirectoryDump::default();
+        // Guarantors (no guarantor of their own) first.
+        for r in sqlx::query("SELECT * FROM bodies ORDER BY guarantor IS NOT NULL, code")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+        {
+            dump.bodies.push(BodyRecord {
+                body: body_row(&r)?,
+                created_at: time(r.get("created_at"), "bodies.created_at")?,
+            });
+        }
+        for r in sqlx::query("SELECT * FROM accounts ORDER BY id")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+        {
+            let a = account_row(&r)?;
+            dump.accounts.push(AccountRecord {
+                id: a.id,
+                username: a.username,
+                display_name: a.display_name,
+                body: a.body,
+                role: a.role,
+                password_hash: a.password_hash,
+                active: a.active,
+                created_at: time(r.get("created_at"), "accounts.created_at")?,
+            });
+        }
+        for r in sqlx::query("SELECT * FROM tokens ORDER BY created_at, digest")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+        {
+            let kind: String = r.get("kind");
+            let opt = |c: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
+                r.get::<Option<String>, _>(c).map(|s| time(s, c)).transpose()
+            };
+            dump.tokens.push(TokenRecord {
+                digest: r.get("digest"),
+                account_id: r.get("account_id"),
+                kind: TokenKind::parse(&kind).ok_or_else(|| corrupt("tokens.kind", &kind))?,
+                label: r.get("label"),
+                created_at: time(r.get("created_at"), "tokens.created_at")?,
+                expires_at: opt("expires_at")?,
+                revoked_at: opt("revoked_at")?,
+            });
+        }
+        Ok(dump)
+    }
+
+    async fn directory_restore(&self, dump: &DirectoryDump) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let present: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM bodies) + (SELECT COUNT(*) FROM accounts)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        if present > 0 {
+            return Err(StoreError::Exists(
+                "un directorio (sujetos obligados o cuentas) en la base de destino".into(),
+            ));
+        }
+        for b in &dump.bodies {
+            sqlx::query(
+                "INSERT INTO bodies (code, name, kind, calendar, guarantor, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&b.body.code)
+            .bind(&b.body.name)
+            .bind(b.body.kind.as_str())
+            .bind(&b.body.calendar)
+            .bind(&b.body.guarantor)
+            .bind(b.created_at.to_rfc3339())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique(e, format!("el sujeto obligado «{}»", b.body.code)))?;
+        }
+        for a in &dump.accounts {
+            sqlx::query(
+                "INSERT INTO accounts (id, username, display_name, body, role, password_hash, active, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(a.id)
+            .bind(&a.username)
+            .bind(&a.display_name)
+            .bind(&a.body)
+            .bind(a.role.as_str())
+            .bind(&a.password_hash)
+            .bind(a.active as i64)
+            .bind(a.created_at.to_rfc3339())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique(e, format!("la cuenta «{}»", a.username)))?;
+        }
+        for t in &dump.tokens {
+            sqlx::query(
+                "INSERT INTO tokens (digest, account_id, kind, label, created_at, expires_at, revoked_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&t.digest)
+            .bind(t.account_id)
+            .bind(t.kind.as_str())
+            .bind(&t.label)
+            .bind(t.created_at.to_rfc3339())
+            .bind(t.expires_at.map(|x| x.to_rfc3339()))
+            .bind(t.revoked_at.map(|x| x.to_rfc3339()))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique(e, "un token repetido".to_string()))?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(())
+    }
+
     async fn revoke_token(&self, digest: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let n =
             sqlx::query("UPDATE tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL")
-                .bind(now.to_rfc3339())
+                .bind(directory_time(now).to_rfc3339())
                 .bind(digest)
                 .execute(self.pool())
                 .await
