@@ -3,5 +3,6 @@
 pub mod alerts;
 pub mod appeals;
 pub mod cases;
+pub mod db;
 
 pub type CliResult = Result<(), Box<dyn std::error::Error>>;
