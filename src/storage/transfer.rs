@@ -682,8 +682,8 @@ pub async fn compare<S: Store>(store: &S, path: &Path) -> Result<Comparison, Tra
                         let mut found = Vec::new();
                         diff(
                             "",
-                            &to_value(&c),
-                            &to_value(&ExportCase::of(&stored)),
+                            &comparable(&c),
+                            &comparable(&ExportCase::of(&stored)),
                             &mut found,
                         );
                         out.differences
@@ -714,6 +714,27 @@ pub async fn compare<S: Store>(store: &S, path: &Path) -> Result<Comparison, Tra
     let actual = store.install_state().await?;
     compare_state(&expected_state, &actual, &mut out.differences);
     Ok(out)
+}
+
+/// A case as compared: its terms keyed by term id rather than in due-date order, so that
+/// a moved due date is one difference, not a reshuffled list.
+fn comparable(c: &ExportCase) -> Value {
+    let mut v = to_value(c);
+    if let Some(obj) = v.as_object_mut() {
+        let keyed: serde_json::Map<String, Value> = c
+            .deadlines
+            .iter()
+            .map(|d| {
+                let mut row = to_value(d);
+                if let Some(r) = row.as_object_mut() {
+                    r.remove("term");
+                }
+                (d.term.as_str().to_string(), row)
+            })
+            .collect();
+        obj.insert("deadlines".into(), Value::Object(keyed));
+    }
+    v
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {
