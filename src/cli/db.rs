@@ -59,7 +59,13 @@ pub fn export(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
     runtime()?.block_on(async move {
         let store = Database::open(&db.database).await?;
         let out = std::fs::File::create(&partial)
-            .map_err(|e| format!("{}: no se pudo crear: {e}", partial.display()))?;
+            .map_err(|e| {
+                format!(
+                    "{}: no se pudo crear: {}",
+                    partial.display(),
+                    transfer::io_message(&e)
+                )
+            })?;
         let bar = counter(quiet, "expedientes");
         let written = transfer::export(&store, store.backend().name(), &out, |n| {
             bar.set_position(n as u64)
@@ -69,7 +75,7 @@ pub fn export(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
         let counts = match written.and_then(|c| {
             out.sync_all().map_err(|e| transfer::TransferError::Io {
                 path: partial.display().to_string(),
-                message: e.to_string(),
+                message: transfer::io_message(&e),
             })?;
             Ok(c)
         }) {
@@ -81,9 +87,10 @@ pub fn export(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
         };
         std::fs::rename(&partial, file).map_err(|e| {
             format!(
-                "{}: no se pudo renombrar a {}: {e}",
+                "{}: no se pudo renombrar a {}: {}",
                 partial.display(),
-                file.display()
+                file.display(),
+                transfer::io_message(&e)
             )
         })?;
         outln!("Exportados: {counts}");

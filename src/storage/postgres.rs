@@ -52,8 +52,12 @@ pub struct PostgresStore {
     pool: PgPool,
 }
 
+/// A database error, as the server said it (our triggers speak Spanish).
 fn db(e: sqlx::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    match &e {
+        sqlx::Error::Database(d) => StoreError::Database(d.message().to_string()),
+        _ => StoreError::Database(e.to_string()),
+    }
 }
 
 fn corrupt(what: &str, message: impl ToString) -> StoreError {

@@ -408,10 +408,23 @@ fn add_to_state(state: &mut InstallState, line: Line) {
     }
 }
 
-fn io_err(path: &Path, e: impl std::fmt::Display) -> TransferError {
+/// An I/O error in Spanish where its kind is a common one.
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no existe".into(),
+        PermissionDenied => "sin permiso para leerlo o escribirlo".into(),
+        AlreadyExists => "ya existe".into(),
+        StorageFull => "el disco está lleno".into(),
+        InvalidData => "no es texto UTF-8".into(),
+        _ => format!("error de entrada y salida: {e}"),
+    }
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> TransferError {
     TransferError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
+        message: io_message(&e),
     }
 }
 
@@ -550,7 +563,7 @@ impl Reader {
             return Ok(None);
         };
         self.number += 1;
-        let text = text.map_err(|e| self.error(format!("no se pudo leer: {e}")))?;
+        let text = text.map_err(|e| self.error(format!("no se pudo leer: {}", io_message(&e))))?;
         serde_json::from_str(&text)
             .map(Some)
             .map_err(|e| self.error(format!("línea inválida: {e}")))
