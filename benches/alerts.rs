@@ -1,21 +1,26 @@
-//! An alert run's dry run over many open cases in SQLite, against the floor: a plain SQL
-//! query that counts the same due rows on the same file. Run with:
+//! An alert run's dry run over many open cases, against the floor: a plain SQL query that
+//! counts the same due rows in the same database. Run with:
 //!
 //!     cargo bench --bench alerts
+//!     ARCO_BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench alerts
 //!
-//! `ARCO_BENCH_CASES` sets the number of open cases (default 1,000,000). The file is
-//! built once per run with set-based inserts (the registry would take hours at ~570
+//! The database is a fresh SQLite file, or a fresh PostgreSQL database created on the
+//! server of `ARCO_BENCH_DATABASE` and dropped at the end.
+//! `ARCO_BENCH_CASES` sets the number of open cases (default 1,000,000). The data is
+//! written once per run with set-based inserts (the registry would take hours at ~570
 //! durable acts a second); each case has two open terms (admission and resolution) whose
 //! due dates are spread evenly from 3 days before the run's date to a year after it. Peak memory is the process's
 //! high-water mark (VmHWM), read after the run.
 
 use std::time::Instant;
 
+mod common;
+
 use arco::alerts::{self, AlertConfig, Mailer};
 use arco::calendar::CalendarLoader;
 use arco::rules::Rulebooks;
 use arco::service::Registry;
-use arco::storage::{SqliteStore, Store};
+use arco::storage::{Database, Store};
 use chrono::{NaiveDate, Utc};
 
 fn vm_hwm_kb() -> Option<u64> {
@@ -43,41 +48,14 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async move {
-        let dir = std::env::temp_dir().join(format!("arco-bench-alerts-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite:{}", dir.join("alerts.db").display());
-        let store = SqliteStore::open(&url).await.unwrap();
+        let db = common::BenchDb::fresh("alerts").await;
+        let store = db.open().await;
+        println!("database: {}", db.backend.name());
         let as_of = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
         let start = Instant::now();
-        {
-            // Admission due dates spread evenly from 3 days before `as_of` to a year after;
-            // resolution two weeks later. Set-based inserts: seconds, not hours.
-            let pool = store.pool();
-            let mut tx = pool.begin().await.unwrap();
-            sqlx::query(
-                "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?1)
-                 INSERT INTO cases (id, folio, body, kind, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
-                 SELECT x, printf('B%d-ARCO-2026-%07d', x % 100, x), printf('B%d', x % 100), 'request', 'mx-jalisco',
-                        'lpdppsoj-2017', 1, 'filed', '{}', date(?2, printf('%+d days', x % 365 - 3)), '', ''
-                 FROM seq",
-            )
-            .bind(n as i64)
-            .bind(as_of.to_string())
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-            for q in [
-                "INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
-                 SELECT id, 1, 'filed', '{}', printf('staff-%d', id % 500), 'unit_staff', filed_on, filed_on, 0, '', 'lpdppsoj-2017' FROM cases",
-                "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
-                 SELECT id, 'admission', filed_on, 3, filed_on, 'pending', NULL, 0, '53.1' FROM cases",
-                "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
-                 SELECT id, 'resolution', filed_on, 10, date(filed_on, '+14 days'), 'pending', NULL, 0, '59.1, 52.2' FROM cases",
-            ] {
-                sqlx::query(q).execute(&mut *tx).await.unwrap();
-            }
-            tx.commit().await.unwrap();
+        match &store {
+            Database::Sqlite(s) => generate_sqlite(s.pool(), n, as_of).await,
+            Database::Postgres(p) => generate_postgres(p.pool(), n, as_of).await,
         }
         println!("{n} open cases written in {:.1} s", start.elapsed().as_secs_f64());
 
@@ -124,6 +102,66 @@ fn main() {
         if let Some(kb) = vm_hwm_kb() {
             println!("peak memory (VmHWM): {:.0} MB", kb as f64 / 1024.0);
         }
-        let _ = std::fs::remove_dir_all(&dir);
+        reg.store().close().await;
+        drop(reg);
+        db.remove().await;
     });
+}
+
+/// Admission due dates spread evenly from 3 days before `as_of` to a year after;
+/// resolution two weeks later. Set-based inserts: seconds, not hours.
+async fn generate_sqlite(pool: &sqlx::SqlitePool, n: usize, as_of: NaiveDate) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query(
+        "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?1)
+         INSERT INTO cases (id, folio, body, kind, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
+         SELECT x, printf('B%d-ARCO-2026-%07d', x % 100, x), printf('B%d', x % 100), 'request', 'mx-jalisco',
+                'lpdppsoj-2017', 1, 'filed', '{}', date(?2, printf('%+d days', x % 365 - 3)), '', ''
+         FROM seq",
+    )
+    .bind(n as i64)
+    .bind(as_of.to_string())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    for q in [
+        "INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
+         SELECT id, 1, 'filed', '{}', printf('staff-%d', id % 500), 'unit_staff', filed_on, filed_on, 0, '', 'lpdppsoj-2017' FROM cases",
+        "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
+         SELECT id, 'admission', filed_on, 3, filed_on, 'pending', NULL, 0, '53.1' FROM cases",
+        "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
+         SELECT id, 'resolution', filed_on, 10, date(filed_on, '+14 days'), 'pending', NULL, 0, '59.1, 52.2' FROM cases",
+    ] {
+        sqlx::query(q).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// The same rows on PostgreSQL, then `ANALYZE` (as autovacuum would do after a bulk load).
+async fn generate_postgres(pool: &sqlx::PgPool, n: usize, as_of: NaiveDate) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO cases (id, folio, body, kind, calendar, rulebook, version, state, projection, filed_on)
+         SELECT x, format('B%s-ARCO-2026-%s', x % 100, lpad(x::text, 7, '0')), 'B' || (x % 100), 'request',
+                'mx-jalisco', 'lpdppsoj-2017', 1, 'filed', '{}'::jsonb, $2::date + (x % 365 - 3)::int
+         FROM generate_series(1, $1::bigint) AS x",
+    )
+    .bind(n as i64)
+    .bind(as_of)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    for q in [
+        "SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))",
+        "INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
+         SELECT id, 1, 'filed', '{}', 'staff-' || (id % 500), 'unit_staff', filed_on::text, filed_on, false, '', 'lpdppsoj-2017' FROM cases",
+        "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
+         SELECT id, 'admission', filed_on, 3, filed_on, 'pending', NULL, false, '53.1' FROM cases",
+        "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
+         SELECT id, 'resolution', filed_on, 10, filed_on + 14, 'pending', NULL, false, '59.1, 52.2' FROM cases",
+    ] {
+        sqlx::query(q).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
 }

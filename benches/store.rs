@@ -1,11 +1,17 @@
-//! Durable transitions per second on SQLite against the raw insert rate of the same file
-//! with the same durability settings (WAL, synchronous = FULL, one transaction per write),
-//! and replay of 100,000 case histories. Run with:
+//! Durable transitions per second against the raw insert rate of the same database with
+//! the same durability settings (one transaction per write; SQLite: WAL, synchronous =
+//! FULL; PostgreSQL: the server's, synchronous_commit on by default), and replay of
+//! 100,000 case histories. Run with:
 //!
 //!     cargo bench --bench store
+//!     ARCO_BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench store
 //!
-//! Sizes can be changed with ARCO_BENCH_TRANSITIONS (default 2000) and
-//! ARCO_BENCH_HISTORIES (default 100000). Figures are recorded in docs/benchmarks.md.
+//! The database is a fresh SQLite file, or a fresh PostgreSQL database created on the
+//! server of `ARCO_BENCH_DATABASE` and dropped at the end. Sizes can be changed with
+//! ARCO_BENCH_TRANSITIONS (default 2000) and ARCO_BENCH_HISTORIES (default 100000).
+//! Figures are recorded in docs/benchmarks.md.
+
+mod common;
 
 use std::time::Instant;
 
@@ -15,7 +21,7 @@ use arco::request::replay::{self, History};
 use arco::request::{Outcome, RequestAct, Right};
 use arco::rules::Rulebooks;
 use arco::service::Registry;
-use arco::storage::SqliteStore;
+use arco::storage::{Backend, Database};
 use chrono::{Duration, NaiveDate, Utc};
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -47,11 +53,9 @@ fn main() {
 }
 
 async fn durable(n: usize) {
-    let dir = std::env::temp_dir().join(format!("arco-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite:{}", dir.join("bench.db").display());
-    let store = SqliteStore::open(&url).await.unwrap();
+    let db = common::BenchDb::fresh("store").await;
+    let store = db.open().await;
+    println!("database: {}", db.backend.name());
     let reg = Registry::new(
         store,
         CalendarLoader::default(),
@@ -95,33 +99,61 @@ async fn durable(n: usize) {
     let t = start.elapsed();
     let tps = done as f64 / t.as_secs_f64();
 
-    // The floor: one-row inserts, each its own transaction, same file and settings.
-    let pool = reg.store().pool();
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)",
-    )
-    .execute(pool)
-    .await
-    .unwrap();
+    // The floor: one-row inserts, each its own transaction, same database and settings.
     let payload = serde_json::json!({"act": "admitted"}).to_string();
     let start = Instant::now();
-    for _ in 0..done {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        sqlx::query("INSERT INTO bench_raw (payload) VALUES (?)")
-            .bind(&payload)
-            .execute(&mut *tx)
+    match reg.store() {
+        Database::Sqlite(s) => {
+            let pool = s.pool();
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)",
+            )
+            .execute(pool)
             .await
             .unwrap();
-        tx.commit().await.unwrap();
+            for _ in 0..done {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+                sqlx::query("INSERT INTO bench_raw (payload) VALUES (?)")
+                    .bind(&payload)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        }
+        Database::Postgres(p) => {
+            let pool = p.pool();
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+            for _ in 0..done {
+                let mut tx = pool.begin().await.unwrap();
+                sqlx::query("INSERT INTO bench_raw (payload) VALUES ($1)")
+                    .bind(&payload)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        }
     }
-    let raw = done as f64 / start.elapsed().as_secs_f64();
     println!(
         "durable transitions: {done} in {:.2} s = {tps:.0}/s",
         t.as_secs_f64()
     );
-    println!("raw single-row inserts (same file, WAL, synchronous=FULL): {raw:.0}/s");
+    let raw = done as f64 / start.elapsed().as_secs_f64();
+    let settings = match db.backend {
+        Backend::Sqlite => "same file, WAL, synchronous=FULL",
+        Backend::Postgres => "same database, one transaction each",
+    };
+    println!("raw single-row inserts ({settings}): {raw:.0}/s");
     println!("transitions / raw inserts: {:.2}", tps / raw);
-    let _ = std::fs::remove_dir_all(&dir);
+    reg.store().close().await;
+    drop(reg);
+    db.remove().await;
 }
 
 fn replay_many(n: usize) {

@@ -10,7 +10,8 @@
 //! - [`case`]: what every procedure shares: roles, actors, deadlines and their status.
 //! - [`request`]: the solicitud ARCO as a typed state machine, and case histories (replay).
 //! - [`appeal`]: the recurso de revisión and the compliance of its resolution.
-//! - [`storage`]: the append-only log and projections behind one trait (SQLite).
+//! - [`storage`]: the append-only log and projections behind one trait (SQLite,
+//!   PostgreSQL), and moving an install between databases.
 //! - [`service`]: the registry that joins procedures and storage.
 //! - [`alerts`]: deadline alerts by email, through an outbox.
 

@@ -79,15 +79,20 @@ enum Command {
         /// Nombre de esta instancia, para el registro de corridas.
         #[arg(long, default_value = "arco-daemon")]
         holder: String,
+        /// Corre la noche de hoy si ya es la hora y nadie la ha corrido, y termina (para cron).
+        #[arg(long)]
+        once: bool,
     },
     /// Servicio HTTP: la API de solicitudes y recursos, con cuentas y roles, y la tarea nocturna de avisos.
     Serve(cli::serve::ServeArgs),
     /// Administración: sujetos obligados, cuentas y tokens.
     #[command(subcommand)]
     Admin(cli::serve::AdminCommand),
-    /// Carga historiales de casos (JSON) de otro sistema a la base de datos.
+    /// Carga historiales de casos (JSON) de otro sistema, o una exportación de arco
+    /// («arco export») en una base de datos vacía.
     Import {
-        /// Archivos .json (un historial o un arreglo), .jsonl (uno por línea) o carpetas.
+        /// Archivos .json (un historial o un arreglo), .jsonl (uno por línea), carpetas, o
+        /// un solo archivo de «arco export».
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Sujeto obligado al que pertenecen.
@@ -98,7 +103,24 @@ enum Command {
         quiet: bool,
     },
     /// Reconstruye cada expediente desde su registro de actos y reporta diferencias.
-    Verify,
+    Verify {
+        /// Compara además la base de datos con una exportación («arco export»), expediente
+        /// por expediente.
+        #[arg(long)]
+        against: Option<PathBuf>,
+    },
+    /// Aplica las migraciones pendientes de la base de datos (PostgreSQL: antes de usarla;
+    /// la crea si no existe).
+    Migrate,
+    /// Escribe toda la instalación (expedientes con su registro, folios, contactos, avisos,
+    /// corridas) en un archivo, para «arco import» en otra base de datos.
+    Export {
+        /// Archivo a crear (no se sobrescribe uno existente).
+        file: PathBuf,
+        /// Sin contador de avance.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Aplica un historial de actos (JSON) e imprime el caso resultante, sin base de datos.
     Replay {
         /// Archivo JSON con el historial («-» para la entrada estándar).
@@ -213,11 +235,23 @@ fn run(cli: Cli) -> CliResult {
         Command::Request(cmd) => cli::cases::request(&cli.db, cmd)?,
         Command::Appeal(cmd) => cli::appeals::appeal(&cli.db, cmd)?,
         Command::Alerts(cmd) => cli::alerts::alerts(&cli.db, cmd)?,
-        Command::Daemon { config, holder } => cli::alerts::daemon(&cli.db, &config, &holder)?,
+        Command::Daemon {
+            config,
+            holder,
+            once,
+        } => cli::alerts::daemon(&cli.db, &config, &holder, once)?,
+        Command::Import { files, quiet, .. } if cli::db::is_export(&files) => {
+            cli::db::import(&cli.db, &files[0], quiet)?
+        }
         Command::Import { files, body, quiet } => {
             cli::cases::import(&cli.db, &files, &body, quiet)?
         }
-        Command::Verify => cli::cases::verify(&cli.db)?,
+        Command::Verify { against: None } => cli::cases::verify(&cli.db)?,
+        Command::Verify {
+            against: Some(file),
+        } => cli::db::verify_against(&cli.db, &file)?,
+        Command::Migrate => cli::db::migrate(&cli.db)?,
+        Command::Export { file, quiet } => cli::db::export(&cli.db, &file, quiet)?,
         Command::Serve(args) => cli::serve::serve(&cli.db, args)?,
         Command::Admin(cmd) => cli::serve::admin(&cli.db, cmd)?,
         Command::Replay { file } => {

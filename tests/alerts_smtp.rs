@@ -1,18 +1,22 @@
 //! Deadline alerts against a real SMTP server on 127.0.0.1 (mailin-embedded, in process),
-//! reading back what it accepted: recipients, subjects, both parts of each digest.
+//! reading back what it accepted: recipients, subjects, both parts of each digest. Every
+//! test runs on SQLite and on PostgreSQL.
+
+#[macro_use]
+mod common;
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use arco::alerts::{self, AlertConfig, Mailer};
-use arco::calendar::{CalendarLoader, Moment};
+use arco::calendar::Moment;
 use arco::case::{Actor, Role};
 use arco::request::{RequestAct, Right};
-use arco::rules::Rulebooks;
 use arco::service::Registry;
-use arco::storage::SqliteStore;
+use arco::storage::Database;
 use chrono::{DateTime, NaiveDate, Utc};
+use common::{Backend, TestDb};
 use mailin_embedded::{Handler, Response, Server, response};
 
 /// How the test server answers.
@@ -169,26 +173,9 @@ fn now() -> DateTime<Utc> {
     "2026-11-23T12:00:00Z".parse().unwrap()
 }
 
-async fn registry(tag: &str) -> Registry<SqliteStore> {
-    let dir = std::env::temp_dir().join(format!(
-        "arco-alerts-{tag}-{}-{}",
-        std::process::id(),
-        Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = SqliteStore::open(&format!("sqlite:{}", dir.join("a.db").display()))
-        .await
-        .unwrap();
-    Registry::new(
-        store,
-        CalendarLoader::default(),
-        Rulebooks::builtin().unwrap(),
-    )
-}
-
 /// A request filed Thu 5 Feb 2026 at 10:00 by `ana`: admission due Tue 10 Feb (6, 9, 10);
 /// never admitted, resolution due Tue 24 Feb.
-async fn filed(reg: &Registry<SqliteStore>) -> String {
+async fn filed(reg: &Registry<Database>) -> String {
     let at: Moment = "2026-02-05T10:00".parse().unwrap();
     reg.file_request(
         "SEJ",
@@ -212,12 +199,13 @@ fn by_recipient(inbox: &Arc<Mutex<Vec<Received>>>) -> BTreeMap<String, Vec<Parse
     out
 }
 
-#[tokio::test]
-async fn digests_are_delivered_once_with_both_parts() {
+on_both_backends!(digests_are_delivered_once_with_both_parts);
+async fn digests_are_delivered_once_with_both_parts(backend: Backend) {
+    let db = TestDb::new(backend);
     let (port, _, _, inbox) = smtp_server();
     let c = config(port);
     let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
-    let reg = registry("deliver").await;
+    let reg = db.registry().await;
     let folio = filed(&reg).await;
 
     // 5 Feb: admission is 3 business days away → the UT, its head and Ana hear of it.
@@ -322,12 +310,13 @@ async fn digests_are_delivered_once_with_both_parts() {
     assert!(last.subject.contains("(1 vencido)"), "{}", last.subject);
 }
 
-#[tokio::test]
-async fn a_moved_due_date_re_alerts_once() {
+on_both_backends!(a_moved_due_date_re_alerts_once);
+async fn a_moved_due_date_re_alerts_once(backend: Backend) {
+    let db = TestDb::new(backend);
     let (port, _, _, inbox) = smtp_server();
     let c = config(port);
     let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
-    let reg = registry("moved").await;
+    let reg = db.registry().await;
     let folio = filed(&reg).await;
     let staff = Actor::new("ana", Role::UnitStaff);
     reg.act(
@@ -381,12 +370,13 @@ async fn a_moved_due_date_re_alerts_once() {
     );
 }
 
-#[tokio::test]
-async fn failures_are_retried_and_in_the_end_each_alert_is_delivered_once() {
+on_both_backends!(failures_are_retried_and_in_the_end_each_alert_is_delivered_once);
+async fn failures_are_retried_and_in_the_end_each_alert_is_delivered_once(backend: Backend) {
+    let db = TestDb::new(backend);
     let (port, mode, fail_next, inbox) = smtp_server();
     let c = config(port);
     let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
-    let reg = registry("fail").await;
+    let reg = db.registry().await;
     filed(&reg).await;
 
     // Two temporary failures: retried within the run, delivered.
@@ -475,12 +465,13 @@ async fn failures_are_retried_and_in_the_end_each_alert_is_delivered_once() {
     assert_eq!(inbox.lock().unwrap().len(), 6);
 }
 
-#[tokio::test]
-async fn a_dry_run_writes_and_sends_nothing() {
+on_both_backends!(a_dry_run_writes_and_sends_nothing);
+async fn a_dry_run_writes_and_sends_nothing(backend: Backend) {
+    let db = TestDb::new(backend);
     let (port, _, _, inbox) = smtp_server();
     let c = config(port);
     let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
-    let reg = registry("dry").await;
+    let reg = db.registry().await;
     filed(&reg).await;
     let r = alerts::run(&reg, &c, &mailer, d("2026-02-05"), now(), true)
         .await
@@ -495,13 +486,14 @@ async fn a_dry_run_writes_and_sends_nothing() {
     assert_eq!(r.new, 3);
 }
 
-#[tokio::test]
-async fn two_daemons_run_each_night_once() {
+on_both_backends!(two_daemons_run_each_night_once);
+async fn two_daemons_run_each_night_once(backend: Backend) {
+    let db = TestDb::new(backend);
     let (port, _, _, inbox) = smtp_server();
     let mut c = config(port);
     c.nightly_at = chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap();
     let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
-    let reg = registry("nightly").await;
+    let reg = db.registry().await;
     filed(&reg).await;
     // 05:59 in Mexico City on 5 Feb: too early.
     let early: DateTime<Utc> = "2026-02-05T11:59:00Z".parse().unwrap();
@@ -529,12 +521,13 @@ async fn two_daemons_run_each_night_once() {
     assert_eq!(inbox.lock().unwrap().len(), 6);
 }
 
-#[tokio::test]
-async fn the_titular_hears_only_when_alerts_are_on_and_an_address_was_given() {
+on_both_backends!(the_titular_hears_only_when_alerts_are_on_and_an_address_was_given);
+async fn the_titular_hears_only_when_alerts_are_on_and_an_address_was_given(backend: Backend) {
+    let db = TestDb::new(backend);
     let (port, _, _, inbox) = smtp_server();
     let mut c = config(port);
     let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
-    let reg = registry("titular").await;
+    let reg = db.registry().await;
     let folio = filed(&reg).await;
     let staff = Actor::new("ana", Role::UnitStaff);
     // Prevention notified Fri 6 Feb: the titular's reply is due Fri 13 Feb (9–13 Feb).

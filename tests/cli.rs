@@ -1,6 +1,12 @@
-//! The command line, run as a user runs it.
+//! The command line, run as a user runs it. Commands that touch the database run on
+//! SQLite and on PostgreSQL (`--database` / `$ARCO_DATABASE_URL`), each on a fresh one.
+
+#[macro_use]
+mod common;
 
 use std::process::{Command, Output};
+
+use common::{Backend, TestDb};
 
 fn arco(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_arco"))
@@ -230,9 +236,9 @@ fn terms_lists_articles() {
     assert!(stderr(&o).contains("no hay reglamento «otro»"));
 }
 
-#[test]
-fn demo_files_a_sample_request_in_the_database() {
-    let db = temp_db("demo");
+on_both_backends_sync!(demo_files_a_sample_request_in_the_database);
+fn demo_files_a_sample_request_in_the_database(backend: Backend) {
+    let db = TestDb::new(backend);
     let o = arco_db(&db, &["demo", "--at", "2026-02-05T16:10:00-06:00"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
@@ -253,20 +259,13 @@ fn demo_files_a_sample_request_in_the_database() {
     assert!(stdout(&o).contains("DEMO-ARCO-2026-00002") && stdout(&o).contains("2 expedientes"));
 }
 
-fn arco_db(db: &str, args: &[&str]) -> Output {
+fn arco_db(db: &TestDb, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_arco"))
         .args(args)
-        .env("ARCO_DATABASE_URL", format!("sqlite:{db}"))
+        .env("ARCO_DATABASE_URL", &db.url)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("arco runs")
-}
-
-fn temp_db(tag: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("arco-cli-db-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("arco.db").display().to_string()
 }
 
 #[test]
@@ -305,9 +304,9 @@ fn replay_of_an_invalid_history_fails_with_the_typed_error() {
     );
 }
 
-#[test]
-fn staff_file_act_show_list_and_verify() {
-    let db = temp_db("staff");
+on_both_backends_sync!(staff_file_act_show_list_and_verify);
+fn staff_file_act_show_list_and_verify(backend: Backend) {
+    let db = TestDb::new(backend);
     let o = arco_db(
         &db,
         &[
@@ -478,11 +477,10 @@ fn staff_file_act_show_list_and_verify() {
     assert!(stderr(&o).contains("no existe el expediente «NO-EXISTE»"));
 }
 
-#[test]
-fn import_loads_histories_and_reports_each_rejected_one() {
-    let db = temp_db("import");
-    let dir = std::env::temp_dir().join(format!("arco-cli-import-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+on_both_backends_sync!(import_loads_histories_and_reports_each_rejected_one);
+fn import_loads_histories_and_reports_each_rejected_one(backend: Backend) {
+    let db = TestDb::new(backend);
+    let dir = db.scratch.clone();
     let good = include_str!("../examples/histories/issue-example.json").replace('\n', " ");
     let bad = r#"{"calendar": "mx-jalisco", "right": "access", "events": [{"act": "filed", "at": "2026-02-05"}, {"act": "resolved", "at": "2026-02-06", "outcome": "granted"}]}"#;
     std::fs::write(
@@ -520,9 +518,9 @@ fn import_loads_histories_and_reports_each_rejected_one() {
     );
 }
 
-#[test]
-fn guarantor_files_and_follows_an_appeal() {
-    let db = temp_db("appeal");
+on_both_backends_sync!(guarantor_files_and_follows_an_appeal);
+fn guarantor_files_and_follows_an_appeal(backend: Backend) {
+    let db = TestDb::new(backend);
     let ok = |o: Output| {
         assert!(o.status.success(), "{}", stderr(&o));
         stdout(&o)
@@ -720,9 +718,9 @@ fn guarantor_files_and_follows_an_appeal() {
     );
 }
 
-#[test]
-fn import_keeps_an_appeal_with_its_request() {
-    let db = temp_db("import-appeal");
+on_both_backends_sync!(import_keeps_an_appeal_with_its_request);
+fn import_keeps_an_appeal_with_its_request(backend: Backend) {
+    let db = TestDb::new(backend);
     let o = arco_db(
         &db,
         &[
@@ -744,11 +742,10 @@ fn import_keeps_an_appeal_with_its_request() {
     );
 }
 
-#[test]
-fn a_calendar_change_moves_open_cases_and_is_recorded() {
-    let db = temp_db("recalendar");
-    let dir = std::env::temp_dir().join(format!("arco-cli-cal-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+on_both_backends_sync!(a_calendar_change_moves_open_cases_and_is_recorded);
+fn a_calendar_change_moves_open_cases_and_is_recorded(backend: Backend) {
+    let db = TestDb::new(backend);
+    let dir = db.scratch.clone();
     let cal = dir.join("organismo.toml");
     let cal_s = cal.to_str().unwrap();
     std::fs::write(&cal, "name = \"Organismo\"\nextends = \"mx-jalisco\"\n").unwrap();
@@ -856,11 +853,10 @@ fn a_calendar_change_moves_open_cases_and_is_recorded() {
     ));
 }
 
-#[test]
-fn alerts_preview_and_a_run_without_a_mail_server_explain_themselves() {
-    let db = temp_db("alerts");
-    let dir = std::env::temp_dir().join(format!("arco-cli-alerts-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+on_both_backends_sync!(alerts_preview_and_a_run_without_a_mail_server_explain_themselves);
+fn alerts_preview_and_a_run_without_a_mail_server_explain_themselves(backend: Backend) {
+    let db = TestDb::new(backend);
+    let dir = db.scratch.clone();
     let cfg = dir.join("alertas.toml");
     std::fs::write(
         &cfg,
@@ -912,7 +908,7 @@ fn alerts_preview_and_a_run_without_a_mail_server_explain_themselves() {
             "--config",
             cfg.to_str().unwrap(),
         ])
-        .env("ARCO_DATABASE_URL", format!("sqlite:{db}"))
+        .env("ARCO_DATABASE_URL", &db.url)
         .env_remove("ARCO_SMTP_URL")
         .output()
         .unwrap();
@@ -932,4 +928,206 @@ fn alerts_preview_and_a_run_without_a_mail_server_explain_themselves() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
+    let db = TestDb::absent();
+    let o = arco_db(&db, &["request", "list"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("la base de datos no existe") && stderr(&o).contains("arco migrate"),
+        "{}",
+        stderr(&o)
+    );
+    let o = arco_db(&db, &["migrate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Se creó la base de datos"), "{out}");
+    assert!(out.contains("aplicada: 20261124000001 schema"), "{out}");
+    assert!(out.contains("1 migraciones aplicadas"), "{out}");
+    let o = arco_db(&db, &["migrate"]);
+    assert!(
+        stdout(&o).contains("al día, ninguna migración pendiente"),
+        "{}",
+        stdout(&o)
+    );
+    let o = arco_db(&db, &["request", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 expedientes"), "{}", stdout(&o));
+
+    // Created but never migrated: open names the pending migration and the command.
+    let bare = TestDb::unmigrated(Backend::Postgres);
+    let o = arco_db(&bare, &["verify"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("1 migraciones pendientes (20261124000001 schema)")
+            && err.contains("ejecute `arco migrate`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn migrate_on_sqlite_applies_every_migration_once() {
+    let db = TestDb::unmigrated(Backend::Sqlite);
+    let o = arco_db(&db, &["migrate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("5 migraciones aplicadas"),
+        "{}",
+        stdout(&o)
+    );
+    let o = arco_db(&db, &["migrate"]);
+    assert!(stdout(&o).contains("al día"), "{}", stdout(&o));
+}
+
+/// The lines of an export after its header, parsed (key order aside).
+fn export_body(path: &std::path::Path) -> Vec<serde_json::Value> {
+    common::lines(path)
+        .iter()
+        .skip(1)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+on_both_backends_sync!(export_import_and_verify_move_an_install_to_the_other_backend);
+fn export_import_and_verify_move_an_install_to_the_other_backend(from: Backend) {
+    let to = match from {
+        Backend::Sqlite => Backend::Postgres,
+        Backend::Postgres => Backend::Sqlite,
+    };
+    let src = TestDb::new(from);
+    let ok = |o: Output| {
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    ok(arco_db(
+        &src,
+        &[
+            "import",
+            "--quiet",
+            "examples/histories/appeal-example.json",
+        ],
+    ));
+    ok(arco_db(
+        &src,
+        &[
+            "request",
+            "file",
+            "--right",
+            "opposition",
+            "--at",
+            "2026-03-02T10:00",
+            "--body",
+            "SEJ",
+            "--titular-email",
+            "titular@correo.mx",
+        ],
+    ));
+    ok(arco_db(
+        &src,
+        &[
+            "request",
+            "act",
+            "SEJ-ARCO-2026-00001",
+            "prevention_notified",
+            "--at",
+            "2026-03-03T10:00",
+        ],
+    ));
+    let file = src.file("instalacion.jsonl");
+    let f = file.to_str().unwrap();
+    let out = ok(arco_db(&src, &["export", "--quiet", f]));
+    assert!(
+        out.contains("Exportados: 3 expedientes (") && out.contains("1 contactos"),
+        "{out}"
+    );
+    assert!(!out.contains("titular@correo.mx"), "{out}");
+    let header: serde_json::Value = serde_json::from_str(&common::lines(&file)[0]).unwrap();
+    assert_eq!(header["format"], "arco-export");
+    // An export never overwrites a file.
+    let o = arco_db(&src, &["export", f]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("ya existe"), "{}", stderr(&o));
+
+    let dst = TestDb::new(to);
+    let out = ok(arco_db(&dst, &["import", "--quiet", f]));
+    assert!(out.contains("Importados: 3 expedientes"), "{out}");
+    let out = ok(arco_db(&dst, &["verify", "--against", f]));
+    assert!(
+        out.contains("3 expedientes comparados")
+            && out.contains("3 expedientes verificados, 0 diferencias"),
+        "{out}"
+    );
+    assert!(out.contains(", 0 diferencias\n"), "{out}");
+    // The target is no longer empty: a second import is refused.
+    let o = arco_db(&dst, &["import", "--quiet", f]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no está vacía"), "{}", stderr(&o));
+    // Exported again from the other backend: the same install, line for line.
+    let back = dst.file("de-vuelta.jsonl");
+    ok(arco_db(
+        &dst,
+        &["export", "--quiet", back.to_str().unwrap()],
+    ));
+    assert_eq!(export_body(&back), export_body(&file));
+    // The moved install goes on: the next folio follows, and an act is recorded.
+    let out = ok(arco_db(
+        &dst,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-03-04T10:00",
+            "--body",
+            "SEJ",
+        ],
+    ));
+    assert!(out.contains("Folio: SEJ-ARCO-2026-00002"), "{out}");
+    ok(arco_db(
+        &dst,
+        &[
+            "request",
+            "act",
+            "SEJ-ARCO-2026-00001",
+            "prevention_answered",
+            "--at",
+            "2026-03-05T10:00",
+        ],
+    ));
+    // ...and now differs from the export, case by case.
+    let o = arco_db(&dst, &["verify", "--against", f]);
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("SEJ-ARCO-2026-00001: events: exportados 2 elementos, en la base de datos 3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SEJ-ARCO-2026-00002: está en la base de datos pero no en la exportación"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains("no coincide con la exportación"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A file cut short is refused before anything is written.
+    let lines = common::lines(&file);
+    let cut = src.file("cortado.jsonl");
+    std::fs::write(&cut, lines[..lines.len() - 1].join("\n") + "\n").unwrap();
+    let fresh = TestDb::new(to);
+    let o = arco_db(&fresh, &["import", "--quiet", cut.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("falta la línea final"),
+        "{}",
+        stderr(&o)
+    );
+    let out = ok(arco_db(&fresh, &["verify"]));
+    assert!(out.contains("0 expedientes verificados"), "{out}");
 }

@@ -3,7 +3,10 @@
 //! Filing moments are fixed past dates (5 Feb 2026 is a Thursday) so terms are
 //! deterministic; lists and due items are computed `as_of` a fixed date.
 
+mod common;
 mod http_common;
+
+use common::Backend;
 
 use std::collections::BTreeSet;
 
@@ -26,18 +29,18 @@ fn folios(v: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn health_answers_ok_without_a_token() {
-    let s = start().await;
+on_both_backends!(health_answers_ok_without_a_token, tokio::test(flavor = "multi_thread"));
+async fn health_answers_ok_without_a_token(backend: Backend) {
+    let s = start(backend).await;
     let r = s.get_with("/health", None).await;
     r.expect(200);
     assert!(r.ctype.starts_with("application/json"), "{}", r.ctype);
     assert_eq!(r.json(), json!({"status": "ok", "database": "ok"}));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn login_gives_a_session_that_logout_revokes() {
-    let s = http_common::start_with_login().await;
+on_both_backends!(login_gives_a_session_that_logout_revokes, tokio::test(flavor = "multi_thread"));
+async fn login_gives_a_session_that_logout_revokes(backend: Backend) {
+    let s = http_common::start_with_login(backend).await;
     let r = s
         .post_with(
             "/v1/login",
@@ -105,9 +108,9 @@ async fn login_gives_a_session_that_logout_revokes() {
     assert_eq!(r.problem(401)["detail"], "usuario o contraseña incorrectos");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn failed_logins_are_refused_then_limited() {
-    let s = http_common::start_with_login().await;
+on_both_backends!(failed_logins_are_refused_then_limited, tokio::test(flavor = "multi_thread"));
+async fn failed_logins_are_refused_then_limited(backend: Backend) {
+    let s = http_common::start_with_login(backend).await;
     let login = |password: &'static str| {
         let s = &s;
         async move {
@@ -156,9 +159,9 @@ async fn failed_logins_are_refused_then_limited() {
     assert!(p["detail"].as_str().unwrap().contains("password"), "{p}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn missing_or_bad_credentials_are_401_problems() {
-    let s = start().await;
+on_both_backends!(missing_or_bad_credentials_are_401_problems, tokio::test(flavor = "multi_thread"));
+async fn missing_or_bad_credentials_are_401_problems(backend: Backend) {
+    let s = start(backend).await;
     let p = s.get_with("/v1/me", None).await.problem(401);
     assert!(
         p["detail"].as_str().unwrap().contains("Authorization"),
@@ -191,9 +194,9 @@ async fn missing_or_bad_credentials_are_401_problems() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn filing_gives_the_folio_and_its_deadlines() {
-    let s = start().await;
+on_both_backends!(filing_gives_the_folio_and_its_deadlines, tokio::test(flavor = "multi_thread"));
+async fn filing_gives_the_folio_and_its_deadlines(backend: Backend) {
+    let s = start(backend).await;
     let r = s
         .post(
             "/v1/requests",
@@ -276,9 +279,9 @@ async fn filing_gives_the_folio_and_its_deadlines() {
     assert!(p["detail"].as_str().unwrap().contains("posterior"), "{p}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_request_goes_from_filing_to_closing() {
-    let s = start().await;
+on_both_backends!(a_request_goes_from_filing_to_closing, tokio::test(flavor = "multi_thread"));
+async fn a_request_goes_from_filing_to_closing(backend: Backend) {
+    let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
     let steps: &[(&str, Value, &str, &str)] = &[
         (
@@ -353,9 +356,9 @@ async fn a_request_goes_from_filing_to_closing() {
     assert_eq!(p["field"], "act.act");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_second_prevention_is_refused_and_nothing_is_written() {
-    let s = start().await;
+on_both_backends!(a_second_prevention_is_refused_and_nothing_is_written, tokio::test(flavor = "multi_thread"));
+async fn a_second_prevention_is_refused_and_nothing_is_written(backend: Backend) {
+    let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
     // The answer is computed as of today, long after the prevention lapsed (art. 52.3).
     assert_eq!(
@@ -425,9 +428,9 @@ async fn a_second_prevention_is_refused_and_nothing_is_written() {
     assert_eq!(later["state"], "not_presented", "{later}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn concurrent_acts_on_one_case_one_wins() {
-    let s = std::sync::Arc::new(start().await);
+on_both_backends!(concurrent_acts_on_one_case_one_wins, tokio::test(flavor = "multi_thread"));
+async fn concurrent_acts_on_one_case_one_wins(backend: Backend) {
+    let s = std::sync::Arc::new(start(backend).await);
     let f = s.file("sej.staff", "SEJ", FILED).await;
     let before = log_len(&s.get(&format!("/v1/requests/{f}"), "sej.staff").await);
     let mut tasks = Vec::new();
@@ -459,9 +462,9 @@ async fn concurrent_acts_on_one_case_one_wins() {
     assert_eq!(after.json()["state"], "admitted");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn concurrent_filings_get_distinct_progressive_folios() {
-    let s = std::sync::Arc::new(start().await);
+on_both_backends!(concurrent_filings_get_distinct_progressive_folios, tokio::test(flavor = "multi_thread"));
+async fn concurrent_filings_get_distinct_progressive_folios(backend: Backend) {
+    let s = std::sync::Arc::new(start(backend).await);
     let mut tasks = Vec::new();
     for i in 0..12 {
         let s = s.clone();
@@ -530,9 +533,9 @@ async fn seed_list(s: &Server) -> Vec<String> {
     all
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn lists_filter_and_page() {
-    let s = start().await;
+on_both_backends!(lists_filter_and_page, tokio::test(flavor = "multi_thread"));
+async fn lists_filter_and_page(backend: Backend) {
+    let s = start(backend).await;
     let all = seed_list(&s).await;
     let q = |query: &str| {
         let s = &s;
@@ -670,9 +673,9 @@ async fn lists_filter_and_page() {
     assert!(!ssj.text.contains("SEJ-ARCO"), "{}", ssj.text);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn lists_as_csv() {
-    let s = start().await;
+on_both_backends!(lists_as_csv, tokio::test(flavor = "multi_thread"));
+async fn lists_as_csv(backend: Backend) {
+    let s = start(backend).await;
     let all = seed_list(&s).await;
     let r = s
         .get("/v1/requests?format=csv&as_of=2026-02-09", "sej.staff")
@@ -716,9 +719,9 @@ async fn lists_as_csv() {
     assert_eq!(p["field"], "format");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_acuse_is_a_printable_page() {
-    let s = start().await;
+on_both_backends!(the_acuse_is_a_printable_page, tokio::test(flavor = "multi_thread"));
+async fn the_acuse_is_a_printable_page(backend: Backend) {
+    let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
     let r = s.get(&format!("/v1/requests/{f}/acuse"), "sej.head").await;
     r.expect(200);
@@ -737,9 +740,9 @@ async fn the_acuse_is_a_printable_page() {
     assert_eq!(p["type"], "urn:arco:problema:no-encontrado");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn due_items_are_the_callers_open_terms() {
-    let s = start().await;
+on_both_backends!(due_items_are_the_callers_open_terms, tokio::test(flavor = "multi_thread"));
+async fn due_items_are_the_callers_open_terms(backend: Backend) {
+    let s = start(backend).await;
     let a = s.file("sej.staff", "SEJ", FILED).await;
     let b = s.file("sej.head", "SEJ", "2026-02-05T11:00").await;
     s.act_ok(
@@ -826,9 +829,9 @@ fn unfold(ics: &str) -> String {
     ics.replace("\r\n ", "")
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_calendar_feed_is_read_with_its_own_token_only() {
-    let s = start().await;
+on_both_backends!(the_calendar_feed_is_read_with_its_own_token_only, tokio::test(flavor = "multi_thread"));
+async fn the_calendar_feed_is_read_with_its_own_token_only(backend: Backend) {
+    let s = start(backend).await;
     // Filed now: its terms fall within the feed's 90 days, whatever today is.
     let r = s
         .post("/v1/requests", "sej.staff", &json!({"right": "access"}))
@@ -899,9 +902,9 @@ async fn the_calendar_feed_is_read_with_its_own_token_only() {
         .problem(401);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn appeals_are_filed_acted_on_and_listed() {
-    let s = start().await;
+on_both_backends!(appeals_are_filed_acted_on_and_listed, tokio::test(flavor = "multi_thread"));
+async fn appeals_are_filed_acted_on_and_listed(backend: Backend) {
+    let s = start(backend).await;
     let req = s.denied_request().await;
     let r = s
         .post(
@@ -1052,9 +1055,9 @@ async fn appeals_are_filed_acted_on_and_listed() {
     .problem(404);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn bad_input_is_a_problem_naming_the_field() {
-    let s = start().await;
+on_both_backends!(bad_input_is_a_problem_naming_the_field, tokio::test(flavor = "multi_thread"));
+async fn bad_input_is_a_problem_naming_the_field(backend: Backend) {
+    let s = start(backend).await;
     // Not JSON at all.
     let r = s
         .post_raw(
@@ -1232,9 +1235,9 @@ async fn bad_input_is_a_problem_naming_the_field() {
     .problem(413);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn unknown_routes_and_methods_are_problems() {
-    let s = start().await;
+on_both_backends!(unknown_routes_and_methods_are_problems, tokio::test(flavor = "multi_thread"));
+async fn unknown_routes_and_methods_are_problems(backend: Backend) {
+    let s = start(backend).await;
     let p = s.get("/v1/nada", "sej.staff").await.problem(404);
     assert_eq!(p["type"], "urn:arco:problema:no-encontrado");
     s.get_with("/", None).await.problem(404);
@@ -1269,15 +1272,13 @@ async fn unknown_routes_and_methods_are_problems() {
     .problem(404);
 }
 
+on_both_backends!(internal_failures_are_generic_problems, tokio::test(flavor = "multi_thread"));
 /// A failure inside the server is a 500 problem with a generic detail: no SQL, no table
 /// names, no driver messages; the health check says the database does not answer.
-#[tokio::test(flavor = "multi_thread")]
-async fn internal_failures_are_generic_problems() {
-    let s = start().await;
+async fn internal_failures_are_generic_problems(backend: Backend) {
+    let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
-    let pool = sqlx::SqlitePool::connect(&s.db_url).await.unwrap();
-    sqlx::query("ALTER TABLE events RENAME TO events_hidden")
-        .execute(&pool)
+    common::exec(&s.db, "ALTER TABLE events RENAME TO events_hidden")
         .await
         .unwrap();
     for path in [format!("/v1/requests/{f}"), "/v1/requests".to_string()] {
@@ -1302,8 +1303,7 @@ async fn internal_failures_are_generic_problems() {
         .await;
     r.problem(500);
     assert!(!r.text.contains("events"), "{}", r.text);
-    sqlx::query("ALTER TABLE cases RENAME TO cases_hidden")
-        .execute(&pool)
+    common::exec(&s.db, "ALTER TABLE cases RENAME TO cases_hidden")
         .await
         .unwrap();
     let r = s.get_with("/health", None).await;
@@ -1312,12 +1312,11 @@ async fn internal_failures_are_generic_problems() {
         r.json(),
         json!({"status": "degraded", "database": "sin respuesta"})
     );
-    pool.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_openapi_document_describes_every_route() {
-    let s = start().await;
+on_both_backends!(the_openapi_document_describes_every_route, tokio::test(flavor = "multi_thread"));
+async fn the_openapi_document_describes_every_route(backend: Backend) {
+    let s = start(backend).await;
     let r = s.get_with("/openapi.json", None).await;
     r.expect(200);
     assert!(r.ctype.starts_with("application/json"), "{}", r.ctype);

@@ -14,7 +14,10 @@
 //! - appeals are read by the guarantor hearing them, its auditors, and the body appealed
 //!   against; the guarantor acts on them, the Unidad forwards them.
 
+mod common;
 mod http_common;
+
+use common::Backend;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -307,8 +310,8 @@ async fn call(s: &Server, fx: &mut Fixtures, ep: Ep, user: &str) -> (Resp, Strin
     (r, sent)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_account_against_every_endpoint() {
+on_both_backends!(every_account_against_every_endpoint, tokio::test(flavor = "multi_thread"));
+async fn every_account_against_every_endpoint(backend: Backend) {
     // The table's columns are the accounts of the directory.
     let mut cols: Vec<&str> = COLUMNS.to_vec();
     let mut accounts: Vec<&str> = ACCOUNTS.iter().map(|a| a.0).collect();
@@ -316,7 +319,7 @@ async fn every_account_against_every_endpoint() {
     accounts.sort_unstable();
     assert_eq!(cols, accounts);
 
-    let s = start().await;
+    let s = start(backend).await;
     let mut fx = Fixtures::new(&s).await;
     let mut wrong = Vec::new();
     let mut leaks = Vec::new();
@@ -366,11 +369,11 @@ async fn every_account_against_every_endpoint() {
     );
 }
 
+on_both_backends!(lists_hold_exactly_what_each_account_may_read, tokio::test(flavor = "multi_thread"));
 /// A refusal outside the caller's scope never says more than "does not exist", and the
 /// lists of each account hold exactly the cases it may read.
-#[tokio::test(flavor = "multi_thread")]
-async fn lists_hold_exactly_what_each_account_may_read() {
-    let s = start().await;
+async fn lists_hold_exactly_what_each_account_may_read(backend: Backend) {
+    let s = start(backend).await;
     let fx = Fixtures::new(&s).await;
     let denied_sej = "SEJ-ARCO-2026-00002";
     let (sej, ssj, mun) = (&fx.show["SEJ"], &fx.show["SSJ"], &fx.show["MUN"]);
@@ -476,11 +479,11 @@ async fn lists_hold_exactly_what_each_account_may_read() {
     assert!(!due.text.contains("OTRO-RR"), "{}", due.text);
 }
 
+on_both_backends!(refused_acts_write_nothing, tokio::test(flavor = "multi_thread"));
 /// What an act records: who did it and in which role; the administrator and auditors
 /// leave no trace when refused.
-#[tokio::test(flavor = "multi_thread")]
-async fn refused_acts_write_nothing() {
-    let s = start().await;
+async fn refused_acts_write_nothing(backend: Backend) {
+    let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
     let show = format!("/v1/requests/{f}");
     for user in [

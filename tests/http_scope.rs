@@ -2,18 +2,21 @@
 //! exist, overdue duties always reach "my due items" and the calendar feed, errors inside an
 //! act name the field, a guarantor's auditor sees its appeals, and filters are checked.
 
+mod common;
 mod http_common;
+
+use common::Backend;
 
 use http_common::start;
 use serde_json::json;
 
 const FILED: &str = "2026-02-05T10:00";
 
+on_both_backends!(another_bodys_folio_is_not_confirmed_to_exist, tokio::test(flavor = "multi_thread"));
 /// A caller outside a body gets the same 404 for that body's existing folio as for one
 /// that does not exist: the answer does not tell that the case exists.
-#[tokio::test(flavor = "multi_thread")]
-async fn another_bodys_folio_is_not_confirmed_to_exist() {
-    let s = start().await;
+async fn another_bodys_folio_is_not_confirmed_to_exist(backend: Backend) {
+    let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
     let ghost = "SEJ-ARCO-2026-00777";
     let denied = s.denied_request().await;
@@ -45,11 +48,11 @@ async fn another_bodys_folio_is_not_confirmed_to_exist() {
     }
 }
 
+on_both_backends!(due_items_always_include_overdue_terms, tokio::test(flavor = "multi_thread"));
 /// `DueQuery` says "overdue ones always count": a case whose admission is overdue must be
 /// among the due items even when its next pending term falls after the window.
-#[tokio::test(flavor = "multi_thread")]
-async fn due_items_always_include_overdue_terms() {
-    let s = start().await;
+async fn due_items_always_include_overdue_terms(backend: Backend) {
+    let s = start(backend).await;
     let a = s.file("sej.staff", "SEJ", FILED).await;
     // Admission was due on 10 Feb; on the 11th it is overdue.
     let shown = s
@@ -74,11 +77,11 @@ async fn due_items_always_include_overdue_terms() {
     assert_eq!(l["items"][0]["folio"], a.as_str(), "{l}");
 }
 
+on_both_backends!(the_feed_shows_overdue_terms, tokio::test(flavor = "multi_thread"));
 /// The feed is documented as "the next 90 days and every overdue term"; a case with an
 /// overdue term must have an event (the summary prefixed "VENCIDO: ").
-#[tokio::test(flavor = "multi_thread")]
-async fn the_feed_shows_overdue_terms() {
-    let s = start().await;
+async fn the_feed_shows_overdue_terms(backend: Backend) {
+    let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
     let url = s
         .post("/v1/me/feed", "sej.staff", &json!({}))
@@ -99,10 +102,10 @@ async fn the_feed_shows_overdue_terms() {
     assert!(text.contains("VENCIDO"), "{text}");
 }
 
+on_both_backends!(a_bad_value_inside_an_act_names_its_field, tokio::test(flavor = "multi_thread"));
 /// The problem document promises the input field at fault, e.g. `act.outcome`.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_bad_value_inside_an_act_names_its_field() {
-    let s = start().await;
+async fn a_bad_value_inside_an_act_names_its_field(backend: Backend) {
+    let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
     s.act_ok(
         "sej.staff",
@@ -123,11 +126,11 @@ async fn a_bad_value_inside_an_act_names_its_field() {
     assert_eq!(p["field"], "act.outcome", "{p}");
 }
 
+on_both_backends!(a_guarantors_auditor_lists_its_appeals, tokio::test(flavor = "multi_thread"));
 /// An auditor of a guarantor reads its appeals (`Principal::may_appeal`: auditors at the
 /// guarantor), so its list and due items must hold them.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_guarantors_auditor_lists_its_appeals() {
-    let s = start().await;
+async fn a_guarantors_auditor_lists_its_appeals(backend: Backend) {
+    let s = start(backend).await;
     let denied = s.denied_request().await;
     let rr = s
         .file_appeal("sej.staff", &denied, "guarantor", "2026-02-20T10:00")
@@ -145,11 +148,11 @@ async fn a_guarantors_auditor_lists_its_appeals() {
     assert_eq!(d["items"][0]["folio"], rr.as_str(), "{d}");
 }
 
+on_both_backends!(unknown_states_and_dates_out_of_range_are_refused, tokio::test(flavor = "multi_thread"));
 /// Filters are checked: an unknown state or a date arco cannot compute on is a 422
 /// naming the parameter, on every list.
-#[tokio::test(flavor = "multi_thread")]
-async fn unknown_states_and_dates_out_of_range_are_refused() {
-    let s = start().await;
+async fn unknown_states_and_dates_out_of_range_are_refused(backend: Backend) {
+    let s = start(backend).await;
     for path in [
         "/v1/requests?state=admitted,volando",
         "/v1/appeals?state=volando",

@@ -103,11 +103,27 @@ pub fn alerts(db: &DbArgs, cmd: AlertsCommand) -> CliResult {
 
 /// The daemon: checks every minute whether tonight's run is due (also on start-up, so a
 /// missed night is caught up), and runs it once across every daemon on the database.
-pub fn daemon(db: &DbArgs, config: &Option<PathBuf>, holder: &str) -> CliResult {
+/// With `once`, checks once and ends (a cron job on each server does the same).
+pub fn daemon(db: &DbArgs, config: &Option<PathBuf>, holder: &str, once: bool) -> CliResult {
     let c = load_config(config)?;
     let m = mailer(&c)?;
     runtime()?.block_on(async move {
         let reg = registry(db).await?;
+        if once {
+            match alerts::nightly(&reg, &c, &m, holder, Utc::now()).await? {
+                Some(r) => outln!(
+                    "{}: {} avisos nuevos, {} resúmenes",
+                    r.as_of,
+                    r.new,
+                    r.deliveries.len()
+                ),
+                None => outln!(
+                    "arco daemon: nada que correr (aún no son las {} o esta noche ya la corrió otra instancia)",
+                    c.nightly_at.format("%H:%M")
+                ),
+            }
+            return Ok(());
+        }
         outln!(
             "arco daemon: avisos diarios a las {} (America/Mexico_City)",
             c.nightly_at.format("%H:%M")

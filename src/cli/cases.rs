@@ -12,14 +12,15 @@ use arco::request::replay::History;
 use arco::request::{ActKind, RequestAct, Right};
 use arco::rules::Rulebooks;
 use arco::service::{CaseDetail, CaseSummary, Registry};
-use arco::storage::{ListFilter, SqliteStore};
+use arco::storage::{Database, ListFilter};
 
 use super::CliResult;
 
 /// Where cases are kept.
 #[derive(Args, Clone)]
 pub struct DbArgs {
-    /// Base de datos: `sqlite:RUTA` (se crea y migra al primer uso).
+    /// Base de datos: `sqlite:RUTA` (se crea y migra al primer uso) o
+    /// `postgres://usuario@servidor/base` (migre antes con «arco migrate»).
     #[arg(
         long,
         env = "ARCO_DATABASE_URL",
@@ -151,14 +152,8 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
 
 pub(crate) async fn registry(
     db: &DbArgs,
-) -> Result<Registry<SqliteStore>, Box<dyn std::error::Error>> {
-    let url = db.database.as_str();
-    if !url.starts_with("sqlite:") && url.contains("://") {
-        return Err(
-            format!("base de datos «{url}»: por ahora arco solo admite sqlite:RUTA").into(),
-        );
-    }
-    let store = SqliteStore::open(url).await?;
+) -> Result<Registry<Database>, Box<dyn std::error::Error>> {
+    let store = Database::open(&db.database).await?;
     Ok(Registry::new(
         store,
         CalendarLoader::default(),
@@ -661,7 +656,10 @@ pub fn demo(db: &DbArgs, calendar: &str, at: Option<String>) -> CliResult {
                 now,
             )
             .await?;
-        outln!("Base de datos: {}", db.database);
+        outln!(
+            "Base de datos: {}",
+            arco::storage::any::redact(&db.database)
+        );
         print_acuse(&detail);
         outln!();
         let list = reg

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod appeals;
 pub mod cases;
+pub mod db;
 pub mod serve;
 
 pub type CliResult = Result<(), Box<dyn std::error::Error>>;

@@ -28,13 +28,13 @@ use tokio::net::TcpListener;
 
 use crate::accounts::LoginLimiter;
 use crate::service::Registry;
-use crate::storage::SqliteStore;
+use crate::storage::Database;
 
 pub use auth::Caller;
 pub use problem::Problem;
 
-/// The store the server runs on.
-pub type Backend = SqliteStore;
+/// The store the server runs on: SQLite or PostgreSQL, by the URL's scheme.
+pub type Backend = Database;
 
 /// Settings of `arco serve` (TOML file; every key optional).
 #[derive(Debug, Clone, Deserialize)]

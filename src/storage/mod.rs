@@ -5,10 +5,20 @@
 //! Every write is one transaction: a case with its first act, or one more act with the
 //! projection it leads to. A write names the version (number of acts) it read; if another
 //! write got there first, it fails with [`StoreError::Conflict`] and nothing is written.
+//!
+//! Two backends, chosen by the database URL's scheme through [`Database`]: SQLite
+//! ([`SqliteStore`], `sqlite:RUTA`, the embedded default, migrated on open) and PostgreSQL
+//! ([`PostgresStore`], `postgres://...`, for several arco processes on one database,
+//! migrated explicitly with `arco migrate`). [`transfer`] moves a whole install between
+//! them.
 
+pub mod any;
 pub mod directory;
+pub mod postgres;
+mod postgres_directory;
 pub mod sqlite;
 mod sqlite_directory;
+pub mod transfer;
 
 use std::future::Future;
 
@@ -20,6 +30,8 @@ use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
 
 pub use directory::Directory;
+pub use any::{Backend, Database, MigrationInfo, MigrationReport};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Why storage failed. Messages are Spanish: staff see them.
@@ -270,6 +282,59 @@ pub struct OutboxRow {
     pub attempts: i64,
 }
 
+/// A folio sequence: the last number given to a body in a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolioCounter {
+    pub body: String,
+    pub year: i32,
+    pub last: i64,
+}
+
+/// The titular's address for alerts on one case, as stored (apart from the log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub folio: String,
+    pub email: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// An alert in the outbox with its whole delivery record (any status).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxRecord {
+    pub id: i64,
+    pub item: OutboxItem,
+    /// `pending`, `sent`, `failed` or `superseded`.
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A nightly alert run as claimed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRun {
+    pub night: NaiveDate,
+    pub holder: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// Everything an install holds besides its cases: folio sequences, the titulars' contacts,
+/// the outbox and the nightly runs (for an export, in this order of tables).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InstallState {
+    pub counters: Vec<FolioCounter>,
+    pub contacts: Vec<Contact>,
+    /// Ordered by id.
+    pub outbox: Vec<OutboxRecord>,
+    /// Ordered by night.
+    pub runs: Vec<AlertRun>,
+}
+
+/// A case with its whole log, as stored.
+pub type StoredCase = (CaseRecord, Vec<StoredEvent>);
+
 /// The storage every backend provides.
 pub trait Store: Send + Sync {
     /// Creates a case with its first acts (a filing, or a whole imported history) in one
@@ -390,6 +455,36 @@ pub trait Store: Send + Sync {
 
     /// The last night claimed.
     fn last_night(&self) -> impl Future<Output = Result<Option<NaiveDate>, StoreError>> + Send;
+
+    /// True when the database holds nothing: no case, folio sequence, contact, alert or
+    /// nightly run (the only target an export is loaded into).
+    fn is_empty(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Up to `limit` cases with their logs, exactly as stored, in id order, starting after
+    /// the case id `after` (0 for the first page). For exports.
+    fn dump_cases(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredCase>, StoreError>> + Send;
+
+    /// Writes cases exactly as they were dumped, ids, versions, logs and projections
+    /// included, in one transaction; the folio sequences are left alone. A folio already
+    /// present fails the whole batch with [`StoreError::DuplicateFolio`].
+    fn restore_cases(
+        &self,
+        cases: &[StoredCase],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Everything the install holds besides its cases.
+    fn install_state(&self) -> impl Future<Output = Result<InstallState, StoreError>> + Send;
+
+    /// Writes folio sequences (never moving one back), contacts, outbox rows (with their
+    /// ids and statuses) and nightly runs exactly as dumped, in one transaction.
+    fn restore_state(
+        &self,
+        state: &InstallState,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 #[cfg(test)]

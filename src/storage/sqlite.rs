@@ -12,8 +12,9 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool};
 
 use super::{
-    CaseRecord, DeadlineRow, DueRow, ListFilter, NewCase, NewEvent, OutboxItem, OutboxRow,
-    Projection, Store, StoreError, StoredEvent,
+    AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
+    MigrationInfo, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection, Store,
+    StoreError, StoredCase, StoredEvent,
 };
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
@@ -41,8 +42,19 @@ fn parse_date(s: &str, what: &str) -> Result<NaiveDate, StoreError> {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url` (`sqlite:arco.db`,
-    /// `sqlite://ruta/arco.db`, `sqlite::memory:` or a plain path) and applies migrations.
+    /// `sqlite://ruta/arco.db`, `sqlite::memory:` or a plain path) and applies migrations:
+    /// the embedded default needs no set-up.
     pub async fn open(url: &str) -> Result<SqliteStore, StoreError> {
+        let store = SqliteStore::connect(url).await?;
+        store.migrate().await.map_err(|e| StoreError::Open {
+            url: url.to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(store)
+    }
+
+    /// Opens (creating if needed) the database at `url` without applying migrations.
+    pub async fn connect(url: &str) -> Result<SqliteStore, StoreError> {
         let open_err = |e: sqlx::Error| StoreError::Open {
             url: url.to_string(),
             message: e.to_string(),
@@ -70,14 +82,31 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        sqlx::migrate!("migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Open {
-                url: url.to_string(),
-                message: format!("migraciones: {e}"),
-            })?;
         Ok(SqliteStore { pool })
+    }
+
+    /// Applies the migrations not yet applied (`migrations/sqlite/`) and returns them.
+    pub async fn migrate(&self) -> Result<Vec<MigrationInfo>, StoreError> {
+        let table: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let before: Vec<i64> = if table.is_some() {
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?
+        } else {
+            Vec::new()
+        };
+        let migrator = sqlx::migrate!("migrations/sqlite");
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Database(format!("migraciones: {e}")))?;
+        Ok(super::any::newly_applied(&migrator, &before))
     }
 
     /// The pool, for benchmarks and tests that need raw SQL on the same file.
@@ -215,6 +244,30 @@ async fn write_deadlines(
         .map_err(db)?;
     }
     Ok(())
+}
+
+fn parse_instant(s: &str, what: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| corrupt(what, e))
+}
+
+fn outbox_item(r: &SqliteRow) -> Result<OutboxItem, StoreError> {
+    let term: String = r.get("term");
+    let item: String = r.get("item");
+    Ok(OutboxItem {
+        folio: r.get("folio"),
+        term: term.parse().map_err(|_| corrupt("outbox.term", &term))?,
+        due: parse_date(r.get("due"), "outbox.due")?,
+        threshold: r.get::<i64, _>("threshold") as i32,
+        recipient: r.get("recipient"),
+        item: serde_json::from_str(&item).map_err(|e| corrupt("outbox.item", e))?,
+    })
+}
+
+/// The ids of a page of cases as a JSON array, for `json_each`.
+fn id_list(cases: &[i64]) -> String {
+    serde_json::to_string(cases).unwrap_or_else(|_| "[]".into())
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -584,19 +637,10 @@ impl Store for SqliteStore {
         .map_err(db)?;
         rows.iter()
             .map(|r| {
-                let term: String = r.get("term");
-                let item: String = r.get("item");
                 Ok(OutboxRow {
                     id: r.get("id"),
                     attempts: r.get("attempts"),
-                    item: OutboxItem {
-                        folio: r.get("folio"),
-                        term: term.parse().map_err(|_| corrupt("outbox.term", &term))?,
-                        due: parse_date(r.get("due"), "outbox.due")?,
-                        threshold: r.get::<i64, _>("threshold") as i32,
-                        recipient: r.get("recipient"),
-                        item: serde_json::from_str(&item).map_err(|e| corrupt("outbox.item", e))?,
-                    },
+                    item: outbox_item(r)?,
                 })
             })
             .collect()
@@ -669,5 +713,237 @@ impl Store for SqliteStore {
             .await
             .map_err(db)?;
         n.map(|n| parse_date(&n, "alert_runs.night")).transpose()
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        let any: i64 = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM cases) OR EXISTS (SELECT 1 FROM folio_counters)
+                 OR EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM outbox)
+                 OR EXISTS (SELECT 1 FROM alert_runs)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(any == 0)
+    }
+
+    async fn dump_cases(&self, after: i64, limit: u32) -> Result<Vec<StoredCase>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM cases WHERE id > ? ORDER BY id LIMIT ?")
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
+        let mut deadlines: std::collections::HashMap<i64, Vec<DeadlineRow>> =
+            std::collections::HashMap::new();
+        for r in sqlx::query(
+            "SELECT * FROM deadlines WHERE case_id IN (SELECT value FROM json_each(?))
+             ORDER BY case_id, due, term",
+        )
+        .bind(id_list(&ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        {
+            deadlines
+                .entry(r.get("case_id"))
+                .or_default()
+                .push(deadline_row(&r)?);
+        }
+        let mut events: std::collections::HashMap<i64, Vec<StoredEvent>> =
+            std::collections::HashMap::new();
+        for r in sqlx::query(
+            "SELECT * FROM events WHERE case_id IN (SELECT value FROM json_each(?))
+             ORDER BY case_id, seq",
+        )
+        .bind(id_list(&ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        {
+            events
+                .entry(r.get("case_id"))
+                .or_default()
+                .push(event_row(&r)?);
+        }
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.get("id");
+                let case = case_row(r, deadlines.remove(&id).unwrap_or_default())?;
+                Ok((case, events.remove(&id).unwrap_or_default()))
+            })
+            .collect()
+    }
+
+    async fn restore_cases(&self, cases: &[StoredCase]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let now = Utc::now().to_rfc3339();
+        for (case, events) in cases {
+            let inserted = sqlx::query(
+                "INSERT INTO cases (id, folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(case.id)
+            .bind(&case.folio)
+            .bind(&case.body)
+            .bind(&case.kind)
+            .bind(&case.parent)
+            .bind(&case.calendar)
+            .bind(&case.rulebook)
+            .bind(case.version)
+            .bind(&case.projection.state)
+            .bind(case.projection.data.to_string())
+            .bind(case.filed_on.to_string())
+            .bind(&now)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::DuplicateFolio(case.folio.clone()));
+                }
+                Err(e) => return Err(db(e)),
+            }
+            for e in events {
+                insert_event(&mut tx, case.id, e.seq, &e.event).await?;
+            }
+            write_deadlines(&mut tx, case.id, &case.projection.deadlines).await?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn install_state(&self) -> Result<InstallState, StoreError> {
+        let counters =
+            sqlx::query("SELECT body, year, last FROM folio_counters ORDER BY body, year")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?
+                .iter()
+                .map(|r| FolioCounter {
+                    body: r.get("body"),
+                    year: r.get::<i64, _>("year") as i32,
+                    last: r.get("last"),
+                })
+                .collect();
+        let contacts = sqlx::query("SELECT folio, email, recorded_at FROM contacts ORDER BY folio")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                Ok(Contact {
+                    folio: r.get("folio"),
+                    email: r.get("email"),
+                    recorded_at: parse_instant(r.get("recorded_at"), "contacts.recorded_at")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let outbox = sqlx::query("SELECT * FROM outbox ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                Ok(OutboxRecord {
+                    id: r.get("id"),
+                    item: outbox_item(r)?,
+                    status: r.get("status"),
+                    attempts: r.get("attempts"),
+                    last_error: r.get("last_error"),
+                    created_at: parse_instant(r.get("created_at"), "outbox.created_at")?,
+                    sent_at: r
+                        .get::<Option<String>, _>("sent_at")
+                        .map(|t| parse_instant(&t, "outbox.sent_at"))
+                        .transpose()?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let runs = sqlx::query("SELECT * FROM alert_runs ORDER BY night")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                Ok(AlertRun {
+                    night: parse_date(r.get("night"), "alert_runs.night")?,
+                    holder: r.get("holder"),
+                    started_at: parse_instant(r.get("started_at"), "alert_runs.started_at")?,
+                    finished_at: r
+                        .get::<Option<String>, _>("finished_at")
+                        .map(|t| parse_instant(&t, "alert_runs.finished_at"))
+                        .transpose()?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(InstallState {
+            counters,
+            contacts,
+            outbox,
+            runs,
+        })
+    }
+
+    async fn restore_state(&self, state: &InstallState) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        for c in &state.counters {
+            sqlx::query(
+                "INSERT INTO folio_counters (body, year, last) VALUES (?, ?, ?)
+                 ON CONFLICT (body, year) DO UPDATE SET last = max(last, excluded.last)",
+            )
+            .bind(&c.body)
+            .bind(c.year)
+            .bind(c.last)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        for c in &state.contacts {
+            sqlx::query(
+                "INSERT INTO contacts (folio, email, recorded_at) VALUES (?, ?, ?)
+                 ON CONFLICT (folio) DO UPDATE SET email = excluded.email, recorded_at = excluded.recorded_at",
+            )
+            .bind(&c.folio)
+            .bind(&c.email)
+            .bind(c.recorded_at.to_rfc3339())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        for o in &state.outbox {
+            sqlx::query(
+                "INSERT INTO outbox (id, folio, term, due, threshold, recipient, item, status, attempts, last_error, created_at, sent_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(o.id)
+            .bind(&o.item.folio)
+            .bind(o.item.term.as_str())
+            .bind(o.item.due.to_string())
+            .bind(o.item.threshold)
+            .bind(&o.item.recipient)
+            .bind(o.item.item.to_string())
+            .bind(&o.status)
+            .bind(o.attempts)
+            .bind(&o.last_error)
+            .bind(o.created_at.to_rfc3339())
+            .bind(o.sent_at.map(|t| t.to_rfc3339()))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        for r in &state.runs {
+            sqlx::query(
+                "INSERT INTO alert_runs (night, holder, started_at, finished_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(r.night.to_string())
+            .bind(&r.holder)
+            .bind(r.started_at.to_rfc3339())
+            .bind(r.finished_at.map(|t| t.to_rfc3339()))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
     }
 }

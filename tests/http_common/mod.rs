@@ -1,20 +1,18 @@
 //! Shared by the HTTP tests: the real server (`arco::http::serve`) started in-process on
-//! `127.0.0.1:0` against a fresh SQLite file, with a seeded directory and an API token for
+//! `127.0.0.1:0` against a fresh database (a SQLite file or a PostgreSQL database, see
+//! `tests/common`), with a seeded directory and an API token for
 //! every account, and a small client that keeps status, content type and text together.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use arco::accounts::{Body, BodyKind, TokenKind};
-use arco::calendar::CalendarLoader;
 use arco::case::Role;
 use arco::http::{App, ServeConfig};
-use arco::rules::Rulebooks;
-use arco::service::Registry;
 use arco::service::admin::{add_account, add_body, create_token};
-use arco::storage::SqliteStore;
+use arco::storage::Database;
+
+use crate::common::{Backend, TestDb};
 use chrono::Utc;
 use serde_json::{Value, json};
 
@@ -55,9 +53,12 @@ pub struct Server {
     pub base: String,
     /// The database, for a test that needs to break it.
     pub db_url: String,
+    /// A connection of its own to the server's database, for raw SQL.
+    pub db: Database,
+    /// Dropped with the server: removes its database.
+    _test_db: TestDb,
     pub client: reqwest::Client,
     tokens: HashMap<String, String>,
-    dir: PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -66,11 +67,8 @@ impl Drop for Server {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
-
-static SEQ: AtomicU64 = AtomicU64::new(0);
 
 fn body(code: &str, name: &str, kind: BodyKind, guarantor: Option<&str>) -> Body {
     Body {
@@ -83,30 +81,20 @@ fn body(code: &str, name: &str, kind: BodyKind, guarantor: Option<&str>) -> Body
 }
 
 /// A server with every account of [`ACCOUNTS`], each with an API token.
-pub async fn start() -> Server {
-    start_with(false).await
+pub async fn start(backend: Backend) -> Server {
+    start_with(backend, false).await
 }
 
 /// As [`start`], plus the password account [`LOGIN_USER`].
-pub async fn start_with_login() -> Server {
-    start_with(true).await
+pub async fn start_with_login(backend: Backend) -> Server {
+    start_with(backend, true).await
 }
 
-async fn start_with(login: bool) -> Server {
-    let dir = std::env::temp_dir().join(format!(
-        "arco-http-{}-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::SeqCst),
-        Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite:{}", dir.join("arco.db").display());
-    let store = SqliteStore::open(&url).await.unwrap();
-    let reg = Registry::new(
-        store,
-        CalendarLoader::default(),
-        Rulebooks::load_default().unwrap(),
-    );
+async fn start_with(backend: Backend, login: bool) -> Server {
+    let test_db = TestDb::new(backend);
+    let url = test_db.url.clone();
+    let reg = test_db.registry().await;
+    let db = test_db.store().await;
     let now = Utc::now();
     let dirx = reg.store();
     let ok = |_: &str| Ok(());
@@ -177,12 +165,13 @@ async fn start_with(login: bool) -> Server {
     Server {
         base,
         db_url: url,
+        db,
+        _test_db: test_db,
         client: reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap(),
         tokens,
-        dir,
         shutdown: Some(tx),
     }
 }

@@ -1,0 +1,357 @@
+//! The directory (bodies, accounts, tokens) on PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+use super::directory::{
+    AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord, directory_time,
+};
+use super::postgres::{corrupt, db};
+use super::{PostgresStore, StoreError};
+use crate::accounts::{Account, Body, BodyKind, NewAccount, NewToken, TokenKind};
+use crate::case::Role;
+
+fn unique(e: sqlx::Error, what: String) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Exists(what),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::NotFound(format!("{what}: refiere a un sujeto obligado inexistente"))
+        }
+        _ => db(e),
+    }
+}
+
+fn body_row(r: &PgRow) -> Result<Body, StoreError> {
+    let kind: String = r.get("kind");
+    Ok(Body {
+        code: r.get("code"),
+        name: r.get("name"),
+        kind: BodyKind::parse(&kind).ok_or_else(|| corrupt("bodies.kind", &kind))?,
+        calendar: r.get("calendar"),
+        guarantor: r.get("guarantor"),
+    })
+}
+
+fn account_row(r: &PgRow) -> Result<Account, StoreError> {
+    let role: String = r.get("role");
+    Ok(Account {
+        id: r.get("id"),
+        username: r.get("username"),
+        display_name: r.get("display_name"),
+        body: r.get("body"),
+        role: Role::parse(&role).ok_or_else(|| corrupt("accounts.role", &role))?,
+        active: r.get::<bool, _>("active"),
+        password_hash: r.get("password_hash"),
+    })
+}
+
+impl Directory for PostgresStore {
+    async fn add_body(&self, body: &Body, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO bodies (code, name, kind, calendar, guarantor, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&body.code)
+        .bind(&body.name)
+        .bind(body.kind.as_str())
+        .bind(&body.calendar)
+        .bind(&body.guarantor)
+        .bind(directory_time(now))
+        .execute(self.pool())
+        .await
+        .map_err(|e| unique(e, format!("el sujeto obligado «{}»", body.code)))?;
+        Ok(())
+    }
+
+    async fn body(&self, code: &str) -> Result<Option<Body>, StoreError> {
+        sqlx::query("SELECT * FROM bodies WHERE code = $1")
+            .bind(code)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(body_row)
+            .transpose()
+    }
+
+    async fn bodies(&self) -> Result<Vec<Body>, StoreError> {
+        sqlx::query("SELECT * FROM bodies ORDER BY code")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+            .iter()
+            .map(body_row)
+            .collect()
+    }
+
+    async fn add_account(&self, a: &NewAccount, now: DateTime<Utc>) -> Result<Account, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (username, display_name, body, role, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&a.username)
+        .bind(&a.display_name)
+        .bind(&a.body)
+        .bind(a.role.as_str())
+        .bind(&a.password_hash)
+        .bind(directory_time(now))
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| unique(e, format!("la cuenta «{}»", a.username)))?;
+        Ok(Account {
+            id,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            body: a.body.clone(),
+            role: a.role,
+            active: true,
+            password_hash: a.password_hash.clone(),
+        })
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        sqlx::query("SELECT * FROM accounts WHERE username = $1")
+            .bind(username)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(account_row)
+            .transpose()
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        sqlx::query("SELECT * FROM accounts ORDER BY username")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+            .iter()
+            .map(account_row)
+            .collect()
+    }
+
+    async fn update_account(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .map_err(db)?;
+        let n = sqlx::query(
+            "UPDATE accounts SET password_hash = COALESCE($1, password_hash), active = $2
+             WHERE username = $3",
+        )
+        .bind(password_hash)
+        .bind(active)
+        .bind(username)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if n > 0 && (!active || password_hash.is_some()) {
+            // A new password or a deactivation ends every session; a deactivation also
+            // ends API and feed tokens.
+            sqlx::query(
+                "UPDATE tokens SET revoked_at = $1
+                 WHERE revoked_at IS NULL AND (kind = 'session' OR $2)
+                   AND account_id = (SELECT id FROM accounts WHERE username = $3)",
+            )
+            .bind(directory_time(now))
+            .bind(!active)
+            .bind(username)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(n > 0)
+    }
+
+    async fn add_token(&self, t: &NewToken, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tokens (digest, account_id, kind, label, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&t.digest)
+        .bind(t.account)
+        .bind(t.kind.as_str())
+        .bind(&t.label)
+        .bind(directory_time(now))
+        .bind(t.expires_at.map(directory_time))
+        .execute(self.pool())
+        .await
+        .map_err(|e| unique(e, "un token con ese resumen".to_string()))?;
+        Ok(())
+    }
+
+    async fn token(
+        &self,
+        digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Account, TokenKind)>, StoreError> {
+        let Some(r) = sqlx::query(
+            "SELECT a.*, t.kind AS token_kind FROM tokens t
+             JOIN accounts a ON a.id = t.account_id
+             WHERE t.digest = $1 AND t.revoked_at IS NULL AND a.active
+               AND (t.expires_at IS NULL OR t.expires_at > $2)",
+        )
+        .bind(digest)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        let kind: String = r.get("token_kind");
+        let kind = TokenKind::parse(&kind).ok_or_else(|| corrupt("tokens.kind", &kind))?;
+        Ok(Some((account_row(&r)?, kind)))
+    }
+
+    async fn directory_dump(&self) -> Result<DirectoryDump, StoreError> {
+        let time = |r: &PgRow, c: &str| -> Result<DateTime<Utc>, StoreError> {
+            r.try_get(c).map_err(|e| corrupt(c, e))
+        };
+        let mut dump = DirectoryDump::default();
+        // Guarantors (no guarantor of their own) first.
+        for r in sqlx::query("SELECT * FROM bodies ORDER BY guarantor IS NOT NULL, code")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+        {
+            dump.bodies.push(BodyRecord {
+                body: body_row(&r)?,
+                created_at: time(&r, "created_at")?,
+            });
+        }
+        for r in sqlx::query("SELECT * FROM accounts ORDER BY id")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+        {
+            let a = account_row(&r)?;
+            dump.accounts.push(AccountRecord {
+                id: a.id,
+                username: a.username,
+                display_name: a.display_name,
+                body: a.body,
+                role: a.role,
+                password_hash: a.password_hash,
+                active: a.active,
+                created_at: time(&r, "created_at")?,
+            });
+        }
+        for r in sqlx::query("SELECT * FROM tokens ORDER BY created_at, digest")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+        {
+            let kind: String = r.get("kind");
+            let opt = |c: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
+                r.try_get(c).map_err(|e| corrupt(c, e))
+            };
+            dump.tokens.push(TokenRecord {
+                digest: r.get("digest"),
+                account_id: r.get("account_id"),
+                kind: TokenKind::parse(&kind).ok_or_else(|| corrupt("tokens.kind", &kind))?,
+                label: r.get("label"),
+                created_at: time(&r, "created_at")?,
+                expires_at: opt("expires_at")?,
+                revoked_at: opt("revoked_at")?,
+            });
+        }
+        Ok(dump)
+    }
+
+    async fn directory_restore(&self, dump: &DirectoryDump) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await.map_err(db)?;
+        let present: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM bodies) + (SELECT COUNT(*) FROM accounts)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        if present > 0 {
+            return Err(StoreError::Exists(
+                "un directorio (sujetos obligados o cuentas) en la base de destino".into(),
+            ));
+        }
+        for b in &dump.bodies {
+            sqlx::query(
+                "INSERT INTO bodies (code, name, kind, calendar, guarantor, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&b.body.code)
+            .bind(&b.body.name)
+            .bind(b.body.kind.as_str())
+            .bind(&b.body.calendar)
+            .bind(&b.body.guarantor)
+            .bind(b.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique(e, format!("el sujeto obligado «{}»", b.body.code)))?;
+        }
+        for a in &dump.accounts {
+            sqlx::query(
+                "INSERT INTO accounts (id, username, display_name, body, role, password_hash, active, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(a.id)
+            .bind(&a.username)
+            .bind(&a.display_name)
+            .bind(&a.body)
+            .bind(a.role.as_str())
+            .bind(&a.password_hash)
+            .bind(a.active)
+            .bind(a.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique(e, format!("la cuenta «{}»", a.username)))?;
+        }
+        for t in &dump.tokens {
+            sqlx::query(
+                "INSERT INTO tokens (digest, account_id, kind, label, created_at, expires_at, revoked_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&t.digest)
+            .bind(t.account_id)
+            .bind(t.kind.as_str())
+            .bind(&t.label)
+            .bind(t.created_at)
+            .bind(t.expires_at)
+            .bind(t.revoked_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique(e, "un token repetido".to_string()))?;
+        }
+        // Accounts keep their ids: move the identity past them.
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('accounts', 'id'),
+                           GREATEST((SELECT MAX(id) FROM accounts), 1),
+                           (SELECT MAX(id) FROM accounts) IS NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn revoke_token(&self, digest: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let n =
+            sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE digest = $2 AND revoked_at IS NULL")
+                .bind(directory_time(now))
+                .bind(digest)
+                .execute(self.pool())
+                .await
+                .map_err(db)?
+                .rows_affected();
+        Ok(n > 0)
+    }
+}

@@ -1,0 +1,876 @@
+//! Moving a whole install between databases (SQLite to PostgreSQL and back): an export
+//! file, its import into an empty database, and the comparison of a database with it.
+//!
+//! The export is JSON Lines. Its first line is a header
+//! (`{"format":"arco-export","version":1,...}`); then one line per case, in id order, with
+//! everything stored about it (`{"case":{"id":..,"folio":..,...,"events":[...]}}`): its
+//! record, its projection and every act of its log with every field (who, in what role,
+//! when it happened and took effect, whether late, when recorded, the rulebook); then one
+//! line per folio sequence (`{"counter":...}`), titular's contact (`{"contact":...}`),
+//! outbox alert with its delivery status (`{"outbox":...}`) and nightly run
+//! (`{"alert_run":...}`); and last a line with the counts (`{"end":...}`), so a file cut
+//! short is refused. Nothing is left out: the file holds the titulars' alert addresses,
+//! and must be kept as carefully as the database.
+//!
+//! An import checks the whole file before writing anything, refuses a target that is not
+//! empty, then writes the cases in batches of [`BATCH`], each batch one transaction, and
+//! everything else in one last transaction. A failure part-way leaves whole cases only,
+//! and says the target must be emptied before trying again.
+//!
+//! An export reads the database page by page, not as one snapshot: export an install
+//! whose processes are stopped.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, BufReader, Read as _, Write};
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use super::{
+    AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, NewEvent, OutboxItem,
+    OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
+};
+use crate::case::{DeadlineStatus, Role};
+use crate::rules::TermId;
+
+/// The header's `format`.
+pub const FORMAT: &str = "arco-export";
+/// The version of the format this arco writes and reads.
+pub const VERSION: u32 = 1;
+/// Cases per page of an export and per transaction of an import.
+pub const BATCH: u32 = 500;
+
+/// Why a transfer failed. Spanish: shown to staff.
+#[derive(Debug, Error)]
+pub enum TransferError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{path}, línea {line}: {message}")]
+    Format {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error(
+        "la base de datos destino no está vacía (tiene expedientes, folios, avisos o corridas): una exportación solo se carga en una base de datos nueva"
+    )]
+    NotEmpty,
+    #[error(
+        "la importación se interrumpió después de {done} expedientes completos: {error}; la base de datos destino quedó incompleta: vacíela (o use una nueva) antes de repetir la importación"
+    )]
+    Partial {
+        done: usize,
+        error: Box<TransferError>,
+    },
+}
+
+/// The first line of an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub format: String,
+    pub version: u32,
+    /// The arco version that wrote it.
+    pub arco: String,
+    /// The backend it was exported from (`SQLite`, `PostgreSQL`).
+    pub source: String,
+    pub exported_at: DateTime<Utc>,
+}
+
+/// How much an export holds (its last line), or an import wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub cases: usize,
+    pub events: usize,
+    pub counters: usize,
+    pub contacts: usize,
+    pub outbox: usize,
+    pub alert_runs: usize,
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} expedientes ({} actos), {} secuencias de folios, {} contactos, {} avisos, {} corridas nocturnas",
+            self.cases, self.events, self.counters, self.contacts, self.outbox, self.alert_runs
+        )
+    }
+}
+
+/// One act of a case's log, every field as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportEvent {
+    pub seq: i64,
+    pub act: String,
+    pub payload: Value,
+    pub actor: String,
+    pub role: Role,
+    pub occurred_at: String,
+    pub effective_on: NaiveDate,
+    pub late: bool,
+    pub recorded_at: DateTime<Utc>,
+    pub rulebook: String,
+}
+
+/// One term of a case's projection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportDeadline {
+    pub term: TermId,
+    pub day0: NaiveDate,
+    pub days: u32,
+    pub due: NaiveDate,
+    pub status: DeadlineStatus,
+    pub done: Option<NaiveDate>,
+    pub optional: bool,
+    pub article: String,
+}
+
+/// A case as exported: its record, its projection and its log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportCase {
+    pub id: i64,
+    pub folio: String,
+    pub body: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub calendar: String,
+    pub rulebook: String,
+    pub version: i64,
+    pub filed_on: NaiveDate,
+    pub state: String,
+    pub data: Value,
+    pub deadlines: Vec<ExportDeadline>,
+    pub events: Vec<ExportEvent>,
+}
+
+/// An outbox row as exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportOutbox {
+    pub id: i64,
+    pub folio: String,
+    pub term: TermId,
+    pub due: NaiveDate,
+    pub threshold: i32,
+    pub recipient: String,
+    pub item: Value,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A line of an export after the header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Line {
+    Case(ExportCase),
+    Counter {
+        body: String,
+        year: i32,
+        last: i64,
+    },
+    Contact {
+        folio: String,
+        email: String,
+        recorded_at: DateTime<Utc>,
+    },
+    Outbox(ExportOutbox),
+    AlertRun {
+        night: NaiveDate,
+        holder: String,
+        started_at: DateTime<Utc>,
+        finished_at: Option<DateTime<Utc>>,
+    },
+    End(Counts),
+}
+
+impl ExportCase {
+    /// A stored case as exported.
+    pub fn of((case, log): &StoredCase) -> ExportCase {
+        ExportCase {
+            id: case.id,
+            folio: case.folio.clone(),
+            body: case.body.clone(),
+            kind: case.kind.clone(),
+            parent: case.parent.clone(),
+            calendar: case.calendar.clone(),
+            rulebook: case.rulebook.clone(),
+            version: case.version,
+            filed_on: case.filed_on,
+            state: case.projection.state.clone(),
+            data: case.projection.data.clone(),
+            deadlines: case
+                .projection
+                .deadlines
+                .iter()
+                .map(|d| ExportDeadline {
+                    term: d.term,
+                    day0: d.day0,
+                    days: d.days,
+                    due: d.due,
+                    status: d.status,
+                    done: d.done,
+                    optional: d.optional,
+                    article: d.article.clone(),
+                })
+                .collect(),
+            events: log
+                .iter()
+                .map(|e| ExportEvent {
+                    seq: e.seq,
+                    act: e.event.act.clone(),
+                    payload: e.event.payload.clone(),
+                    actor: e.event.actor.clone(),
+                    role: e.event.role,
+                    occurred_at: e.event.occurred_at.clone(),
+                    effective_on: e.event.effective_on,
+                    late: e.event.late,
+                    recorded_at: e.event.recorded_at,
+                    rulebook: e.event.rulebook.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The case to store.
+    pub fn into_stored(self) -> StoredCase {
+        let record = CaseRecord {
+            id: self.id,
+            folio: self.folio,
+            body: self.body,
+            kind: self.kind,
+            parent: self.parent,
+            calendar: self.calendar,
+            rulebook: self.rulebook,
+            version: self.version,
+            filed_on: self.filed_on,
+            projection: Projection {
+                state: self.state,
+                data: self.data,
+                deadlines: self
+                    .deadlines
+                    .into_iter()
+                    .map(|d| DeadlineRow {
+                        term: d.term,
+                        day0: d.day0,
+                        days: d.days,
+                        due: d.due,
+                        status: d.status,
+                        done: d.done,
+                        optional: d.optional,
+                        article: d.article,
+                    })
+                    .collect(),
+            },
+        };
+        let log = self
+            .events
+            .into_iter()
+            .map(|e| StoredEvent {
+                seq: e.seq,
+                event: NewEvent {
+                    act: e.act,
+                    payload: e.payload,
+                    actor: e.actor,
+                    role: e.role,
+                    occurred_at: e.occurred_at,
+                    effective_on: e.effective_on,
+                    late: e.late,
+                    recorded_at: e.recorded_at,
+                    rulebook: e.rulebook,
+                },
+            })
+            .collect();
+        (record, log)
+    }
+
+    /// What is wrong with the case's log, if anything: acts numbered 1, 2, 3... and as
+    /// many as its version says.
+    fn check(&self) -> Result<(), String> {
+        for (i, e) in self.events.iter().enumerate() {
+            if e.seq != i as i64 + 1 {
+                return Err(format!(
+                    "expediente {}: el acto en la posición {} tiene el número {}",
+                    self.folio,
+                    i + 1,
+                    e.seq
+                ));
+            }
+        }
+        if self.version != self.events.len() as i64 {
+            return Err(format!(
+                "expediente {}: versión {} pero {} actos",
+                self.folio,
+                self.version,
+                self.events.len()
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn state_lines(state: &InstallState) -> Vec<Line> {
+    let mut out = Vec::new();
+    for c in &state.counters {
+        out.push(Line::Counter {
+            body: c.body.clone(),
+            year: c.year,
+            last: c.last,
+        });
+    }
+    for c in &state.contacts {
+        out.push(Line::Contact {
+            folio: c.folio.clone(),
+            email: c.email.clone(),
+            recorded_at: c.recorded_at,
+        });
+    }
+    for o in &state.outbox {
+        out.push(Line::Outbox(ExportOutbox {
+            id: o.id,
+            folio: o.item.folio.clone(),
+            term: o.item.term,
+            due: o.item.due,
+            threshold: o.item.threshold,
+            recipient: o.item.recipient.clone(),
+            item: o.item.item.clone(),
+            status: o.status.clone(),
+            attempts: o.attempts,
+            last_error: o.last_error.clone(),
+            created_at: o.created_at,
+            sent_at: o.sent_at,
+        }));
+    }
+    for r in &state.runs {
+        out.push(Line::AlertRun {
+            night: r.night,
+            holder: r.holder.clone(),
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+        });
+    }
+    out
+}
+
+/// Adds a non-case line to an install state.
+fn add_to_state(state: &mut InstallState, line: Line) {
+    match line {
+        Line::Counter { body, year, last } => {
+            state.counters.push(FolioCounter { body, year, last })
+        }
+        Line::Contact {
+            folio,
+            email,
+            recorded_at,
+        } => state.contacts.push(Contact {
+            folio,
+            email,
+            recorded_at,
+        }),
+        Line::Outbox(o) => state.outbox.push(OutboxRecord {
+            id: o.id,
+            item: OutboxItem {
+                folio: o.folio,
+                term: o.term,
+                due: o.due,
+                threshold: o.threshold,
+                recipient: o.recipient,
+                item: o.item,
+            },
+            status: o.status,
+            attempts: o.attempts,
+            last_error: o.last_error,
+            created_at: o.created_at,
+            sent_at: o.sent_at,
+        }),
+        Line::AlertRun {
+            night,
+            holder,
+            started_at,
+            finished_at,
+        } => state.runs.push(AlertRun {
+            night,
+            holder,
+            started_at,
+            finished_at,
+        }),
+        Line::Case(_) | Line::End(_) => {}
+    }
+}
+
+/// An I/O error in Spanish where its kind is a common one.
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no existe".into(),
+        PermissionDenied => "sin permiso para leerlo o escribirlo".into(),
+        AlreadyExists => "ya existe".into(),
+        StorageFull => "el disco está lleno".into(),
+        InvalidData => "no es texto UTF-8".into(),
+        _ => format!("error de entrada y salida: {e}"),
+    }
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> TransferError {
+    TransferError::Io {
+        path: path.display().to_string(),
+        message: io_message(&e),
+    }
+}
+
+/// Writes the whole install in `store` to `out` (see the module's doc for the format);
+/// `source` names the backend for the header, `progress` hears the cases written so far.
+pub async fn export<S: Store, W: Write>(
+    store: &S,
+    source: &str,
+    out: W,
+    mut progress: impl FnMut(usize),
+) -> Result<Counts, TransferError> {
+    let path = Path::new("(exportación)");
+    let mut out = std::io::BufWriter::new(out);
+    let mut write = |value: &dyn Fn(&mut dyn Write) -> std::io::Result<()>| {
+        value(&mut out).map_err(|e| io_err(path, e))
+    };
+    let header = Header {
+        format: FORMAT.into(),
+        version: VERSION,
+        arco: env!("CARGO_PKG_VERSION").into(),
+        source: source.into(),
+        exported_at: Utc::now(),
+    };
+    write(&|o| line_to(o, &header))?;
+    let mut counts = Counts::default();
+    let mut after = 0;
+    loop {
+        let page = store.dump_cases(after, BATCH).await?;
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        after = last.id;
+        for case in &page {
+            counts.cases += 1;
+            counts.events += case.1.len();
+            let line = Line::Case(ExportCase::of(case));
+            write(&|o| line_to(o, &line))?;
+        }
+        progress(counts.cases);
+    }
+    let state = store.install_state().await?;
+    counts.counters = state.counters.len();
+    counts.contacts = state.contacts.len();
+    counts.outbox = state.outbox.len();
+    counts.alert_runs = state.runs.len();
+    for line in state_lines(&state) {
+        write(&|o| line_to(o, &line))?;
+    }
+    let end = Line::End(counts.clone());
+    write(&|o| line_to(o, &end))?;
+    write(&|o| o.flush())?;
+    Ok(counts)
+}
+
+/// One JSON line.
+fn line_to(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// True if the file at `path` starts with an export's header.
+pub fn is_export(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut first = String::new();
+    // Only the first line, and not a huge one.
+    let mut reader = BufReader::new(file).take(64 * 1024);
+    if reader.read_line(&mut first).is_err() {
+        return false;
+    }
+    serde_json::from_str::<Value>(first.trim())
+        .ok()
+        .and_then(|v| v.get("format").and_then(Value::as_str).map(|f| f == FORMAT))
+        .unwrap_or(false)
+}
+
+/// Reads an export line by line: the header, then each line with its number.
+struct Reader {
+    path: String,
+    lines: std::io::Lines<BufReader<std::fs::File>>,
+    number: usize,
+    header: Header,
+}
+
+impl Reader {
+    fn open(path: &Path) -> Result<Reader, TransferError> {
+        let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+        let mut lines = BufReader::new(file).lines();
+        let shown = path.display().to_string();
+        let bad = |message: String| TransferError::Format {
+            path: shown.clone(),
+            line: 1,
+            message,
+        };
+        let first = lines
+            .next()
+            .ok_or_else(|| bad("archivo vacío: no es una exportación de arco".into()))?
+            .map_err(|e| io_err(path, e))?;
+        let header: Header = serde_json::from_str(&first).map_err(|e| {
+            bad(format!(
+                "no es el encabezado de una exportación de arco: {e}"
+            ))
+        })?;
+        if header.format != FORMAT {
+            return Err(bad(format!(
+                "formato «{}»; se esperaba «{FORMAT}»",
+                header.format
+            )));
+        }
+        if header.version != VERSION {
+            return Err(bad(format!(
+                "versión {} del formato; esta versión de arco lee la {VERSION}",
+                header.version
+            )));
+        }
+        Ok(Reader {
+            path: shown,
+            lines,
+            number: 1,
+            header,
+        })
+    }
+
+    fn error(&self, message: impl Into<String>) -> TransferError {
+        TransferError::Format {
+            path: self.path.clone(),
+            line: self.number,
+            message: message.into(),
+        }
+    }
+
+    /// The next line after the header, or `None` at the end of the file.
+    fn next_line(&mut self) -> Result<Option<Line>, TransferError> {
+        let Some(text) = self.lines.next() else {
+            return Ok(None);
+        };
+        self.number += 1;
+        let text = text.map_err(|e| self.error(format!("no se pudo leer: {}", io_message(&e))))?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| self.error(format!("línea inválida: {e}")))
+    }
+}
+
+/// Reads and checks a whole export without writing anything: every line well formed,
+/// each case's log numbered 1..n and as long as its version, ids and folios unique, the
+/// counts of the last line right, nothing after it. Returns the header and the counts.
+pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
+    let mut r = Reader::open(path)?;
+    let mut counts = Counts::default();
+    let mut ids = HashSet::new();
+    let mut folios = HashSet::new();
+    let mut outbox_ids = HashSet::new();
+    let mut end = None;
+    while let Some(line) = r.next_line()? {
+        if end.is_some() {
+            return Err(r.error("hay líneas después de la línea final"));
+        }
+        match line {
+            Line::Case(c) => {
+                c.check().map_err(|m| r.error(m))?;
+                if !ids.insert(c.id) {
+                    return Err(r.error(format!("el id de expediente {} se repite", c.id)));
+                }
+                if !folios.insert(c.folio.clone()) {
+                    return Err(r.error(format!("el folio {} se repite", c.folio)));
+                }
+                counts.cases += 1;
+                counts.events += c.events.len();
+            }
+            Line::Counter { .. } => counts.counters += 1,
+            Line::Contact { .. } => counts.contacts += 1,
+            Line::Outbox(o) => {
+                if !outbox_ids.insert(o.id) {
+                    return Err(r.error(format!("el aviso {} se repite", o.id)));
+                }
+                counts.outbox += 1
+            }
+            Line::AlertRun { .. } => counts.alert_runs += 1,
+            Line::End(c) => end = Some(c),
+        }
+    }
+    match end {
+        None => Err(r.error(
+            "falta la línea final: el archivo está incompleto (¿se interrumpió la exportación?)",
+        )),
+        Some(c) if c != counts => Err(r.error(format!(
+            "la línea final anuncia {c}, pero el archivo tiene {counts}"
+        ))),
+        Some(_) => Ok((r.header, counts)),
+    }
+}
+
+/// Loads the export at `path` into `store`, which must be empty: the file is checked
+/// whole first ([`check`]), then written (see the module's doc). `progress` hears the
+/// cases written so far.
+pub async fn import<S: Store>(
+    store: &S,
+    path: &Path,
+    mut progress: impl FnMut(usize),
+) -> Result<Counts, TransferError> {
+    let (_, expected) = check(path)?;
+    if !store.is_empty().await? {
+        return Err(TransferError::NotEmpty);
+    }
+    let mut r = Reader::open(path)?;
+    let mut done = 0usize;
+    let partial = |done: usize, error: TransferError| TransferError::Partial {
+        done,
+        error: Box::new(error),
+    };
+    let mut batch: Vec<StoredCase> = Vec::with_capacity(BATCH as usize);
+    let mut state = InstallState::default();
+    loop {
+        let line = r.next_line().map_err(|e| partial(done, e))?;
+        let flush = match &line {
+            None | Some(Line::End(_)) => !batch.is_empty(),
+            _ => batch.len() >= BATCH as usize,
+        };
+        if flush {
+            store
+                .restore_cases(&batch)
+                .await
+                .map_err(|e| partial(done, e.into()))?;
+            done += batch.len();
+            batch.clear();
+            progress(done);
+        }
+        match line {
+            None | Some(Line::End(_)) => break,
+            Some(Line::Case(c)) => batch.push(c.into_stored()),
+            Some(other) => add_to_state(&mut state, other),
+        }
+    }
+    store
+        .restore_state(&state)
+        .await
+        .map_err(|e| partial(done, e.into()))?;
+    Ok(expected)
+}
+
+/// What a comparison of a database with an export found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Cases compared.
+    pub cases: usize,
+    /// Where (a folio, or a table) and what differs.
+    pub differences: Vec<(String, String)>,
+}
+
+/// Compares `store` with the export at `path`, case by case (record, projection and every
+/// act of the log), then folio sequences, contacts (without showing the addresses),
+/// outbox and nightly runs; cases in the database and not in the file are reported too.
+pub async fn compare<S: Store>(store: &S, path: &Path) -> Result<Comparison, TransferError> {
+    let mut r = Reader::open(path)?;
+    let mut out = Comparison::default();
+    let mut seen = HashSet::new();
+    let mut expected_state = InstallState::default();
+    let mut ended = false;
+    while let Some(line) = r.next_line()? {
+        match line {
+            Line::Case(c) => {
+                out.cases += 1;
+                seen.insert(c.folio.clone());
+                match store.load(&c.folio).await {
+                    Ok(stored) => {
+                        let mut found = Vec::new();
+                        diff(
+                            "",
+                            &comparable(&c),
+                            &comparable(&ExportCase::of(&stored)),
+                            &mut found,
+                        );
+                        out.differences
+                            .extend(found.into_iter().map(|d| (c.folio.clone(), d)));
+                    }
+                    Err(StoreError::NotFound(_)) => out.differences.push((
+                        c.folio.clone(),
+                        "está en la exportación pero no en la base de datos".into(),
+                    )),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Line::End(_) => ended = true,
+            other => add_to_state(&mut expected_state, other),
+        }
+    }
+    if !ended {
+        return Err(r.error("falta la línea final: el archivo está incompleto"));
+    }
+    for folio in store.folios().await? {
+        if !seen.contains(&folio) {
+            out.differences.push((
+                folio,
+                "está en la base de datos pero no en la exportación".into(),
+            ));
+        }
+    }
+    let actual = store.install_state().await?;
+    compare_state(&expected_state, &actual, &mut out.differences);
+    Ok(out)
+}
+
+/// A case as compared: its terms keyed by term id rather than in due-date order, so that
+/// a moved due date is one difference, not a reshuffled list.
+fn comparable(c: &ExportCase) -> Value {
+    let mut v = to_value(c);
+    if let Some(obj) = v.as_object_mut() {
+        let keyed: serde_json::Map<String, Value> = c
+            .deadlines
+            .iter()
+            .map(|d| {
+                let mut row = to_value(d);
+                if let Some(r) = row.as_object_mut() {
+                    r.remove("term");
+                }
+                (d.term.as_str().to_string(), row)
+            })
+            .collect();
+        obj.insert("deadlines".into(), Value::Object(keyed));
+    }
+    v
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn compare_state(expected: &InstallState, actual: &InstallState, out: &mut Vec<(String, String)>) {
+    let key = |l: &Line| -> (String, String) {
+        match l {
+            Line::Counter { body, year, .. } => {
+                ("secuencias de folios".into(), format!("{body} {year}"))
+            }
+            Line::Contact { folio, .. } => ("contactos".into(), folio.clone()),
+            Line::Outbox(o) => ("bandeja de avisos".into(), format!("aviso {}", o.id)),
+            Line::AlertRun { night, .. } => ("corridas nocturnas".into(), night.to_string()),
+            Line::Case(c) => ("expedientes".into(), c.folio.clone()),
+            Line::End(_) => (String::new(), String::new()),
+        }
+    };
+    let index = |s: &InstallState| -> BTreeMap<(String, String), Line> {
+        state_lines(s).into_iter().map(|l| (key(&l), l)).collect()
+    };
+    let (a, b) = (index(expected), index(actual));
+    for ((table, k), line) in &a {
+        match b.get(&(table.clone(), k.clone())) {
+            None => out.push((
+                table.clone(),
+                format!("{k}: está en la exportación pero no en la base de datos"),
+            )),
+            Some(other) if other != line => {
+                if let Line::Contact { .. } = line {
+                    // The titular's address is never shown.
+                    out.push((table.clone(), format!("{k}: el contacto difiere")));
+                } else {
+                    let mut found = Vec::new();
+                    diff("", &to_value(line), &to_value(other), &mut found);
+                    out.extend(
+                        found
+                            .into_iter()
+                            .map(|d| (table.clone(), format!("{k}: {d}"))),
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for (table, k) in b.keys().filter(|k| !a.contains_key(k)) {
+        out.push((
+            table.clone(),
+            format!("{k}: está en la base de datos pero no en la exportación"),
+        ));
+    }
+}
+
+/// A value for a difference report: short.
+fn shown(v: Option<&Value>) -> String {
+    let Some(v) = v else {
+        return "(no existe)".into();
+    };
+    let s = v.to_string();
+    if s.chars().count() > 80 {
+        format!("{}…", s.chars().take(80).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Every place where `a` (the export) and `b` (the database) differ, by path.
+fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match (x.get(k), y.get(k)) {
+                    (Some(u), Some(v)) => diff(&p, u, v, out),
+                    (u, v) => out.push(format!(
+                        "{p}: exportado {}, en la base de datos {}",
+                        shown(u),
+                        shown(v)
+                    )),
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                diff(&format!("{path}[{i}]"), u, v, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => out.push(format!(
+            "{path}: exportados {} elementos, en la base de datos {}",
+            x.len(),
+            y.len()
+        )),
+        (x, y) if x != y => out.push(format!(
+            "{path}: exportado {}, en la base de datos {}",
+            shown(Some(x)),
+            shown(Some(y))
+        )),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_reported_by_path() {
+        let a = serde_json::json!({"folio": "X", "events": [{"seq": 1, "late": false}], "data": {"a": 1}});
+        let b = serde_json::json!({"folio": "X", "events": [{"seq": 1, "late": true}], "data": {"a": 1, "b": 2}});
+        let mut out = Vec::new();
+        diff("", &a, &b, &mut out);
+        assert_eq!(
+            out,
+            [
+                "data.b: exportado (no existe), en la base de datos 2",
+                "events[0].late: exportado false, en la base de datos true"
+            ]
+        );
+    }
+}
