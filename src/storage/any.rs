@@ -55,7 +55,9 @@ pub(crate) fn newly_applied(
 /// Which backend a database URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// `sqlite:RUTA` or a plain path.
     Sqlite,
+    /// `postgres://` or `postgresql://`.
     Postgres,
 }
 
@@ -116,7 +118,9 @@ pub fn redact(url: &str) -> String {
 /// A store on either backend; every [`Store`] method is the backend's.
 #[derive(Debug, Clone)]
 pub enum Database {
+    /// An SQLite file (or memory).
     Sqlite(SqliteStore),
+    /// A PostgreSQL database.
     Postgres(PostgresStore),
 }
 
