@@ -360,7 +360,11 @@ mod tests {
 }
 
 impl super::Directory for Database {
-    async fn add_body(&self, body: &crate::accounts::Body, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn add_body(
+        &self,
+        body: &crate::accounts::Body,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         delegate!(self, s => s.add_body(body, now))
     }
 
@@ -380,7 +384,10 @@ impl super::Directory for Database {
         delegate!(self, s => s.add_account(account, now))
     }
 
-    async fn account(&self, username: &str) -> Result<Option<crate::accounts::Account>, StoreError> {
+    async fn account(
+        &self,
+        username: &str,
+    ) -> Result<Option<crate::accounts::Account>, StoreError> {
         delegate!(self, s => s.account(username))
     }
 
@@ -398,7 +405,11 @@ impl super::Directory for Database {
         delegate!(self, s => s.update_account(username, password_hash, active, now))
     }
 
-    async fn add_token(&self, token: &crate::accounts::NewToken, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn add_token(
+        &self,
+        token: &crate::accounts::NewToken,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         delegate!(self, s => s.add_token(token, now))
     }
 
@@ -414,7 +425,10 @@ impl super::Directory for Database {
         delegate!(self, s => s.directory_dump())
     }
 
-    async fn directory_restore(&self, dump: &super::directory::DirectoryDump) -> Result<(), StoreError> {
+    async fn directory_restore(
+        &self,
+        dump: &super::directory::DirectoryDump,
+    ) -> Result<(), StoreError> {
         delegate!(self, s => s.directory_restore(dump))
     }
 
