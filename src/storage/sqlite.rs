@@ -75,7 +75,12 @@ impl SqliteStore {
             })
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(30))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Reads map the file instead of copying pages through read(2), and each
+            // connection keeps up to 64 MB of pages: lists over a large install stay in
+            // memory. Durability is unchanged (WAL, synchronous = FULL).
+            .pragma("mmap_size", "1073741824")
+            .pragma("cache_size", "-65536");
         let pool = SqlitePoolOptions::new()
             // An in-memory database lives in one connection.
             .max_connections(if memory { 1 } else { 4 })
