@@ -945,7 +945,8 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
     let out = stdout(&o);
     assert!(out.contains("Se creó la base de datos"), "{out}");
     assert!(out.contains("aplicada: 20261124000001 schema"), "{out}");
-    assert!(out.contains("1 migraciones aplicadas"), "{out}");
+    assert!(out.contains("aplicada: 20261124000002 accounts"), "{out}");
+    assert!(out.contains("2 migraciones aplicadas"), "{out}");
     let o = arco_db(&db, &["migrate"]);
     assert!(
         stdout(&o).contains("al día, ninguna migración pendiente"),
@@ -962,7 +963,7 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(
-        err.contains("1 migraciones pendientes (20261124000001 schema)")
+        err.contains("2 migraciones pendientes (20261124000001 schema, 20261124000002 accounts)")
             && err.contains("ejecute `arco migrate`"),
         "{err}"
     );
@@ -974,7 +975,7 @@ fn migrate_on_sqlite_applies_every_migration_once() {
     let o = arco_db(&db, &["migrate"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("5 migraciones aplicadas"),
+        stdout(&o).contains("6 migraciones aplicadas"),
         "{}",
         stdout(&o)
     );

@@ -29,7 +29,10 @@ fn folios(v: &Value) -> Vec<String> {
         .collect()
 }
 
-on_both_backends!(health_answers_ok_without_a_token, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    health_answers_ok_without_a_token,
+    tokio::test(flavor = "multi_thread")
+);
 async fn health_answers_ok_without_a_token(backend: Backend) {
     let s = start(backend).await;
     let r = s.get_with("/health", None).await;
@@ -38,7 +41,10 @@ async fn health_answers_ok_without_a_token(backend: Backend) {
     assert_eq!(r.json(), json!({"status": "ok", "database": "ok"}));
 }
 
-on_both_backends!(login_gives_a_session_that_logout_revokes, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    login_gives_a_session_that_logout_revokes,
+    tokio::test(flavor = "multi_thread")
+);
 async fn login_gives_a_session_that_logout_revokes(backend: Backend) {
     let s = http_common::start_with_login(backend).await;
     let r = s
@@ -108,7 +114,10 @@ async fn login_gives_a_session_that_logout_revokes(backend: Backend) {
     assert_eq!(r.problem(401)["detail"], "usuario o contraseña incorrectos");
 }
 
-on_both_backends!(failed_logins_are_refused_then_limited, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    failed_logins_are_refused_then_limited,
+    tokio::test(flavor = "multi_thread")
+);
 async fn failed_logins_are_refused_then_limited(backend: Backend) {
     let s = http_common::start_with_login(backend).await;
     let login = |password: &'static str| {
@@ -159,7 +168,10 @@ async fn failed_logins_are_refused_then_limited(backend: Backend) {
     assert!(p["detail"].as_str().unwrap().contains("password"), "{p}");
 }
 
-on_both_backends!(missing_or_bad_credentials_are_401_problems, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    missing_or_bad_credentials_are_401_problems,
+    tokio::test(flavor = "multi_thread")
+);
 async fn missing_or_bad_credentials_are_401_problems(backend: Backend) {
     let s = start(backend).await;
     let p = s.get_with("/v1/me", None).await.problem(401);
@@ -194,7 +206,10 @@ async fn missing_or_bad_credentials_are_401_problems(backend: Backend) {
     }
 }
 
-on_both_backends!(filing_gives_the_folio_and_its_deadlines, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    filing_gives_the_folio_and_its_deadlines,
+    tokio::test(flavor = "multi_thread")
+);
 async fn filing_gives_the_folio_and_its_deadlines(backend: Backend) {
     let s = start(backend).await;
     let r = s
@@ -279,7 +294,10 @@ async fn filing_gives_the_folio_and_its_deadlines(backend: Backend) {
     assert!(p["detail"].as_str().unwrap().contains("posterior"), "{p}");
 }
 
-on_both_backends!(a_request_goes_from_filing_to_closing, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    a_request_goes_from_filing_to_closing,
+    tokio::test(flavor = "multi_thread")
+);
 async fn a_request_goes_from_filing_to_closing(backend: Backend) {
     let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
@@ -356,7 +374,10 @@ async fn a_request_goes_from_filing_to_closing(backend: Backend) {
     assert_eq!(p["field"], "act.act");
 }
 
-on_both_backends!(a_second_prevention_is_refused_and_nothing_is_written, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    a_second_prevention_is_refused_and_nothing_is_written,
+    tokio::test(flavor = "multi_thread")
+);
 async fn a_second_prevention_is_refused_and_nothing_is_written(backend: Backend) {
     let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
@@ -428,7 +449,10 @@ async fn a_second_prevention_is_refused_and_nothing_is_written(backend: Backend)
     assert_eq!(later["state"], "not_presented", "{later}");
 }
 
-on_both_backends!(concurrent_acts_on_one_case_one_wins, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    concurrent_acts_on_one_case_one_wins,
+    tokio::test(flavor = "multi_thread")
+);
 async fn concurrent_acts_on_one_case_one_wins(backend: Backend) {
     let s = std::sync::Arc::new(start(backend).await);
     let f = s.file("sej.staff", "SEJ", FILED).await;
@@ -462,7 +486,10 @@ async fn concurrent_acts_on_one_case_one_wins(backend: Backend) {
     assert_eq!(after.json()["state"], "admitted");
 }
 
-on_both_backends!(concurrent_filings_get_distinct_progressive_folios, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    concurrent_filings_get_distinct_progressive_folios,
+    tokio::test(flavor = "multi_thread")
+);
 async fn concurrent_filings_get_distinct_progressive_folios(backend: Backend) {
     let s = std::sync::Arc::new(start(backend).await);
     let mut tasks = Vec::new();
@@ -719,7 +746,10 @@ async fn lists_as_csv(backend: Backend) {
     assert_eq!(p["field"], "format");
 }
 
-on_both_backends!(the_acuse_is_a_printable_page, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    the_acuse_is_a_printable_page,
+    tokio::test(flavor = "multi_thread")
+);
 async fn the_acuse_is_a_printable_page(backend: Backend) {
     let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", FILED).await;
@@ -740,7 +770,10 @@ async fn the_acuse_is_a_printable_page(backend: Backend) {
     assert_eq!(p["type"], "urn:arco:problema:no-encontrado");
 }
 
-on_both_backends!(due_items_are_the_callers_open_terms, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    due_items_are_the_callers_open_terms,
+    tokio::test(flavor = "multi_thread")
+);
 async fn due_items_are_the_callers_open_terms(backend: Backend) {
     let s = start(backend).await;
     let a = s.file("sej.staff", "SEJ", FILED).await;
@@ -829,7 +862,10 @@ fn unfold(ics: &str) -> String {
     ics.replace("\r\n ", "")
 }
 
-on_both_backends!(the_calendar_feed_is_read_with_its_own_token_only, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    the_calendar_feed_is_read_with_its_own_token_only,
+    tokio::test(flavor = "multi_thread")
+);
 async fn the_calendar_feed_is_read_with_its_own_token_only(backend: Backend) {
     let s = start(backend).await;
     // Filed now: its terms fall within the feed's 90 days, whatever today is.
@@ -902,7 +938,10 @@ async fn the_calendar_feed_is_read_with_its_own_token_only(backend: Backend) {
         .problem(401);
 }
 
-on_both_backends!(appeals_are_filed_acted_on_and_listed, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    appeals_are_filed_acted_on_and_listed,
+    tokio::test(flavor = "multi_thread")
+);
 async fn appeals_are_filed_acted_on_and_listed(backend: Backend) {
     let s = start(backend).await;
     let req = s.denied_request().await;
@@ -1055,7 +1094,10 @@ async fn appeals_are_filed_acted_on_and_listed(backend: Backend) {
     .problem(404);
 }
 
-on_both_backends!(bad_input_is_a_problem_naming_the_field, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    bad_input_is_a_problem_naming_the_field,
+    tokio::test(flavor = "multi_thread")
+);
 async fn bad_input_is_a_problem_naming_the_field(backend: Backend) {
     let s = start(backend).await;
     // Not JSON at all.
@@ -1235,7 +1277,10 @@ async fn bad_input_is_a_problem_naming_the_field(backend: Backend) {
     .problem(413);
 }
 
-on_both_backends!(unknown_routes_and_methods_are_problems, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    unknown_routes_and_methods_are_problems,
+    tokio::test(flavor = "multi_thread")
+);
 async fn unknown_routes_and_methods_are_problems(backend: Backend) {
     let s = start(backend).await;
     let p = s.get("/v1/nada", "sej.staff").await.problem(404);
@@ -1272,7 +1317,10 @@ async fn unknown_routes_and_methods_are_problems(backend: Backend) {
     .problem(404);
 }
 
-on_both_backends!(internal_failures_are_generic_problems, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    internal_failures_are_generic_problems,
+    tokio::test(flavor = "multi_thread")
+);
 /// A failure inside the server is a 500 problem with a generic detail: no SQL, no table
 /// names, no driver messages; the health check says the database does not answer.
 async fn internal_failures_are_generic_problems(backend: Backend) {
@@ -1314,7 +1362,10 @@ async fn internal_failures_are_generic_problems(backend: Backend) {
     );
 }
 
-on_both_backends!(the_openapi_document_describes_every_route, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    the_openapi_document_describes_every_route,
+    tokio::test(flavor = "multi_thread")
+);
 async fn the_openapi_document_describes_every_route(backend: Backend) {
     let s = start(backend).await;
     let r = s.get_with("/openapi.json", None).await;

@@ -310,7 +310,10 @@ async fn call(s: &Server, fx: &mut Fixtures, ep: Ep, user: &str) -> (Resp, Strin
     (r, sent)
 }
 
-on_both_backends!(every_account_against_every_endpoint, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    every_account_against_every_endpoint,
+    tokio::test(flavor = "multi_thread")
+);
 async fn every_account_against_every_endpoint(backend: Backend) {
     // The table's columns are the accounts of the directory.
     let mut cols: Vec<&str> = COLUMNS.to_vec();
@@ -369,7 +372,10 @@ async fn every_account_against_every_endpoint(backend: Backend) {
     );
 }
 
-on_both_backends!(lists_hold_exactly_what_each_account_may_read, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    lists_hold_exactly_what_each_account_may_read,
+    tokio::test(flavor = "multi_thread")
+);
 /// A refusal outside the caller's scope never says more than "does not exist", and the
 /// lists of each account hold exactly the cases it may read.
 async fn lists_hold_exactly_what_each_account_may_read(backend: Backend) {
@@ -479,7 +485,10 @@ async fn lists_hold_exactly_what_each_account_may_read(backend: Backend) {
     assert!(!due.text.contains("OTRO-RR"), "{}", due.text);
 }
 
-on_both_backends!(refused_acts_write_nothing, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    refused_acts_write_nothing,
+    tokio::test(flavor = "multi_thread")
+);
 /// What an act records: who did it and in which role; the administrator and auditors
 /// leave no trace when refused.
 async fn refused_acts_write_nothing(backend: Backend) {

@@ -12,7 +12,10 @@ use serde_json::json;
 
 const FILED: &str = "2026-02-05T10:00";
 
-on_both_backends!(another_bodys_folio_is_not_confirmed_to_exist, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    another_bodys_folio_is_not_confirmed_to_exist,
+    tokio::test(flavor = "multi_thread")
+);
 /// A caller outside a body gets the same 404 for that body's existing folio as for one
 /// that does not exist: the answer does not tell that the case exists.
 async fn another_bodys_folio_is_not_confirmed_to_exist(backend: Backend) {
@@ -48,7 +51,10 @@ async fn another_bodys_folio_is_not_confirmed_to_exist(backend: Backend) {
     }
 }
 
-on_both_backends!(due_items_always_include_overdue_terms, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    due_items_always_include_overdue_terms,
+    tokio::test(flavor = "multi_thread")
+);
 /// `DueQuery` says "overdue ones always count": a case whose admission is overdue must be
 /// among the due items even when its next pending term falls after the window.
 async fn due_items_always_include_overdue_terms(backend: Backend) {
@@ -77,7 +83,10 @@ async fn due_items_always_include_overdue_terms(backend: Backend) {
     assert_eq!(l["items"][0]["folio"], a.as_str(), "{l}");
 }
 
-on_both_backends!(the_feed_shows_overdue_terms, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    the_feed_shows_overdue_terms,
+    tokio::test(flavor = "multi_thread")
+);
 /// The feed is documented as "the next 90 days and every overdue term"; a case with an
 /// overdue term must have an event (the summary prefixed "VENCIDO: ").
 async fn the_feed_shows_overdue_terms(backend: Backend) {
@@ -102,7 +111,10 @@ async fn the_feed_shows_overdue_terms(backend: Backend) {
     assert!(text.contains("VENCIDO"), "{text}");
 }
 
-on_both_backends!(a_bad_value_inside_an_act_names_its_field, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    a_bad_value_inside_an_act_names_its_field,
+    tokio::test(flavor = "multi_thread")
+);
 /// The problem document promises the input field at fault, e.g. `act.outcome`.
 async fn a_bad_value_inside_an_act_names_its_field(backend: Backend) {
     let s = start(backend).await;
@@ -126,7 +138,10 @@ async fn a_bad_value_inside_an_act_names_its_field(backend: Backend) {
     assert_eq!(p["field"], "act.outcome", "{p}");
 }
 
-on_both_backends!(a_guarantors_auditor_lists_its_appeals, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    a_guarantors_auditor_lists_its_appeals,
+    tokio::test(flavor = "multi_thread")
+);
 /// An auditor of a guarantor reads its appeals (`Principal::may_appeal`: auditors at the
 /// guarantor), so its list and due items must hold them.
 async fn a_guarantors_auditor_lists_its_appeals(backend: Backend) {
@@ -148,7 +163,10 @@ async fn a_guarantors_auditor_lists_its_appeals(backend: Backend) {
     assert_eq!(d["items"][0]["folio"], rr.as_str(), "{d}");
 }
 
-on_both_backends!(unknown_states_and_dates_out_of_range_are_refused, tokio::test(flavor = "multi_thread"));
+on_both_backends!(
+    unknown_states_and_dates_out_of_range_are_refused,
+    tokio::test(flavor = "multi_thread")
+);
 /// Filters are checked: an unknown state or a date arco cannot compute on is a 422
 /// naming the parameter, on every list.
 async fn unknown_states_and_dates_out_of_range_are_refused(backend: Backend) {

@@ -316,6 +316,84 @@ impl Store for Database {
     }
 }
 
+impl super::Directory for Database {
+    async fn add_body(
+        &self,
+        body: &crate::accounts::Body,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.add_body(body, now))
+    }
+
+    async fn body(&self, code: &str) -> Result<Option<crate::accounts::Body>, StoreError> {
+        delegate!(self, s => s.body(code))
+    }
+
+    async fn bodies(&self) -> Result<Vec<crate::accounts::Body>, StoreError> {
+        delegate!(self, s => s.bodies())
+    }
+
+    async fn add_account(
+        &self,
+        account: &crate::accounts::NewAccount,
+        now: DateTime<Utc>,
+    ) -> Result<crate::accounts::Account, StoreError> {
+        delegate!(self, s => s.add_account(account, now))
+    }
+
+    async fn account(
+        &self,
+        username: &str,
+    ) -> Result<Option<crate::accounts::Account>, StoreError> {
+        delegate!(self, s => s.account(username))
+    }
+
+    async fn accounts(&self) -> Result<Vec<crate::accounts::Account>, StoreError> {
+        delegate!(self, s => s.accounts())
+    }
+
+    async fn update_account(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        delegate!(self, s => s.update_account(username, password_hash, active, now))
+    }
+
+    async fn add_token(
+        &self,
+        token: &crate::accounts::NewToken,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.add_token(token, now))
+    }
+
+    async fn token(
+        &self,
+        digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(crate::accounts::Account, crate::accounts::TokenKind)>, StoreError> {
+        delegate!(self, s => s.token(digest, now))
+    }
+
+    async fn directory_dump(&self) -> Result<super::directory::DirectoryDump, StoreError> {
+        delegate!(self, s => s.directory_dump())
+    }
+
+    async fn directory_restore(
+        &self,
+        dump: &super::directory::DirectoryDump,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.directory_restore(dump))
+    }
+
+    async fn revoke_token(&self, digest: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        delegate!(self, s => s.revoke_token(digest, now))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,69 +434,5 @@ mod tests {
         );
         assert_eq!(redact("postgres://arco@db/arco"), "postgres://arco@db/arco");
         assert_eq!(redact("sqlite:arco.db"), "sqlite:arco.db");
-    }
-}
-
-impl super::Directory for Database {
-    async fn add_body(&self, body: &crate::accounts::Body, now: DateTime<Utc>) -> Result<(), StoreError> {
-        delegate!(self, s => s.add_body(body, now))
-    }
-
-    async fn body(&self, code: &str) -> Result<Option<crate::accounts::Body>, StoreError> {
-        delegate!(self, s => s.body(code))
-    }
-
-    async fn bodies(&self) -> Result<Vec<crate::accounts::Body>, StoreError> {
-        delegate!(self, s => s.bodies())
-    }
-
-    async fn add_account(
-        &self,
-        account: &crate::accounts::NewAccount,
-        now: DateTime<Utc>,
-    ) -> Result<crate::accounts::Account, StoreError> {
-        delegate!(self, s => s.add_account(account, now))
-    }
-
-    async fn account(&self, username: &str) -> Result<Option<crate::accounts::Account>, StoreError> {
-        delegate!(self, s => s.account(username))
-    }
-
-    async fn accounts(&self) -> Result<Vec<crate::accounts::Account>, StoreError> {
-        delegate!(self, s => s.accounts())
-    }
-
-    async fn update_account(
-        &self,
-        username: &str,
-        password_hash: Option<&str>,
-        active: bool,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        delegate!(self, s => s.update_account(username, password_hash, active, now))
-    }
-
-    async fn add_token(&self, token: &crate::accounts::NewToken, now: DateTime<Utc>) -> Result<(), StoreError> {
-        delegate!(self, s => s.add_token(token, now))
-    }
-
-    async fn token(
-        &self,
-        digest: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<(crate::accounts::Account, crate::accounts::TokenKind)>, StoreError> {
-        delegate!(self, s => s.token(digest, now))
-    }
-
-    async fn directory_dump(&self) -> Result<super::directory::DirectoryDump, StoreError> {
-        delegate!(self, s => s.directory_dump())
-    }
-
-    async fn directory_restore(&self, dump: &super::directory::DirectoryDump) -> Result<(), StoreError> {
-        delegate!(self, s => s.directory_restore(dump))
-    }
-
-    async fn revoke_token(&self, digest: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        delegate!(self, s => s.revoke_token(digest, now))
     }
 }

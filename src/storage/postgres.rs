@@ -659,39 +659,68 @@ impl Store for PostgresStore {
     }
 
     async fn list(&self, f: &ListFilter) -> Result<Vec<CaseRecord>, StoreError> {
-        let states = (!f.states.is_empty()).then_some(&f.states);
-        let rows = sqlx::query(
-            "SELECT * FROM cases
-             WHERE ($1::text IS NULL OR body = $1)
-               AND ($2::text IS NULL OR kind = $2)
-               AND ($3::text[] IS NULL OR state = ANY($3))
-               AND ($4::date IS NULL OR EXISTS (SELECT 1 FROM deadlines d
-                                                WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= $4))
-               AND ($5::text IS NULL OR folio > $5)
-               AND ($7::text IS NULL OR parent = $7)
-               AND ($8::text IS NULL OR calendar = $8)
-               AND ($9::text IS NULL OR parent IN (SELECT p.folio FROM cases p WHERE p.body = $9))
-               AND ($10::text IS NULL OR EXISTS (SELECT 1 FROM events e
-                                                 WHERE e.case_id = cases.id AND e.seq = 1 AND e.actor = $10))
-               AND ($11::text IS NULL OR EXISTS (SELECT 1 FROM deadlines d
-                                                 WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = $11))
-             ORDER BY folio
-             LIMIT $6::bigint",
-        )
-        .bind(&f.body)
-        .bind(&f.kind)
-        .bind(states)
-        .bind(f.due_by)
-        .bind(&f.after)
-        .bind(f.limit.map(i64::from))
-        .bind(&f.parent)
-        .bind(&f.calendar)
-        .bind(&f.parent_body)
-        .bind(&f.in_charge)
-        .bind(f.term.map(|t| t.as_str()))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        // Only the conditions in use go into the query: a generic plan for
+        // `$1 IS NULL OR body = $1` cannot use the indexes. Every value is bound.
+        let mut sql = String::from("SELECT * FROM cases WHERE TRUE");
+        let mut n = 0;
+        let mut placeholder = || {
+            n += 1;
+            format!("${n}")
+        };
+        let mut texts: Vec<String> = Vec::new();
+        // Text conditions first (bound in this order), then the typed ones.
+        for (clause, value) in [
+            ("body = ?", f.body.clone()),
+            ("kind = ?", f.kind.clone()),
+            ("folio > ?", f.after.clone()),
+            ("parent = ?", f.parent.clone()),
+            ("calendar = ?", f.calendar.clone()),
+            (
+                "parent IN (SELECT p.folio FROM cases p WHERE p.body = ?)",
+                f.parent_body.clone(),
+            ),
+            (
+                "EXISTS (SELECT 1 FROM events e WHERE e.case_id = cases.id AND e.seq = 1 AND e.actor = ?)",
+                f.in_charge.clone(),
+            ),
+            (
+                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?)",
+                f.term.map(|t| t.as_str().to_string()),
+            ),
+        ] {
+            if let Some(v) = value {
+                sql.push_str(" AND ");
+                sql.push_str(&clause.replace('?', &placeholder()));
+                texts.push(v);
+            }
+        }
+        let states = !f.states.is_empty();
+        if states {
+            sql.push_str(&format!(" AND state = ANY({})", placeholder()));
+        }
+        if f.due_by.is_some() {
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= {})",
+                placeholder()
+            ));
+        }
+        sql.push_str(&format!(" ORDER BY folio LIMIT {}::bigint", placeholder()));
+        // Built from the fixed clauses above; values are bound, never spliced.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for t in texts {
+            q = q.bind(t);
+        }
+        if states {
+            q = q.bind(&f.states);
+        }
+        if let Some(d) = f.due_by {
+            q = q.bind(d);
+        }
+        let rows = q
+            .bind(f.limit.map(i64::from))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
         self.with_deadlines(&rows).await
     }
 

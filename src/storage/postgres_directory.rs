@@ -138,11 +138,7 @@ impl Directory for PostgresStore {
         active: bool,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .map_err(db)?;
+        let mut tx = self.pool().begin().await.map_err(db)?;
         let n = sqlx::query(
             "UPDATE accounts SET password_hash = COALESCE($1, password_hash), active = $2
              WHERE username = $3",
@@ -344,14 +340,15 @@ impl Directory for PostgresStore {
     }
 
     async fn revoke_token(&self, digest: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let n =
-            sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE digest = $2 AND revoked_at IS NULL")
-                .bind(directory_time(now))
-                .bind(digest)
-                .execute(self.pool())
-                .await
-                .map_err(db)?
-                .rows_affected();
+        let n = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE digest = $2 AND revoked_at IS NULL",
+        )
+        .bind(directory_time(now))
+        .bind(digest)
+        .execute(self.pool())
+        .await
+        .map_err(db)?
+        .rows_affected();
         Ok(n > 0)
     }
 }

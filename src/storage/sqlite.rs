@@ -418,46 +418,95 @@ impl Store for SqliteStore {
     }
 
     async fn list(&self, f: &ListFilter) -> Result<Vec<CaseRecord>, StoreError> {
-        let states =
-            (!f.states.is_empty()).then(|| serde_json::to_string(&f.states).unwrap_or_default());
-        let rows = sqlx::query(
-            "SELECT * FROM cases
-             WHERE (?1 IS NULL OR body = ?1)
-               AND (?2 IS NULL OR kind = ?2)
-               AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
-               AND (?4 IS NULL OR EXISTS (SELECT 1 FROM deadlines d
-                                          WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?4))
-               AND (?5 IS NULL OR folio > ?5)
-               AND (?7 IS NULL OR parent = ?7)
-               AND (?8 IS NULL OR calendar = ?8)
-               AND (?9 IS NULL OR parent IN (SELECT p.folio FROM cases p WHERE p.body = ?9))
-               AND (?10 IS NULL OR EXISTS (SELECT 1 FROM events e
-                                           WHERE e.case_id = cases.id AND e.seq = 1 AND e.actor = ?10))
-               AND (?11 IS NULL OR EXISTS (SELECT 1 FROM deadlines d
-                                           WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?11))
-             ORDER BY folio
-             LIMIT ?6",
-        )
-        .bind(&f.body)
-        .bind(&f.kind)
-        .bind(states)
-        .bind(f.due_by.map(|d| d.to_string()))
-        .bind(&f.after)
-        .bind(f.limit.map_or(-1, i64::from))
-        .bind(&f.parent)
-        .bind(&f.calendar)
-        .bind(&f.parent_body)
-        .bind(&f.in_charge)
-        .bind(f.term.map(|t| t.as_str()))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let id: i64 = r.get("id");
-            out.push(case_row(r, self.deadlines_of(id).await?)?);
+        // Only the conditions in use go into the query, so SQLite can pick an index for
+        // them (`?1 IS NULL OR body = ?1` would scan every case). Every value is bound.
+        let mut sql = String::from("SELECT * FROM cases WHERE 1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        let mut cond = |clause: &str, value: String| {
+            sql.push_str(" AND ");
+            sql.push_str(clause);
+            args.push(value);
+        };
+        if let Some(b) = &f.body {
+            cond("body = ?", b.clone());
         }
-        Ok(out)
+        if let Some(k) = &f.kind {
+            cond("kind = ?", k.clone());
+        }
+        if !f.states.is_empty() {
+            cond(
+                "state IN (SELECT value FROM json_each(?))",
+                serde_json::to_string(&f.states).unwrap_or_default(),
+            );
+        }
+        if let Some(d) = f.due_by {
+            cond(
+                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?)",
+                d.to_string(),
+            );
+        }
+        if let Some(a) = &f.after {
+            cond("folio > ?", a.clone());
+        }
+        if let Some(p) = &f.parent {
+            cond("parent = ?", p.clone());
+        }
+        if let Some(c) = &f.calendar {
+            cond("calendar = ?", c.clone());
+        }
+        if let Some(b) = &f.parent_body {
+            cond(
+                "parent IN (SELECT p.folio FROM cases p WHERE p.body = ?)",
+                b.clone(),
+            );
+        }
+        if let Some(a) = &f.in_charge {
+            cond(
+                "EXISTS (SELECT 1 FROM events e WHERE e.case_id = cases.id AND e.seq = 1 AND e.actor = ?)",
+                a.clone(),
+            );
+        }
+        if let Some(t) = f.term {
+            cond(
+                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?)",
+                t.as_str().to_string(),
+            );
+        }
+        sql.push_str(" ORDER BY folio LIMIT ?");
+        // The query is built from the fixed clauses above; values are bound, never spliced.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in args {
+            q = q.bind(a);
+        }
+        let rows = q
+            .bind(f.limit.map_or(-1, i64::from))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        // The terms of every listed case in one query.
+        let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
+        let mut by_case: std::collections::HashMap<i64, Vec<DeadlineRow>> =
+            std::collections::HashMap::new();
+        if !ids.is_empty() {
+            let drows = sqlx::query(
+                "SELECT case_id, term, day0, days, due, status, done, optional, article FROM deadlines
+                 WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY case_id, due, term",
+            )
+            .bind(serde_json::to_string(&ids).unwrap_or_default())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            for r in &drows {
+                by_case
+                    .entry(r.get("case_id"))
+                    .or_default()
+                    .push(deadline_row(r)?);
+            }
+        }
+        rows.iter()
+            .zip(&ids)
+            .map(|(r, id)| case_row(r, by_case.remove(id).unwrap_or_default()))
+            .collect()
     }
 
     async fn linked(&self, folio: &str) -> Result<Vec<String>, StoreError> {

@@ -261,7 +261,9 @@ impl Directory for SqliteStore {
         {
             let kind: String = r.get("kind");
             let opt = |c: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
-                r.get::<Option<String>, _>(c).map(|s| time(s, c)).transpose()
+                r.get::<Option<String>, _>(c)
+                    .map(|s| time(s, c))
+                    .transpose()
             };
             dump.tokens.push(TokenRecord {
                 digest: r.get("digest"),
@@ -277,7 +279,11 @@ impl Directory for SqliteStore {
     }
 
     async fn directory_restore(&self, dump: &DirectoryDump) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db)?;
         let present: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM bodies) + (SELECT COUNT(*) FROM accounts)",
         )
