@@ -1072,8 +1072,7 @@ fn compare_directory(
     actual: &DirectoryDump,
     out: &mut Vec<(String, String)>,
 ) {
-    let lines = |d: &DirectoryDump| directory_lines(d);
-    let (a, b) = (lines(expected), lines(actual));
+    let (a, b) = (directory_lines(expected), directory_lines(actual));
     // Bodies.
     let bodies = |ls: &[Line]| -> BTreeMap<String, Value> {
         ls.iter()
