@@ -4,6 +4,7 @@
 //! just filed; the rest closed), plus `writable` filed requests in body `ESCR` for the act benchmark.
 //!
 //!     cargo run --release --example load_seed -- sqlite:/tmp/load.db 100000 100 20000 tokens.txt
+//!     cargo run --release --example load_seed -- postgres://postgres@127.0.0.1:5432/arco_load 100000 100 20000 tokens.txt
 //!
 //! Writes one line per body to the tokens file: `CODE TOKEN`.
 
@@ -15,7 +16,7 @@ use arco::case::Role;
 use arco::request::replay::History;
 use arco::rules::Rulebooks;
 use arco::service::{Registry, admin};
-use arco::storage::SqliteStore;
+use arco::storage::Database;
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::json;
 
@@ -30,7 +31,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bodies: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100);
     let writable: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(20_000);
     let out = args.get(5).cloned().unwrap_or("tokens.txt".into());
-    let store = SqliteStore::open(&url).await?;
+    // PostgreSQL is migrated explicitly (creating the database if missing); SQLite on open.
+    Database::migrate(&url).await?;
+    let store = Database::open(&url).await?;
     let reg = Registry::new(store, CalendarLoader::default(), Rulebooks::builtin()?);
     let now = Utc::now();
     let ok = |_: &str| Ok(());

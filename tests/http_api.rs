@@ -1329,7 +1329,10 @@ async fn internal_failures_are_generic_problems(backend: Backend) {
     common::exec(&s.db, "ALTER TABLE events RENAME TO events_hidden")
         .await
         .unwrap();
-    for path in [format!("/v1/requests/{f}"), "/v1/requests".to_string()] {
+    for path in [
+        format!("/v1/requests/{f}"),
+        "/v1/requests?mine=true".to_string(),
+    ] {
         let r = s.get(&path, "sej.staff").await;
         let p = r.problem(500);
         assert_eq!(p["type"], "urn:arco:problema:error-interno", "{path}");

@@ -653,8 +653,9 @@ async fn postgres_is_migrated_explicitly() {
     assert!(e.contains("ejecute `arco migrate`"), "{e}");
     let report = Database::migrate(&db.url).await.unwrap();
     assert!(!report.created);
-    assert_eq!(report.applied.len(), 1);
+    assert_eq!(report.applied.len(), 2);
     assert_eq!(report.applied[0].description, "schema");
+    assert_eq!(report.applied[1].description, "accounts");
     let again = Database::migrate(&db.url).await.unwrap();
     assert!(again.applied.is_empty());
     let store = Database::open(&db.url).await.unwrap();
@@ -691,7 +692,7 @@ async fn the_log_cannot_be_truncated_on_postgres() {
 async fn sqlite_migrates_on_open_and_reports_nothing_pending() {
     let db = TestDb::unmigrated(Backend::Sqlite);
     let report = Database::migrate(&db.url).await.unwrap();
-    assert_eq!(report.applied.len(), 5);
+    assert_eq!(report.applied.len(), 6);
     assert!(Database::migrate(&db.url).await.unwrap().applied.is_empty());
     let store = Database::open(&db.url).await.unwrap();
     assert!(store.is_empty().await.unwrap());

@@ -261,6 +261,7 @@ impl<S: Store> super::Registry<S> {
     ) -> Result<(Vec<AppealSummary>, Option<String>), ServiceError> {
         let mut sql = filter.clone();
         sql.kind = Some(APPEAL_KIND.into());
+        sql.optional_from = Some(as_of);
         sql.states.clear();
         if overdue_only {
             sql.due_by = Some(sql.due_by.map_or(as_of, |d| d.min(as_of)));

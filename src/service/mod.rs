@@ -513,6 +513,7 @@ impl<S: Store> Registry<S> {
     ) -> Result<(Vec<CaseSummary>, Option<String>), ServiceError> {
         let mut sql_filter = filter.clone();
         sql_filter.kind = Some(REQUEST_KIND.into());
+        sql_filter.optional_from = Some(as_of);
         // A state that time can change is filtered after computing it.
         let time_derived = filter.states.iter().any(|s| {
             s == RequestState::NotPresented.as_str() || s == RequestState::Prevented.as_str()

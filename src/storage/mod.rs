@@ -146,8 +146,12 @@ pub struct ListFilter {
     pub calendar: Option<String>,
     /// Only cases in one of these states (as stored, after their last act).
     pub states: Vec<String>,
-    /// Only cases with an open term due on or before this date.
+    /// Only cases with an open term due on or before this date; an optional term (a
+    /// power: a prevention, the titular's appeal window) counts only if due on or after
+    /// `optional_from`, so powers long past do not make a case due.
     pub due_by: Option<NaiveDate>,
+    /// See `due_by` (none: every open term counts).
+    pub optional_from: Option<NaiveDate>,
     pub limit: Option<u32>,
     /// Cases after this folio (pagination).
     pub after: Option<String>,

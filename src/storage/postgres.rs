@@ -699,9 +699,11 @@ impl Store for PostgresStore {
             sql.push_str(&format!(" AND state = ANY({})", placeholder()));
         }
         if f.due_by.is_some() {
+            // A power (optional term) counts only until it passes.
+            let (by, from) = (placeholder(), placeholder());
             sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= {})",
-                placeholder()
+                " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= {by}
+                   AND (NOT d.optional OR {from}::date IS NULL OR d.due >= {from}::date))"
             ));
         }
         sql.push_str(&format!(" ORDER BY folio LIMIT {}::bigint", placeholder()));
@@ -714,7 +716,7 @@ impl Store for PostgresStore {
             q = q.bind(&f.states);
         }
         if let Some(d) = f.due_by {
-            q = q.bind(d);
+            q = q.bind(d).bind(f.optional_from);
         }
         let rows = q
             .bind(f.limit.map(i64::from))

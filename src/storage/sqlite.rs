@@ -440,10 +440,13 @@ impl Store for SqliteStore {
             );
         }
         if let Some(d) = f.due_by {
+            // A power (optional term) counts only until it passes.
+            let from = f.optional_from.map(|o| o.to_string()).unwrap_or_default();
             cond(
-                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?)",
+                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?",
                 d.to_string(),
             );
+            cond("(d.optional = 0 OR d.due >= ?))", from);
         }
         if let Some(a) = &f.after {
             cond("folio > ?", a.clone());
