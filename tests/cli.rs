@@ -1037,14 +1037,40 @@ fn export_import_and_verify_move_an_install_to_the_other_backend(from: Backend) 
             "2026-03-03T10:00",
         ],
     ));
+    // The directory goes too: a body, an account, its API token.
+    ok(arco_db(
+        &src,
+        &["admin", "add-body", "SEJ", "--name", "Secretaría"],
+    ));
+    ok(arco_db(
+        &src,
+        &[
+            "admin",
+            "add-account",
+            "sis",
+            "--name",
+            "Sistema",
+            "--body",
+            "SEJ",
+            "--role",
+            "unit_staff",
+        ],
+    ));
+    let token = ok(arco_db(&src, &["admin", "token", "sis"]))
+        .trim()
+        .to_string();
+    assert!(token.starts_with("arco_"), "{token}");
     let file = src.file("instalacion.jsonl");
     let f = file.to_str().unwrap();
     let out = ok(arco_db(&src, &["export", "--quiet", f]));
     assert!(
-        out.contains("Exportados: 3 expedientes (") && out.contains("1 contactos"),
+        out.contains("Exportados: 3 expedientes (")
+            && out.contains("1 contactos")
+            && out.contains("directorio: 1 sujetos obligados, 1 cuentas, 1 tokens"),
         "{out}"
     );
     assert!(!out.contains("titular@correo.mx"), "{out}");
+    assert!(!std::fs::read_to_string(&file).unwrap().contains(&token));
     let header: serde_json::Value = serde_json::from_str(&common::lines(&file)[0]).unwrap();
     assert_eq!(header["format"], "arco-export");
     // An export never overwrites a file.
@@ -1073,6 +1099,34 @@ fn export_import_and_verify_move_an_install_to_the_other_backend(from: Backend) 
         &["export", "--quiet", back.to_str().unwrap()],
     ));
     assert_eq!(export_body(&back), export_body(&file));
+    // The token made on the source is known to the target: it can be revoked there.
+    let mut revoke = Command::new(env!("CARGO_BIN_EXE_arco"))
+        .args(["admin", "revoke"])
+        .env("ARCO_DATABASE_URL", &dst.url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut revoke.stdin.take().unwrap(),
+        format!("{token}\n").as_bytes(),
+    )
+    .unwrap();
+    let out = ok(revoke.wait_with_output().unwrap());
+    assert!(out.contains("Token revocado"), "{out}");
+    // ...and the comparison sees that, without showing the token.
+    let o = arco_db(&dst, &["verify", "--against", f]);
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("tokens: token api «integración» de sis, creado ")
+            && out.contains(": revoked_at: exportado null, en la base de datos \""),
+        "{out}"
+    );
+    assert!(!out.contains(&token[5..15]), "{out}");
+    let digest = arco::accounts::token_digest(&token);
+    assert!(!out.contains(&digest), "{out}");
     // The moved install goes on: the next folio follows, and an act is recorded.
     let out = ok(arco_db(
         &dst,

@@ -95,7 +95,7 @@ pub fn export(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
         })?;
         outln!("Exportados: {counts}");
         outln!(
-            "Archivo: {} (contiene los correos de los titulares que pidieron avisos: guárdelo como la base de datos)",
+            "Archivo: {} (contiene los correos de los titulares que pidieron avisos y los resúmenes de las contraseñas y tokens de las cuentas: guárdelo como la base de datos)",
             file.display()
         );
         Ok(())

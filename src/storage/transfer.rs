@@ -2,20 +2,31 @@
 //! file, its import into an empty database, and the comparison of a database with it.
 //!
 //! The export is JSON Lines. Its first line is a header
-//! (`{"format":"arco-export","version":1,...}`); then one line per case, in id order, with
+//! (`{"format":"arco-export","version":2,...}`); then the directory `arco serve`
+//! authenticates against, one line per body (`{"body":...}`, guarantors first), account
+//! (`{"account":...}`, with its password's argon2 hash) and token (`{"token":...}`, its
+//! SHA-256 digest only, as stored); then one line per case, in id order, with
 //! everything stored about it (`{"case":{"id":..,"folio":..,...,"events":[...]}}`): its
 //! record, its projection and every act of its log with every field (who, in what role,
 //! when it happened and took effect, whether late, when recorded, the rulebook); then one
 //! line per folio sequence (`{"counter":...}`), titular's contact (`{"contact":...}`),
 //! outbox alert with its delivery status (`{"outbox":...}`) and nightly run
 //! (`{"alert_run":...}`); and last a line with the counts (`{"end":...}`), so a file cut
-//! short is refused. Nothing is left out: the file holds the titulars' alert addresses,
-//! and must be kept as carefully as the database.
+//! short is refused. Nothing is left out: the file holds the titulars' alert addresses and
+//! the accounts' password hashes, and must be kept as carefully as the database.
 //!
-//! An import checks the whole file before writing anything, refuses a target that is not
-//! empty, then writes the cases in batches of [`BATCH`], each batch one transaction, and
-//! everything else in one last transaction. A failure part-way leaves whole cases only,
-//! and says the target must be emptied before trying again.
+//! Version 1 (before the directory) is still read: it has no directory lines.
+//!
+//! An import checks the whole file before writing anything (lines, logs, counts, and that
+//! every guarantor, body and account a directory line names comes earlier in the file),
+//! refuses a target that is not empty (cases, folios, contacts, alerts, runs, bodies or
+//! accounts), then writes the directory in one transaction, the cases in batches of
+//! [`BATCH`], each batch one transaction, and everything else in one last transaction. A
+//! failure of the directory leaves nothing written; a failure after it leaves the directory
+//! and whole cases only, and says the target must be emptied before trying again.
+//!
+//! A comparison never shows a password hash, a token digest or a titular's address: it
+//! names the account, the token (by account, kind, label and creation) or the folio.
 //!
 //! An export reads the database page by page, not as one snapshot: export an install
 //! whose processes are stopped.
@@ -29,17 +40,21 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
+use super::directory::{AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, NewEvent, OutboxItem,
     OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
 };
+use crate::accounts::{Body, BodyKind, TokenKind};
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
 
 /// The header's `format`.
 pub const FORMAT: &str = "arco-export";
-/// The version of the format this arco writes and reads.
-pub const VERSION: u32 = 1;
+/// The version of the format this arco writes.
+pub const VERSION: u32 = 2;
+/// The oldest version this arco still reads (1: without the directory).
+pub const OLDEST_VERSION: u32 = 1;
 /// Cases per page of an export and per transaction of an import.
 pub const BATCH: u32 = 500;
 
@@ -57,7 +72,7 @@ pub enum TransferError {
         message: String,
     },
     #[error(
-        "la base de datos destino no está vacía (tiene expedientes, folios, avisos o corridas): una exportación solo se carga en una base de datos nueva"
+        "la base de datos destino no está vacía (tiene expedientes, folios, avisos, corridas, sujetos obligados o cuentas): una exportación solo se carga en una base de datos nueva"
     )]
     NotEmpty,
     #[error(
@@ -90,14 +105,29 @@ pub struct Counts {
     pub contacts: usize,
     pub outbox: usize,
     pub alert_runs: usize,
+    /// The directory (absent from version 1, which had none).
+    #[serde(default)]
+    pub bodies: usize,
+    #[serde(default)]
+    pub accounts: usize,
+    #[serde(default)]
+    pub tokens: usize,
 }
 
 impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} expedientes ({} actos), {} secuencias de folios, {} contactos, {} avisos, {} corridas nocturnas",
-            self.cases, self.events, self.counters, self.contacts, self.outbox, self.alert_runs
+            "{} expedientes ({} actos), {} secuencias de folios, {} contactos, {} avisos, {} corridas nocturnas; directorio: {} sujetos obligados, {} cuentas, {} tokens",
+            self.cases,
+            self.events,
+            self.counters,
+            self.contacts,
+            self.outbox,
+            self.alert_runs,
+            self.bodies,
+            self.accounts,
+            self.tokens
         )
     }
 }
@@ -169,10 +199,52 @@ pub struct ExportOutbox {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// A body of the directory as exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportBody {
+    pub code: String,
+    pub name: String,
+    pub kind: BodyKind,
+    pub calendar: String,
+    pub guarantor: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account as exported, with its password's argon2 hash (never its password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportAccount {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub body: Option<String>,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A token as exported: its digest, as stored (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportToken {
+    pub digest: String,
+    pub account_id: i64,
+    pub kind: TokenKind,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 /// A line of an export after the header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Line {
+    Body(ExportBody),
+    Account(ExportAccount),
+    Token(ExportToken),
     Case(ExportCase),
     Counter {
         body: String,
@@ -319,6 +391,83 @@ impl ExportCase {
     }
 }
 
+/// The directory's lines, in the order it loads back: bodies (guarantors first), accounts,
+/// tokens.
+fn directory_lines(dump: &DirectoryDump) -> Vec<Line> {
+    let mut out = Vec::new();
+    for b in &dump.bodies {
+        out.push(Line::Body(ExportBody {
+            code: b.body.code.clone(),
+            name: b.body.name.clone(),
+            kind: b.body.kind,
+            calendar: b.body.calendar.clone(),
+            guarantor: b.body.guarantor.clone(),
+            created_at: b.created_at,
+        }));
+    }
+    for a in &dump.accounts {
+        out.push(Line::Account(ExportAccount {
+            id: a.id,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            body: a.body.clone(),
+            role: a.role,
+            password_hash: a.password_hash.clone(),
+            active: a.active,
+            created_at: a.created_at,
+        }));
+    }
+    for t in &dump.tokens {
+        out.push(Line::Token(ExportToken {
+            digest: t.digest.clone(),
+            account_id: t.account_id,
+            kind: t.kind,
+            label: t.label.clone(),
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }));
+    }
+    out
+}
+
+/// Adds a directory line to a dump; false (and nothing added) for any other line.
+fn add_to_directory(dump: &mut DirectoryDump, line: &Line) -> bool {
+    match line {
+        Line::Body(b) => dump.bodies.push(BodyRecord {
+            body: Body {
+                code: b.code.clone(),
+                name: b.name.clone(),
+                kind: b.kind,
+                calendar: b.calendar.clone(),
+                guarantor: b.guarantor.clone(),
+            },
+            created_at: b.created_at,
+        }),
+        Line::Account(a) => dump.accounts.push(AccountRecord {
+            id: a.id,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            body: a.body.clone(),
+            role: a.role,
+            password_hash: a.password_hash.clone(),
+            active: a.active,
+            created_at: a.created_at,
+        }),
+        Line::Token(t) => dump.tokens.push(TokenRecord {
+            digest: t.digest.clone(),
+            account_id: t.account_id,
+            kind: t.kind,
+            label: t.label.clone(),
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }),
+        _ => return false,
+    }
+    true
+}
+
 fn state_lines(state: &InstallState) -> Vec<Line> {
     let mut out = Vec::new();
     for c in &state.counters {
@@ -404,7 +553,7 @@ fn add_to_state(state: &mut InstallState, line: Line) {
             started_at,
             finished_at,
         }),
-        Line::Case(_) | Line::End(_) => {}
+        Line::Body(_) | Line::Account(_) | Line::Token(_) | Line::Case(_) | Line::End(_) => {}
     }
 }
 
@@ -430,7 +579,7 @@ fn io_err(path: &Path, e: std::io::Error) -> TransferError {
 
 /// Writes the whole install in `store` to `out` (see the module's doc for the format);
 /// `source` names the backend for the header, `progress` hears the cases written so far.
-pub async fn export<S: Store, W: Write>(
+pub async fn export<S: Store + Directory, W: Write>(
     store: &S,
     source: &str,
     out: W,
@@ -450,6 +599,13 @@ pub async fn export<S: Store, W: Write>(
     };
     write(&|o| line_to(o, &header))?;
     let mut counts = Counts::default();
+    let directory = store.directory_dump().await?;
+    counts.bodies = directory.bodies.len();
+    counts.accounts = directory.accounts.len();
+    counts.tokens = directory.tokens.len();
+    for line in directory_lines(&directory) {
+        write(&|o| line_to(o, &line))?;
+    }
     let mut after = 0;
     loop {
         let page = store.dump_cases(after, BATCH).await?;
@@ -535,9 +691,9 @@ impl Reader {
                 header.format
             )));
         }
-        if header.version != VERSION {
+        if !(OLDEST_VERSION..=VERSION).contains(&header.version) {
             return Err(bad(format!(
-                "versión {} del formato; esta versión de arco lee la {VERSION}",
+                "versión {} del formato; esta versión de arco lee de la {OLDEST_VERSION} a la {VERSION}",
                 header.version
             )));
         }
@@ -570,21 +726,85 @@ impl Reader {
     }
 }
 
-/// Reads and checks a whole export without writing anything: every line well formed,
-/// each case's log numbered 1..n and as long as its version, ids and folios unique, the
-/// counts of the last line right, nothing after it. Returns the header and the counts.
+/// Reads and checks a whole export without writing anything: every line well formed, the
+/// directory first and coherent (bodies, accounts and tokens unique; each guarantor, body
+/// and account named by a line earlier in the file), each case's log numbered 1..n and as
+/// long as its version, ids and folios unique, the counts of the last line right, nothing
+/// after it. Returns the header and the counts.
 pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
     let mut r = Reader::open(path)?;
     let mut counts = Counts::default();
     let mut ids = HashSet::new();
     let mut folios = HashSet::new();
     let mut outbox_ids = HashSet::new();
+    let mut bodies = HashSet::new();
+    let mut usernames = HashSet::new();
+    let mut account_ids = HashSet::new();
+    let mut digests = HashSet::new();
+    let mut past_directory = false;
     let mut end = None;
     while let Some(line) = r.next_line()? {
         if end.is_some() {
             return Err(r.error("hay líneas después de la línea final"));
         }
+        let in_directory = matches!(line, Line::Body(_) | Line::Account(_) | Line::Token(_));
+        if in_directory && r.header.version < 2 {
+            return Err(r.error(format!(
+                "una línea del directorio en un archivo de la versión {} del formato, que no lo tiene",
+                r.header.version
+            )));
+        }
+        if in_directory && past_directory {
+            return Err(r.error(
+                "las líneas del directorio (sujetos obligados, cuentas, tokens) van antes de los expedientes",
+            ));
+        }
+        past_directory |= !in_directory;
         match line {
+            Line::Body(b) => {
+                if let Some(g) = &b.guarantor
+                    && !bodies.contains(g)
+                {
+                    return Err(r.error(format!(
+                        "el sujeto obligado {} tiene como órgano garante a «{g}», que no aparece antes en el archivo",
+                        b.code
+                    )));
+                }
+                if !bodies.insert(b.code.clone()) {
+                    return Err(r.error(format!("el sujeto obligado {} se repite", b.code)));
+                }
+                counts.bodies += 1;
+            }
+            Line::Account(a) => {
+                if let Some(body) = &a.body
+                    && !bodies.contains(body)
+                {
+                    return Err(r.error(format!(
+                        "la cuenta {} pertenece a «{body}», que no aparece antes en el archivo",
+                        a.username
+                    )));
+                }
+                if !usernames.insert(a.username.clone()) {
+                    return Err(r.error(format!("la cuenta {} se repite", a.username)));
+                }
+                if !account_ids.insert(a.id) {
+                    return Err(r.error(format!("el id de cuenta {} se repite", a.id)));
+                }
+                counts.accounts += 1;
+            }
+            Line::Token(t) => {
+                if !account_ids.contains(&t.account_id) {
+                    return Err(r.error(format!(
+                        "un token «{}» es de la cuenta {}, que no aparece antes en el archivo",
+                        t.label, t.account_id
+                    )));
+                }
+                // The digest itself is never shown.
+                if !digests.insert(t.digest.clone()) {
+                    return Err(r.error(format!("un token «{}» se repite", t.label)));
+                }
+                counts.tokens += 1;
+            }
             Line::Case(c) => {
                 c.check().map_err(|m| r.error(m))?;
                 if !ids.insert(c.id) {
@@ -619,16 +839,21 @@ pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
     }
 }
 
+/// True if the directory of `store` has no body and no account (a token needs an account).
+async fn directory_is_empty<D: Directory>(store: &D) -> Result<bool, StoreError> {
+    Ok(store.bodies().await?.is_empty() && store.accounts().await?.is_empty())
+}
+
 /// Loads the export at `path` into `store`, which must be empty: the file is checked
-/// whole first ([`check`]), then written (see the module's doc). `progress` hears the
-/// cases written so far.
-pub async fn import<S: Store>(
+/// whole first ([`check`]), then written (see the module's doc): the directory, the cases,
+/// the rest. `progress` hears the cases written so far.
+pub async fn import<S: Store + Directory>(
     store: &S,
     path: &Path,
     mut progress: impl FnMut(usize),
 ) -> Result<Counts, TransferError> {
     let (_, expected) = check(path)?;
-    if !store.is_empty().await? {
+    if !store.is_empty().await? || !directory_is_empty(store).await? {
         return Err(TransferError::NotEmpty);
     }
     let mut r = Reader::open(path)?;
@@ -637,10 +862,27 @@ pub async fn import<S: Store>(
         done,
         error: Box::new(error),
     };
+    // The directory comes first in the file ([`check`] made sure) and goes in first, in one
+    // transaction: if it fails, nothing was written.
+    let mut directory = DirectoryDump::default();
+    let mut line = r.next_line()?;
+    while let Some(l) = &line
+        && add_to_directory(&mut directory, l)
+    {
+        line = r.next_line()?;
+    }
+    if directory != DirectoryDump::default() {
+        store
+            .directory_restore(&directory)
+            .await
+            .map_err(|e| match e {
+                StoreError::Exists(_) => TransferError::NotEmpty,
+                e => e.into(),
+            })?;
+    }
     let mut batch: Vec<StoredCase> = Vec::with_capacity(BATCH as usize);
     let mut state = InstallState::default();
     loop {
-        let line = r.next_line().map_err(|e| partial(done, e))?;
         let flush = match &line {
             None | Some(Line::End(_)) => !batch.is_empty(),
             _ => batch.len() >= BATCH as usize,
@@ -659,6 +901,7 @@ pub async fn import<S: Store>(
             Some(Line::Case(c)) => batch.push(c.into_stored()),
             Some(other) => add_to_state(&mut state, other),
         }
+        line = r.next_line().map_err(|e| partial(done, e))?;
     }
     store
         .restore_state(&state)
@@ -676,16 +919,25 @@ pub struct Comparison {
     pub differences: Vec<(String, String)>,
 }
 
-/// Compares `store` with the export at `path`, case by case (record, projection and every
-/// act of the log), then folio sequences, contacts (without showing the addresses),
-/// outbox and nightly runs; cases in the database and not in the file are reported too.
-pub async fn compare<S: Store>(store: &S, path: &Path) -> Result<Comparison, TransferError> {
+/// Compares `store` with the export at `path`: the directory (bodies, accounts without
+/// showing password hashes, tokens without showing digests), then case by case (record,
+/// projection and every act of the log), then folio sequences, contacts (without showing
+/// the addresses), outbox and nightly runs; what is in the database and not in the file is
+/// reported too.
+pub async fn compare<S: Store + Directory>(
+    store: &S,
+    path: &Path,
+) -> Result<Comparison, TransferError> {
     let mut r = Reader::open(path)?;
     let mut out = Comparison::default();
     let mut seen = HashSet::new();
     let mut expected_state = InstallState::default();
+    let mut expected_directory = DirectoryDump::default();
     let mut ended = false;
     while let Some(line) = r.next_line()? {
+        if add_to_directory(&mut expected_directory, &line) {
+            continue;
+        }
         match line {
             Line::Case(c) => {
                 out.cases += 1;
@@ -716,6 +968,14 @@ pub async fn compare<S: Store>(store: &S, path: &Path) -> Result<Comparison, Tra
     if !ended {
         return Err(r.error("falta la línea final: el archivo está incompleto"));
     }
+    let actual_directory = store.directory_dump().await?;
+    let mut directory_differences = Vec::new();
+    compare_directory(
+        &expected_directory,
+        &actual_directory,
+        &mut directory_differences,
+    );
+    out.differences.splice(0..0, directory_differences);
     for folio in store.folios().await? {
         if !seen.contains(&folio) {
             out.differences.push((
@@ -764,7 +1024,9 @@ fn compare_state(expected: &InstallState, actual: &InstallState, out: &mut Vec<(
             Line::Outbox(o) => ("bandeja de avisos".into(), format!("aviso {}", o.id)),
             Line::AlertRun { night, .. } => ("corridas nocturnas".into(), night.to_string()),
             Line::Case(c) => ("expedientes".into(), c.folio.clone()),
-            Line::End(_) => (String::new(), String::new()),
+            Line::Body(_) | Line::Account(_) | Line::Token(_) | Line::End(_) => {
+                (String::new(), String::new())
+            }
         }
     };
     let index = |s: &InstallState| -> BTreeMap<(String, String), Line> {
@@ -797,6 +1059,147 @@ fn compare_state(expected: &InstallState, actual: &InstallState, out: &mut Vec<(
     for (table, k) in b.keys().filter(|k| !a.contains_key(k)) {
         out.push((
             table.clone(),
+            format!("{k}: está en la base de datos pero no en la exportación"),
+        ));
+    }
+}
+
+/// Reports what differs between the directory of an export (`expected`) and a database's
+/// (`actual`): bodies by code, accounts by user name, tokens by account, kind, label and
+/// creation. Password hashes and token digests are compared, never shown.
+fn compare_directory(
+    expected: &DirectoryDump,
+    actual: &DirectoryDump,
+    out: &mut Vec<(String, String)>,
+) {
+    let (a, b) = (directory_lines(expected), directory_lines(actual));
+    // Bodies.
+    let bodies = |ls: &[Line]| -> BTreeMap<String, Value> {
+        ls.iter()
+            .filter_map(|l| match l {
+                Line::Body(b) => Some((b.code.clone(), to_value(b))),
+                _ => None,
+            })
+            .collect()
+    };
+    compare_keyed("sujetos obligados", &bodies(&a), &bodies(&b), out);
+    // Accounts: the hash compared apart, and only said to differ.
+    let accounts = |ls: &[Line]| -> BTreeMap<String, (Value, Option<String>)> {
+        ls.iter()
+            .filter_map(|l| match l {
+                Line::Account(a) => {
+                    let mut v = to_value(a);
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("password_hash");
+                    }
+                    Some((a.username.clone(), (v, a.password_hash.clone())))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let (xa, ya) = (accounts(&a), accounts(&b));
+    let plain = |m: &BTreeMap<String, (Value, Option<String>)>| -> BTreeMap<String, Value> {
+        m.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect()
+    };
+    compare_keyed("cuentas", &plain(&xa), &plain(&ya), out);
+    for (user, (_, hash)) in &xa {
+        let Some((_, other)) = ya.get(user) else {
+            continue;
+        };
+        let said = match (hash, other) {
+            (x, y) if x == y => continue,
+            (Some(_), None) => "tiene contraseña en la exportación y no en la base de datos",
+            (None, Some(_)) => "no tiene contraseña en la exportación y sí en la base de datos",
+            _ => "la contraseña difiere (no se muestra)",
+        };
+        out.push(("cuentas".into(), format!("{user}: {said}")));
+    }
+    // Tokens: keyed by digest, named without it.
+    let tokens = |d: &DirectoryDump, ls: &[Line]| -> BTreeMap<String, (String, Value)> {
+        let users: BTreeMap<i64, &str> = d
+            .accounts
+            .iter()
+            .map(|a| (a.id, a.username.as_str()))
+            .collect();
+        ls.iter()
+            .filter_map(|l| match l {
+                Line::Token(t) => {
+                    let owner = users
+                        .get(&t.account_id)
+                        .map_or_else(|| format!("cuenta {}", t.account_id), |u| u.to_string());
+                    let name = format!(
+                        "token {} «{}» de {owner}, creado {}",
+                        t.kind.as_str(),
+                        t.label,
+                        t.created_at
+                            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    );
+                    let mut v = to_value(t);
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("digest");
+                    }
+                    Some((t.digest.clone(), (name, v)))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let (xt, yt) = (tokens(expected, &a), tokens(actual, &b));
+    for (digest, (name, v)) in &xt {
+        match yt.get(digest) {
+            None => out.push((
+                "tokens".into(),
+                format!("{name}: está en la exportación pero no en la base de datos"),
+            )),
+            Some((_, w)) => {
+                let mut found = Vec::new();
+                diff("", v, w, &mut found);
+                out.extend(
+                    found
+                        .into_iter()
+                        .map(|d| ("tokens".into(), format!("{name}: {d}"))),
+                );
+            }
+        }
+    }
+    for (digest, (name, _)) in &yt {
+        if !xt.contains_key(digest) {
+            out.push((
+                "tokens".into(),
+                format!("{name}: está en la base de datos pero no en la exportación"),
+            ));
+        }
+    }
+}
+
+/// Reports the differences of two maps of records keyed by what names them.
+fn compare_keyed(
+    table: &str,
+    expected: &BTreeMap<String, Value>,
+    actual: &BTreeMap<String, Value>,
+    out: &mut Vec<(String, String)>,
+) {
+    for (k, v) in expected {
+        match actual.get(k) {
+            None => out.push((
+                table.into(),
+                format!("{k}: está en la exportación pero no en la base de datos"),
+            )),
+            Some(w) => {
+                let mut found = Vec::new();
+                diff("", v, w, &mut found);
+                out.extend(
+                    found
+                        .into_iter()
+                        .map(|d| (table.into(), format!("{k}: {d}"))),
+                );
+            }
+        }
+    }
+    for k in actual.keys().filter(|k| !expected.contains_key(*k)) {
+        out.push((
+            table.into(),
             format!("{k}: está en la base de datos pero no en la exportación"),
         ));
     }
