@@ -514,6 +514,13 @@ impl<S: Store> Registry<S> {
         let mut sql_filter = filter.clone();
         sql_filter.kind = Some(REQUEST_KIND.into());
         sql_filter.optional_from = Some(as_of);
+        if sql_filter.due_by.is_some() || overdue_only {
+            // A closed or withdrawn request owes nothing: skip them before reading terms.
+            sql_filter.exclude_states = vec![
+                RequestState::Closed.as_str().to_string(),
+                RequestState::Withdrawn.as_str().to_string(),
+            ];
+        }
         // A state that time can change is filtered after computing it.
         let time_derived = filter.states.iter().any(|s| {
             s == RequestState::NotPresented.as_str() || s == RequestState::Prevented.as_str()

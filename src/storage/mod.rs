@@ -146,6 +146,8 @@ pub struct ListFilter {
     pub calendar: Option<String>,
     /// Only cases in one of these states (as stored, after their last act).
     pub states: Vec<String>,
+    /// Only cases in none of these states (as stored).
+    pub exclude_states: Vec<String>,
     /// Only cases with an open term due on or before this date; an optional term (a
     /// power: a prevention, the titular's appeal window) counts only if due on or after
     /// `optional_from`, so powers long past do not make a case due.

@@ -698,6 +698,10 @@ impl Store for PostgresStore {
         if states {
             sql.push_str(&format!(" AND state = ANY({})", placeholder()));
         }
+        let excluded = !f.exclude_states.is_empty();
+        if excluded {
+            sql.push_str(&format!(" AND NOT (state = ANY({}))", placeholder()));
+        }
         if f.due_by.is_some() {
             // A power (optional term) counts only until it passes.
             let (by, from) = (placeholder(), placeholder());
@@ -714,6 +718,9 @@ impl Store for PostgresStore {
         }
         if states {
             q = q.bind(&f.states);
+        }
+        if excluded {
+            q = q.bind(&f.exclude_states);
         }
         if let Some(d) = f.due_by {
             q = q.bind(d).bind(f.optional_from);

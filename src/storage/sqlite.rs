@@ -444,6 +444,12 @@ impl Store for SqliteStore {
                 serde_json::to_string(&f.states).unwrap_or_default(),
             );
         }
+        if !f.exclude_states.is_empty() {
+            cond(
+                "state NOT IN (SELECT value FROM json_each(?))",
+                serde_json::to_string(&f.exclude_states).unwrap_or_default(),
+            );
+        }
         if let Some(d) = f.due_by {
             // A power (optional term) counts only until it passes.
             let from = f.optional_from.map(|o| o.to_string()).unwrap_or_default();
