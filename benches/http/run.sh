@@ -5,6 +5,7 @@
 #
 #   benches/http/run.sh                 # seed (once, cached in /tmp), then measure
 #   CASES=100000 DURATION=20s CONNECTIONS=32 benches/http/run.sh
+#   PG=postgres://postgres@127.0.0.1:5432 benches/http/run.sh   # on PostgreSQL
 #
 # Needs wrk (Debian package `wrk`).
 set -euo pipefail
@@ -17,17 +18,27 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 DB=${DB:-/tmp/arco-load-$CASES.db}
 export TOKENS=${TOKENS:-/tmp/arco-load-$CASES.tokens}
+# PG=postgres://postgres@127.0.0.1:5432 runs the same on a fresh PostgreSQL database
+# (arco_load), seeded each time.
+PG=${PG:-}
 cargo build --release --quiet --locked --example load_seed
 cargo build --release --quiet --locked
-if [ ! -f "$DB.seeded" ]; then
-  rm -f "$DB" "$DB-wal" "$DB-shm"
-  target/release/examples/load_seed "sqlite:$DB" "$CASES" "$BODIES" "$WRITABLE" "$TOKENS"
-  cp "$DB" "$DB.seeded"
+if [ -n "$PG" ]; then
+  URL_DB="$PG/arco_load"
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS arco_load WITH (FORCE)"
+  target/release/examples/load_seed "$URL_DB" "$CASES" "$BODIES" "$WRITABLE" "$TOKENS"
+else
+  URL_DB="sqlite:$DB"
+  if [ ! -f "$DB.seeded" ]; then
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    target/release/examples/load_seed "$URL_DB" "$CASES" "$BODIES" "$WRITABLE" "$TOKENS"
+    cp "$DB" "$DB.seeded"
+  fi
+  # Every run starts from the seeded copy (the act benchmark changes it).
+  cp "$DB.seeded" "$DB"; rm -f "$DB-wal" "$DB-shm"
 fi
-# Every run starts from the seeded copy (the act benchmark changes it).
-cp "$DB.seeded" "$DB"; rm -f "$DB-wal" "$DB-shm"
 OUT=$(mktemp)
-target/release/arco --database "sqlite:$DB" serve --listen 127.0.0.1:0 >"$OUT" 2>/dev/null &
+target/release/arco --database "$URL_DB" serve --listen 127.0.0.1:0 >"$OUT" 2>/dev/null &
 PID=$!
 trap 'kill $PID 2>/dev/null; rm -f $OUT' EXIT
 for _ in $(seq 100); do grep -q escuchando "$OUT" && break; sleep 0.1; done
@@ -38,5 +49,5 @@ curl -s -H "Authorization: Bearer $(awk '$1=="B000"{print $2}' "$TOKENS")" "$URL
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/due.lua "$URL"
 echo "== POST /v1/requests/{folio}/acts (admitir), escrituras durables"
 THREADS=$THREADS wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/act.lua "$URL"
-target/release/arco --database "sqlite:$DB" request list --body ESCR --state admitted 2>/dev/null | wc -l \
+target/release/arco --database "$URL_DB" request list --body ESCR --state admitted 2>/dev/null | wc -l \
   | xargs echo "  solicitudes admitidas en ESCR tras la prueba:"
