@@ -27,6 +27,9 @@ if [ -n "$PG" ]; then
   URL_DB="$PG/arco_load"
   psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS arco_load WITH (FORCE)"
   target/release/examples/load_seed "$URL_DB" "$CASES" "$BODIES" "$WRITABLE" "$TOKENS"
+  # Planner statistics, as autovacuum would gather on a live server (without them the
+  # freshly loaded tables get plans that scan every open term).
+  psql "$URL_DB" -qc "ANALYZE"
 else
   URL_DB="sqlite:$DB"
   if [ ! -f "$DB.seeded" ]; then
