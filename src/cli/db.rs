@@ -110,6 +110,7 @@ pub fn import(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
         let result = transfer::import(&store, file, |n| bar.set_position(n as u64)).await;
         bar.finish_and_clear();
         let counts = result?;
+        store.analyze().await?;
         outln!("Importados: {counts}");
         outln!("Compruébelo con: arco verify --against {}", file.display());
         Ok(())

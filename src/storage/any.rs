@@ -162,6 +162,20 @@ impl Database {
         }
     }
 
+    /// After a bulk load (`arco import`): refreshes PostgreSQL's planner statistics
+    /// (`ANALYZE`), which autovacuum would gather only later; without them a freshly loaded
+    /// install gets plans that scan every open term. Nothing to do on SQLite.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        match self {
+            Database::Sqlite(_) => Ok(()),
+            Database::Postgres(p) => sqlx::query("ANALYZE")
+                .execute(p.pool())
+                .await
+                .map(|_| ())
+                .map_err(|e| StoreError::Database(e.to_string())),
+        }
+    }
+
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
         match self {
