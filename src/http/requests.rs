@@ -165,7 +165,7 @@ pub(super) fn parse_act<T: serde::de::DeserializeOwned>(
     v: Value,
     field: &str,
 ) -> Result<T, Problem> {
-    serde_path_to_error::deserialize(v.clone()).map_err(|e| {
+    serde_path_to_error::deserialize(&v).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         let inner = if path == "." {
