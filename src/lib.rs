@@ -14,6 +14,7 @@
 //!   PostgreSQL), and moving an install between databases.
 //! - [`service`]: the registry that joins procedures and storage.
 //! - [`alerts`]: deadline alerts by email, through an outbox.
+//! - [`http`]: the JSON API of `arco serve`; [`web`]: the staff pages of the same server.
 
 //!
 //! Counting a term, as a developer embedding arco would:
@@ -39,4 +40,5 @@ pub mod request;
 pub mod rules;
 pub mod service;
 pub mod storage;
+pub mod web;
 mod tomlfile;

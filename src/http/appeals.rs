@@ -19,6 +19,7 @@ use super::requests::{
 use super::{App, Caller};
 use crate::accounts::{Access, Principal};
 use crate::appeal::{AppealAct, AppealActKind};
+use crate::calendar::Moment;
 use crate::service::{APPEAL_KIND, CaseDetail, REQUEST_KIND};
 use crate::storage::{Directory, Store};
 
@@ -36,7 +37,7 @@ pub struct FileAppeal {
 }
 
 /// The guarantor and the obligated body of an appeal, if the caller may see it.
-async fn appeal_parties(
+pub(crate) async fn appeal_parties(
     app: &App,
     who: &Principal,
     folio: &str,
@@ -80,6 +81,16 @@ pub async fn file(
     Caller(who): Caller,
     ApiJson(input): ApiJson<FileAppeal>,
 ) -> Result<(StatusCode, axum::Json<CaseDetail>), Problem> {
+    let detail = file_as(&app, &who, input).await?;
+    Ok((StatusCode::CREATED, axum::Json(detail)))
+}
+
+/// Files an appeal for `who` (the API's `POST /v1/appeals` and the web form alike).
+pub(crate) async fn file_as(
+    app: &App,
+    who: &Principal,
+    input: FileAppeal,
+) -> Result<CaseDetail, Problem> {
     let store = app.registry.store();
     let missing = || Problem::not_found(format!("no existe la solicitud «{}»", input.request));
     let (request, _) = store.load(&input.request).await.map_err(|_| missing())?;
@@ -122,11 +133,11 @@ pub async fn file(
             &guarantor.calendar,
             filing,
             at,
-            &actor(&who),
+            &actor(who),
             Utc::now(),
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(detail)))
+    Ok(detail)
 }
 
 /// Record an act on an appeal or on the compliance of its resolution.
@@ -145,7 +156,22 @@ pub async fn act(
     Path(folio): Path<String>,
     ApiJson(input): ApiJson<ActInput>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
-    appeal_parties(&app, &who, &folio, Access::Act).await?;
+    let (act, at) = act_input(&app, &who, &folio, input).await?;
+    Ok(axum::Json(
+        app.registry
+            .act_appeal(&folio, act, at, &actor(&who), Utc::now())
+            .await?,
+    ))
+}
+
+/// An act for `who` to record on the appeal `folio`, checked for scope and parsed.
+pub(crate) async fn act_input(
+    app: &App,
+    who: &Principal,
+    folio: &str,
+    input: ActInput,
+) -> Result<(AppealAct, Moment), Problem> {
+    appeal_parties(app, who, folio, Access::Act).await?;
     let act: AppealAct = parse_act(input.act, "act")?;
     if act.kind() == AppealActKind::AppealFiled {
         return Err(Problem::invalid(
@@ -153,12 +179,7 @@ pub async fn act(
             "la interposición se registra en POST /v1/appeals",
         ));
     }
-    let at = moment(&input.at, "at")?;
-    Ok(axum::Json(
-        app.registry
-            .act_appeal(&folio, act, at, &actor(&who), Utc::now())
-            .await?,
-    ))
+    Ok((act, moment(&input.at, "at")?))
 }
 
 /// An appeal with its request, its terms and compliance, and its log.
@@ -203,7 +224,7 @@ pub async fn list(
     page(CasePage { items, next }, csv)
 }
 
-pub(super) fn appeal_line(s: crate::service::AppealSummary) -> CaseLine {
+pub(crate) fn appeal_line(s: crate::service::AppealSummary) -> CaseLine {
     CaseLine {
         folio: s.folio,
         kind: "appeal".into(),

@@ -43,7 +43,7 @@ pub struct DueItems {
     pub truncated: bool,
 }
 
-async fn due_items(
+pub(crate) async fn due_items(
     app: &App,
     who: &Principal,
     within: u32,

@@ -6,14 +6,15 @@
 //! ([`crate::accounts::Principal`]), call the [`Registry`] and shape the answer. The
 //! procedures decide which role may record which act.
 
-mod appeals;
+pub(crate) mod appeals;
 mod auth;
 mod extract;
-mod feeds;
+pub(crate) mod feeds;
 mod me;
 pub mod openapi;
 pub mod problem;
-mod requests;
+pub(crate) mod requests;
+mod signin;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,6 +32,8 @@ use crate::service::Registry;
 use crate::storage::Database;
 
 pub use auth::Caller;
+pub(crate) use auth::principal;
+pub use signin::sign_in;
 pub use problem::Problem;
 
 /// The store the server runs on: SQLite or PostgreSQL, by the URL's scheme.
@@ -136,6 +139,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/appeals", post(appeals::file).get(appeals::list))
         .route("/v1/appeals/{folio}", get(appeals::show))
         .route("/v1/appeals/{folio}/acts", post(appeals::act))
+        .merge(crate::web::router())
         .fallback(|| async { Problem::not_found("no existe esa ruta") })
         .method_not_allowed_fallback(|| async {
             Problem::new(

@@ -111,7 +111,7 @@ pub struct CasePage {
 
 /// Whether the caller may read (or act on) a request of `folio`; 404 outside its scope,
 /// so another body's folios are not even confirmed to exist.
-pub(super) async fn request_body(
+pub(crate) async fn request_body(
     app: &App,
     who: &Principal,
     folio: &str,
@@ -136,7 +136,7 @@ pub(super) async fn request_body(
     Ok(record.body)
 }
 
-pub(super) fn moment(at: &Option<String>, field: &str) -> Result<Moment, Problem> {
+pub(crate) fn moment(at: &Option<String>, field: &str) -> Result<Moment, Problem> {
     match at {
         Some(a) => a
             .parse()
@@ -154,14 +154,14 @@ fn now_moment() -> Moment {
     )
 }
 
-pub(super) fn actor(who: &Principal) -> Actor {
+pub(crate) fn actor(who: &Principal) -> Actor {
     Actor::new(who.account.username.clone(), who.role())
 }
 
 /// Parses an act object, naming the field at fault. serde loses the path inside tagged
 /// enums, so the field is recovered from the message: the key it names (missing or unknown
 /// field) or the key whose value it quotes (unknown variant, bad value).
-pub(super) fn parse_act<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_act<T: serde::de::DeserializeOwned>(
     v: Value,
     field: &str,
 ) -> Result<T, Problem> {
@@ -220,6 +220,16 @@ pub async fn file(
     Caller(who): Caller,
     ApiJson(input): ApiJson<FileRequest>,
 ) -> Result<(StatusCode, axum::Json<CaseDetail>), Problem> {
+    let detail = file_as(&app, &who, input).await?;
+    Ok((StatusCode::CREATED, axum::Json(detail)))
+}
+
+/// Files a request for `who` (the API's `POST /v1/requests` and the web form alike).
+pub(crate) async fn file_as(
+    app: &App,
+    who: &Principal,
+    input: FileRequest,
+) -> Result<CaseDetail, Problem> {
     let body_code = match (&input.body, who.body()) {
         (Some(b), _) => b.clone(),
         (None, Some(b)) => b.to_string(),
@@ -267,14 +277,14 @@ pub async fn file(
     let now = Utc::now();
     let detail = app
         .registry
-        .file_request(&body.code, &body.calendar, right, at, &actor(&who), now)
+        .file_request(&body.code, &body.calendar, right, at, &actor(who), now)
         .await?;
     if let Some(email) = &input.titular_email {
         app.registry
             .set_titular_contact(&detail.folio, email, now)
             .await?;
     }
-    Ok((StatusCode::CREATED, axum::Json(detail)))
+    Ok(detail)
 }
 
 /// Record an act on a request.
@@ -294,7 +304,23 @@ pub async fn act(
     Path(folio): Path<String>,
     ApiJson(input): ApiJson<ActInput>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
-    request_body(&app, &who, &folio, Access::Act).await?;
+    let (act, at) = act_input(&app, &who, &folio, input).await?;
+    let detail = app
+        .registry
+        .act(&folio, act, at, &actor(&who), Utc::now())
+        .await?;
+    Ok(axum::Json(detail))
+}
+
+/// An act for `who` to record on the request `folio`, checked for scope and parsed (the
+/// API and the web form alike): 404 out of scope, 422 naming the field at fault.
+pub(crate) async fn act_input(
+    app: &App,
+    who: &Principal,
+    folio: &str,
+    input: ActInput,
+) -> Result<(RequestAct, Moment), Problem> {
+    request_body(app, who, folio, Access::Act).await?;
     let act: RequestAct = parse_act(input.act, "act")?;
     if act.kind() == ActKind::Filed {
         return Err(Problem::invalid(
@@ -302,12 +328,7 @@ pub async fn act(
             "la presentación se registra en POST /v1/requests",
         ));
     }
-    let at = moment(&input.at, "at")?;
-    let detail = app
-        .registry
-        .act(&folio, act, at, &actor(&who), Utc::now())
-        .await?;
-    Ok(axum::Json(detail))
+    Ok((act, moment(&input.at, "at")?))
 }
 
 /// A date query parameter.
@@ -383,7 +404,7 @@ pub async fn acuse(
 }
 
 /// The ListFilter for the caller's scope; 403 if a body outside it is asked for.
-pub(super) fn scoped(
+pub(crate) fn scoped(
     who: &Principal,
     q: &ListQuery,
     kind_appeal: bool,
@@ -524,7 +545,7 @@ pub async fn list(
 }
 
 /// A date arco can compute on (1990–2100).
-pub(super) fn check_date(d: NaiveDate, field: &str) -> Result<(), Problem> {
+pub(crate) fn check_date(d: NaiveDate, field: &str) -> Result<(), Problem> {
     use crate::calendar::{MAX_DATE, MIN_DATE};
     if d < MIN_DATE || d > MAX_DATE {
         return Err(Problem::invalid(
@@ -537,7 +558,7 @@ pub(super) fn check_date(d: NaiveDate, field: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-pub(super) fn request_line(s: crate::service::CaseSummary) -> CaseLine {
+pub(crate) fn request_line(s: crate::service::CaseSummary) -> CaseLine {
     CaseLine {
         folio: s.folio,
         kind: "request".into(),
@@ -553,7 +574,7 @@ pub(super) fn request_line(s: crate::service::CaseSummary) -> CaseLine {
     }
 }
 
-pub(super) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
+pub(crate) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
     match q.format.as_deref() {
         None | Some("json") => Ok(false),
         Some("csv") => Ok(true),
@@ -565,7 +586,7 @@ pub(super) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
 }
 
 /// A page as JSON, or as CSV (the `next` cursor in the `Link` header).
-pub(super) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
+pub(crate) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
     if !csv {
         return Ok(axum::Json(p).into_response());
     }

@@ -44,7 +44,7 @@ fn refused(folio: &str) -> impl Fn(AppealError) -> ServiceError + '_ {
 }
 
 /// The log entry of the appeal's `i`-th act.
-fn appeal_event(appeal: &Appeal, i: usize, recorded_at: DateTime<Utc>) -> NewEvent {
+pub(super) fn appeal_event(appeal: &Appeal, i: usize, recorded_at: DateTime<Utc>) -> NewEvent {
     let a = &appeal.acts[i];
     log_event(
         a.act.kind().as_str(),
@@ -66,6 +66,19 @@ fn appeal_projection(appeal: &Appeal, clock: &Clock) -> Result<Projection, Servi
         })?,
         deadlines: rows(appeal.deadlines(clock, MIN_DATE).map_err(refused(""))?),
     })
+}
+
+/// An appeal as stored, rebuilt, with the request it challenges and both calendars.
+pub(super) struct LoadedAppeal<'a> {
+    pub record: CaseRecord,
+    pub log: Vec<StoredEvent>,
+    pub request_folio: String,
+    pub request: Request,
+    pub rcal: Arc<Calendar>,
+    pub rbook: &'a Rulebook,
+    pub appeal: Appeal,
+    pub gcal: Arc<Calendar>,
+    pub gbook: &'a Rulebook,
 }
 
 impl<S: Store> super::Registry<S> {
@@ -208,6 +221,15 @@ impl<S: Store> super::Registry<S> {
         as_of: Option<NaiveDate>,
         now: DateTime<Utc>,
     ) -> Result<CaseDetail, ServiceError> {
+        let loaded = self.load_appeal(folio).await?;
+        let rclock = Clock::new(&loaded.rcal, loaded.rbook);
+        let gclock = Clock::new(&loaded.gcal, loaded.gbook);
+        let as_of = as_of.unwrap_or_else(|| local_today(&loaded.gcal, now));
+        self.appeal_detail(&loaded, &loaded.log, &loaded.appeal, &rclock, &gclock, as_of)
+    }
+
+    /// An appeal rebuilt from storage, with the request it challenges.
+    pub(super) async fn load_appeal(&self, folio: &str) -> Result<LoadedAppeal<'_>, ServiceError> {
         let (record, log) = self.store.load(folio).await?;
         let parent = record
             .parent
@@ -217,28 +239,52 @@ impl<S: Store> super::Registry<S> {
                 message: "el recurso no está vinculado a una solicitud".into(),
             })?;
         let (prec, _, request, rcal, rbook) = self.load_request(&parent).await?;
-        let rclock = Clock::new(&rcal, rbook);
         let (appeal, (gcal, gbook)) = self
-            .rebuild_appeal(&record, &log, Some((&request, &rclock)))
+            .rebuild_appeal(&record, &log, Some((&request, &Clock::new(&rcal, rbook))))
             .await?;
-        let gclock = Clock::new(&gcal, gbook);
-        let as_of = as_of.unwrap_or_else(|| local_today(&gcal, now));
-        let mut view =
-            replay::view(&request, &rclock, as_of).map_err(|error| ServiceError::Refused {
-                folio: prec.folio.clone(),
+        Ok(LoadedAppeal {
+            record,
+            log,
+            request_folio: prec.folio,
+            request,
+            rcal,
+            rbook,
+            appeal,
+            gcal,
+            gbook,
+        })
+    }
+
+    /// The detail of `appeal` (the loaded one, or the same after an act not yet written,
+    /// with its `log`): its request, every term of the appeal and its compliance on
+    /// `as_of`, and the log.
+    pub(super) fn appeal_detail(
+        &self,
+        loaded: &LoadedAppeal<'_>,
+        log: &[StoredEvent],
+        appeal: &Appeal,
+        rclock: &Clock<'_>,
+        gclock: &Clock<'_>,
+        as_of: NaiveDate,
+    ) -> Result<CaseDetail, ServiceError> {
+        let folio = loaded.record.folio.as_str();
+        let mut view = replay::view(&loaded.request, rclock, as_of).map_err(|error| {
+            ServiceError::Refused {
+                folio: loaded.request_folio.clone(),
                 error,
-            })?;
-        replay::add_appeal(&mut view, &appeal, &gclock).map_err(refused(folio))?;
-        let deadlines = appeal.deadlines(&gclock, as_of).map_err(refused(folio))?;
+            }
+        })?;
+        replay::add_appeal(&mut view, appeal, gclock).map_err(refused(folio))?;
+        let deadlines = appeal.deadlines(gclock, as_of).map_err(refused(folio))?;
         Ok(CaseDetail {
-            folio: record.folio.clone(),
-            body: record.body.clone(),
-            calendar: record.calendar.clone(),
-            parent: Some(parent),
+            folio: folio.to_string(),
+            body: loaded.record.body.clone(),
+            calendar: loaded.record.calendar.clone(),
+            parent: Some(loaded.request_folio.clone()),
             appeals: Vec::new(),
             view,
-            timeline: timeline(deadlines.values(), &gclock, as_of)?,
-            log: log_entries(&log),
+            timeline: timeline(deadlines.values(), gclock, as_of)?,
+            log: log_entries(log),
         })
     }
 

@@ -27,6 +27,7 @@ pub const CALENDAR_CHANGED: &str = "calendar_changed";
 
 pub mod admin;
 mod appeal;
+mod preview;
 pub use appeal::AppealSummary;
 
 /// Why the registry refused or failed. Spanish: shown to staff.
