@@ -40,5 +40,5 @@ pub mod request;
 pub mod rules;
 pub mod service;
 pub mod storage;
-pub mod web;
 mod tomlfile;
+pub mod web;

@@ -13,6 +13,7 @@ use arco::calendar::CalendarLoader;
 use arco::case::Role;
 use arco::http::{App, ServeConfig};
 use arco::service::admin;
+use arco::service::demo as admin_demo;
 use arco::storage::Directory;
 
 use super::CliResult;
@@ -33,6 +34,10 @@ pub struct ServeArgs {
     /// Nombre de este proceso en el registro de corridas nocturnas.
     #[arg(long, env = "ARCO_HOLDER")]
     pub holder: Option<String>,
+    /// En una base de datos vacía, crea una instalación de demostración (un órgano garante,
+    /// un sujeto obligado, una cuenta por rol con su contraseña y una docena de expedientes).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// `arco admin ...`.
@@ -225,6 +230,34 @@ async fn shutdown_signal() {
     }
 }
 
+/// `--demo`: the demonstration install on an empty database, its passwords printed once.
+async fn demo(reg: &arco::service::Registry<arco::storage::Database>) -> CliResult {
+    match admin_demo::seed(reg, "mx-jalisco", Utc::now()).await? {
+        None => outln!(
+            "--demo: la base de datos ya tiene sujetos obligados; no se creó la demostración."
+        ),
+        Some(d) => {
+            outln!(
+                "Instalación de demostración creada ({} expedientes). Cuentas (las contraseñas no se vuelven a mostrar):",
+                d.cases.len()
+            );
+            for a in &d.accounts {
+                outln!(
+                    "  {:<14} {:<34} {:<8} contraseña: {}",
+                    a.username,
+                    a.role.label_es(),
+                    a.body.as_deref().unwrap_or("-"),
+                    a.password
+                );
+            }
+            for r in &d.refused {
+                eprintln!("--demo: acto no registrado: {r}");
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn serve(db: &DbArgs, args: ServeArgs) -> CliResult {
     let mut config = match &args.config {
         Some(p) => {
@@ -263,6 +296,9 @@ pub fn serve(db: &DbArgs, args: ServeArgs) -> CliResult {
         .build()?;
     rt.block_on(async move {
         let reg = registry(db).await?;
+        if args.demo {
+            demo(&reg).await?;
+        }
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
             .map_err(|e| format!("no se pudo escuchar en {}: {e}", config.listen))?;
@@ -286,6 +322,7 @@ pub fn serve(db: &DbArgs, args: ServeArgs) -> CliResult {
             });
         }
         outln!("arco serve: escuchando en http://{addr}");
+        outln!("Abra http://{addr}/ en su navegador para entrar a la interfaz del personal.");
         arco::http::serve(listener, app, shutdown_signal()).await?;
         outln!("arco serve: detenido");
         Ok(())

@@ -33,8 +33,8 @@ use crate::storage::Database;
 
 pub use auth::Caller;
 pub(crate) use auth::principal;
-pub use signin::sign_in;
 pub use problem::Problem;
+pub use signin::sign_in;
 
 /// The store the server runs on: SQLite or PostgreSQL, by the URL's scheme.
 pub type Backend = Database;

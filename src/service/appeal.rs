@@ -225,7 +225,14 @@ impl<S: Store> super::Registry<S> {
         let rclock = Clock::new(&loaded.rcal, loaded.rbook);
         let gclock = Clock::new(&loaded.gcal, loaded.gbook);
         let as_of = as_of.unwrap_or_else(|| local_today(&loaded.gcal, now));
-        self.appeal_detail(&loaded, &loaded.log, &loaded.appeal, &rclock, &gclock, as_of)
+        self.appeal_detail(
+            &loaded,
+            &loaded.log,
+            &loaded.appeal,
+            &rclock,
+            &gclock,
+            as_of,
+        )
     }
 
     /// An appeal rebuilt from storage, with the request it challenges.

@@ -27,6 +27,7 @@ pub const CALENDAR_CHANGED: &str = "calendar_changed";
 
 pub mod admin;
 mod appeal;
+pub mod demo;
 mod preview;
 pub use appeal::AppealSummary;
 

@@ -6,9 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::appeal::appeal_event;
-use super::{
-    CaseDetail, Registry, ServiceError, check_not_future, event_of, local_today, rebuild,
-};
+use super::{CaseDetail, Registry, ServiceError, check_not_future, event_of, local_today, rebuild};
 use crate::appeal::AppealAct;
 use crate::calendar::Moment;
 use crate::case::{Actor, Clock};

@@ -31,7 +31,9 @@ pub async fn allowed(
     appeal: bool,
 ) -> Result<Vec<(String, String)>, WebError> {
     let may_act = if appeal {
-        appeals::appeal_parties(app, who, folio, Access::Act).await.is_ok()
+        appeals::appeal_parties(app, who, folio, Access::Act)
+            .await
+            .is_ok()
     } else {
         request_body(app, who, folio, Access::Act).await.is_ok()
     };
@@ -98,7 +100,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn base(&self) -> &'static str {
-        if self.appeal { "recursos" } else { "solicitudes" }
+        if self.appeal {
+            "recursos"
+        } else {
+            "solicitudes"
+        }
     }
 
     fn page(&self, form: &[(String, String)], version: usize) -> ActPage {
@@ -131,7 +137,12 @@ impl Ctx<'_> {
     }
 
     /// The form again, with the error beside its field and in the summary.
-    fn with_error(&self, form: &[(String, String)], version: usize, p: &Problem) -> Result<Response, WebError> {
+    fn with_error(
+        &self,
+        form: &[(String, String)],
+        version: usize,
+        p: &Problem,
+    ) -> Result<Response, WebError> {
         let field = p
             .field
             .as_deref()
@@ -145,7 +156,11 @@ impl Ctx<'_> {
         }
         page.summary = Some(p.detail.clone());
         let mut res = render(&page)?;
-        *res.status_mut() = if p.status == 409 { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+        *res.status_mut() = if p.status == 409 {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         Ok(res)
     }
 
@@ -189,14 +204,22 @@ fn changes(before: &CaseDetail, after: &CaseDetail, appeal: bool) -> Vec<Change>
     let mut out = Vec::new();
     let state = |d: &CaseDetail| {
         if appeal {
-            d.view.appeal.as_ref().map(|a| a.state.label_es()).unwrap_or("")
+            d.view
+                .appeal
+                .as_ref()
+                .map(|a| a.state.label_es())
+                .unwrap_or("")
         } else {
             d.view.state.label_es()
         }
     };
     if state(before) != state(after) {
         out.push(Change {
-            text: format!("El estado pasa de «{}» a «{}».", state(before), state(after)),
+            text: format!(
+                "El estado pasa de «{}» a «{}».",
+                state(before),
+                state(after)
+            ),
         });
     }
     if let Some(e) = after.log.last() {
@@ -242,7 +265,11 @@ fn changes(before: &CaseDetail, after: &CaseDetail, appeal: bool) -> Vec<Change>
     for b in &before.timeline {
         if !after.timeline.iter().any(|t| t.term == b.term) {
             out.push(Change {
-                text: format!("«{}» deja de correr (vencía el {}).", b.name, date_text(b.view.due)),
+                text: format!(
+                    "«{}» deja de correr (vencía el {}).",
+                    b.name,
+                    date_text(b.view.due)
+                ),
             });
         }
     }
@@ -255,7 +282,11 @@ async fn form_page(ctx: Ctx<'_>) -> Result<Response, WebError> {
 }
 
 async fn post(ctx: Ctx<'_>, form: Vec<(String, String)>) -> Result<Response, WebError> {
-    ctx.staff.check_csrf(form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()))?;
+    ctx.staff.check_csrf(
+        form.iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str()),
+    )?;
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let seen: usize = get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let current = ctx.current().await?;
@@ -274,7 +305,8 @@ async fn post(ctx: Ctx<'_>, form: Vec<(String, String)>) -> Result<Response, Web
              Revise el expediente (los plazos pudieron cambiar) y, si el acto sigue procediendo, \
              vuelva a revisarlo y confírmelo: lo que escribió se conservó.",
             last.map(|l| l.actor.as_str()).unwrap_or("otra persona"),
-            last.map(|l| act_label(&l.act, ctx.appeal)).unwrap_or_default()
+            last.map(|l| act_label(&l.act, ctx.appeal))
+                .unwrap_or_default()
         ));
         let mut res = render(&page)?;
         *res.status_mut() = StatusCode::CONFLICT;
@@ -287,7 +319,12 @@ async fn post(ctx: Ctx<'_>, form: Vec<(String, String)>) -> Result<Response, Web
         Some("registrar") => {
             let done = match parsed {
                 ParsedAct::Request(a, m) => ctx.app.registry.act(ctx.folio, a, m, &who, now).await,
-                ParsedAct::Appeal(a, m) => ctx.app.registry.act_appeal(ctx.folio, a, m, &who, now).await,
+                ParsedAct::Appeal(a, m) => {
+                    ctx.app
+                        .registry
+                        .act_appeal(ctx.folio, a, m, &who, now)
+                        .await
+                }
             };
             match done {
                 Ok(_) => Ok(no_store(
@@ -299,25 +336,43 @@ async fn post(ctx: Ctx<'_>, form: Vec<(String, String)>) -> Result<Response, Web
                     ))
                     .into_response(),
                 )),
-                Err(crate::service::ServiceError::Store(crate::storage::StoreError::Conflict { .. })) => {
-                    conflict(&ctx.current().await?)
-                }
+                Err(crate::service::ServiceError::Store(
+                    crate::storage::StoreError::Conflict { .. },
+                )) => conflict(&ctx.current().await?),
                 Err(e) => {
                     let p = Problem::from(e);
-                    if p.status == 422 || p.status == 409 { ctx.with_error(&form, seen, &p) } else { Err(p.into()) }
+                    if p.status == 422 || p.status == 409 {
+                        ctx.with_error(&form, seen, &p)
+                    } else {
+                        Err(p.into())
+                    }
                 }
             }
         }
         _ => {
             let preview = match parsed {
-                ParsedAct::Request(a, m) => ctx.app.registry.preview_act(ctx.folio, a, m, &who, now).await,
-                ParsedAct::Appeal(a, m) => ctx.app.registry.preview_appeal_act(ctx.folio, a, m, &who, now).await,
+                ParsedAct::Request(a, m) => {
+                    ctx.app
+                        .registry
+                        .preview_act(ctx.folio, a, m, &who, now)
+                        .await
+                }
+                ParsedAct::Appeal(a, m) => {
+                    ctx.app
+                        .registry
+                        .preview_appeal_act(ctx.folio, a, m, &who, now)
+                        .await
+                }
             };
             let after = match preview {
                 Ok(d) => d,
                 Err(e) => {
                     let p = Problem::from(e);
-                    return if p.status == 422 || p.status == 409 { ctx.with_error(&form, seen, &p) } else { Err(p.into()) };
+                    return if p.status == 422 || p.status == 409 {
+                        ctx.with_error(&form, seen, &p)
+                    } else {
+                        Err(p.into())
+                    };
                 }
             };
             let mut page = ctx.page(&form, seen);
@@ -337,16 +392,40 @@ async fn post(ctx: Ctx<'_>, form: Vec<(String, String)>) -> Result<Response, Web
     }
 }
 
-fn request_ctx<'a>(app: &'a App, staff: &'a Staff, folio: &'a str, act: &'a str) -> Result<Ctx<'a>, WebError> {
+fn request_ctx<'a>(
+    app: &'a App,
+    staff: &'a Staff,
+    folio: &'a str,
+    act: &'a str,
+) -> Result<Ctx<'a>, WebError> {
     match ActKind::parse(act) {
-        Some(k) if k != ActKind::Filed => Ok(Ctx { app, staff, folio, act, appeal: false, fields: fields::request_fields(act) }),
+        Some(k) if k != ActKind::Filed => Ok(Ctx {
+            app,
+            staff,
+            folio,
+            act,
+            appeal: false,
+            fields: fields::request_fields(act),
+        }),
         _ => Err(Problem::not_found(format!("no existe el acto «{act}» de una solicitud")).into()),
     }
 }
 
-fn appeal_ctx<'a>(app: &'a App, staff: &'a Staff, folio: &'a str, act: &'a str) -> Result<Ctx<'a>, WebError> {
+fn appeal_ctx<'a>(
+    app: &'a App,
+    staff: &'a Staff,
+    folio: &'a str,
+    act: &'a str,
+) -> Result<Ctx<'a>, WebError> {
     match AppealActKind::parse(act) {
-        Some(k) if k != AppealActKind::AppealFiled => Ok(Ctx { app, staff, folio, act, appeal: true, fields: fields::appeal_fields(act) }),
+        Some(k) if k != AppealActKind::AppealFiled => Ok(Ctx {
+            app,
+            staff,
+            folio,
+            act,
+            appeal: true,
+            fields: fields::appeal_fields(act),
+        }),
         _ => Err(Problem::not_found(format!("no existe el acto «{act}» de un recurso")).into()),
     }
 }

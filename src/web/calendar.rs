@@ -17,8 +17,18 @@ use crate::http::{App, Problem};
 use crate::storage::Directory;
 
 const MONTHS: [&str; 12] = [
-    "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto", "Septiembre",
-    "Octubre", "Noviembre", "Diciembre",
+    "Enero",
+    "Febrero",
+    "Marzo",
+    "Abril",
+    "Mayo",
+    "Junio",
+    "Julio",
+    "Agosto",
+    "Septiembre",
+    "Octubre",
+    "Noviembre",
+    "Diciembre",
 ];
 
 pub struct Day {
@@ -62,9 +72,19 @@ async fn calendar_page(
         Some(b) => app.registry.store().body(b).await?,
         None => None,
     };
-    let name = body.map(|b| b.calendar).unwrap_or_else(|| "mx-jalisco".into());
-    let cal = app.registry.calendar(&name).map_err(|e| WebError::from(Problem::internal(&e)))?;
-    let bad = || WebError::from(Problem::invalid(Some("anio"), format!("el año {year} está fuera del intervalo que arco calcula")));
+    let name = body
+        .map(|b| b.calendar)
+        .unwrap_or_else(|| "mx-jalisco".into());
+    let cal = app
+        .registry
+        .calendar(&name)
+        .map_err(|e| WebError::from(Problem::internal(&e)))?;
+    let bad = || {
+        WebError::from(Problem::invalid(
+            Some("anio"),
+            format!("el año {year} está fuera del intervalo que arco calcula"),
+        ))
+    };
     let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad)?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?;
     let days = cal.non_business_days(from, to).map_err(|_| bad())?;
@@ -74,7 +94,10 @@ async fn calendar_page(
             days: days
                 .iter()
                 .filter(|(d, _)| d.month() == m)
-                .map(|(d, s)| Day { date: date_text(*d), reason: s.reason_es() })
+                .map(|(d, s)| Day {
+                    date: date_text(*d),
+                    reason: s.reason_es(),
+                })
                 .collect(),
         })
         .collect();

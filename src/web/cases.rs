@@ -70,11 +70,22 @@ fn row(l: &CaseLine, book: Option<&Rulebook>) -> Row {
             if appeal { "recursos" } else { "solicitudes" },
             urlencode(&l.folio)
         ),
-        kind: if appeal { "Recurso de revisión" } else { "Solicitud" },
-        body: l.request.clone().map_or_else(|| l.body.clone(), |r| format!("{} (contra {r})", l.body)),
+        kind: if appeal {
+            "Recurso de revisión"
+        } else {
+            "Solicitud"
+        },
+        body: l
+            .request
+            .clone()
+            .map_or_else(|| l.body.clone(), |r| format!("{} (contra {r})", l.body)),
         state: state_label(&l.kind, &l.state),
         filed: date_text(l.filed),
-        term: l.next_term.as_deref().map(|t| term_name(book, t)).unwrap_or_default(),
+        term: l
+            .next_term
+            .as_deref()
+            .map(|t| term_name(book, t))
+            .unwrap_or_default(),
         due: l.next_due.map(date_text).unwrap_or_default(),
         badge,
         badge_class,
@@ -88,7 +99,10 @@ fn row(l: &CaseLine, book: Option<&Rulebook>) -> Row {
 }
 
 fn book(app: &App, today: NaiveDate) -> Option<&Rulebook> {
-    app.registry.rulebooks().in_force(DEFAULT_JURISDICTION, today).ok()
+    app.registry
+        .rulebooks()
+        .in_force(DEFAULT_JURISDICTION, today)
+        .ok()
 }
 
 /// A count of "mis pendientes": how many cases, which term, and the list behind it.
@@ -144,7 +158,11 @@ pub async fn home(State(app): State<Arc<App>>, staff: Staff) -> Result<Response,
     let link = |kind: &str, query: &str| {
         format!(
             "/{}?{query}",
-            if kind == "appeal" { "recursos" } else { "solicitudes" }
+            if kind == "appeal" {
+                "recursos"
+            } else {
+                "solicitudes"
+            }
         )
     };
     let counts = |v: Vec<(String, String, usize)>, query: &dyn Fn(&str) -> String| {
@@ -211,11 +229,16 @@ impl Filters {
             let v = v.trim().to_string();
             let some = || (!v.is_empty()).then(|| v.clone());
             match k.as_ref() {
-                "state" => f.states.extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_string)),
+                "state" => f
+                    .states
+                    .extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_string)),
                 "term" => f.term = some(),
                 "due_within" if v.is_empty() => {}
                 "due_within" => {
-                    f.due_within = Some(v.parse().map_err(|_| bad("due_within", format!("«{v}» no es un número de días")))?)
+                    f.due_within =
+                        Some(v.parse().map_err(|_| {
+                            bad("due_within", format!("«{v}» no es un número de días"))
+                        })?)
                 }
                 "overdue" => f.overdue = v == "true",
                 "mine" => f.mine = v == "true",
@@ -273,7 +296,11 @@ impl Filters {
             s.append_pair("mine", "true");
         }
         let q = s.finish();
-        if q.is_empty() { base.to_string() } else { format!("{base}?{q}") }
+        if q.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{q}")
+        }
     }
 }
 
@@ -324,7 +351,12 @@ pub async fn appeals(
     list(app, staff, raw, true).await
 }
 
-async fn list(app: Arc<App>, staff: Staff, raw: Option<String>, appeal: bool) -> Result<Response, WebError> {
+async fn list(
+    app: Arc<App>,
+    staff: Staff,
+    raw: Option<String>,
+    appeal: bool,
+) -> Result<Response, WebError> {
     let f = Filters::parse(raw.as_deref())?;
     let base = if appeal { "/recursos" } else { "/solicitudes" };
     let today = app.today(Utc::now());
@@ -333,44 +365,79 @@ async fn list(app: Arc<App>, staff: Staff, raw: Option<String>, appeal: bool) ->
     // Search by folio: straight to the case when it is in scope.
     if let Some(folio) = &f.folio {
         let found = if appeal {
-            appeals::appeal_parties(&app, who, folio, Access::Read).await.is_ok()
+            appeals::appeal_parties(&app, who, folio, Access::Read)
+                .await
+                .is_ok()
         } else {
             request_body(&app, who, folio, Access::Read).await.is_ok()
         };
         if found {
-            return Ok(no_store(Redirect::to(&format!("{base}/{}", urlencode(folio))).into_response()));
+            return Ok(no_store(
+                Redirect::to(&format!("{base}/{}", urlencode(folio))).into_response(),
+            ));
         }
-        message = Some(format!("No hay ningún expediente con el folio «{folio}» a su alcance."));
+        message = Some(format!(
+            "No hay ningún expediente con el folio «{folio}» a su alcance."
+        ));
     }
     let mut q = f.query();
     q.limit = Some(if f.csv { app.config.max_page } else { 50 });
     let filter = scoped(who, &q, appeal, app.config.max_page, today)?;
     let (mut lines, next) = if appeal {
-        let (items, next) = app.registry.list_appeals_page(&filter, today, f.overdue).await?;
-        (items.into_iter().map(appeals::appeal_line).collect::<Vec<_>>(), next)
+        let (items, next) = app
+            .registry
+            .list_appeals_page(&filter, today, f.overdue)
+            .await?;
+        (
+            items
+                .into_iter()
+                .map(appeals::appeal_line)
+                .collect::<Vec<_>>(),
+            next,
+        )
     } else {
         let (items, next) = app.registry.list_page(&filter, today, f.overdue).await?;
         let items = items
             .into_iter()
-            .filter(|s| f.right.as_deref().is_none_or(|r| json!(s.right) == json!(r)))
+            .filter(|s| {
+                f.right
+                    .as_deref()
+                    .is_none_or(|r| json!(s.right) == json!(r))
+            })
             .map(requests::request_line)
             .collect::<Vec<_>>();
         (items, next)
     };
     // Nearest due date first within the page; cases with no open term last.
-    lines.sort_by(|a, b| (a.next_due.is_none(), a.next_due, &a.folio).cmp(&(b.next_due.is_none(), b.next_due, &b.folio)));
+    lines.sort_by(|a, b| {
+        (a.next_due.is_none(), a.next_due, &a.folio).cmp(&(
+            b.next_due.is_none(),
+            b.next_due,
+            &b.folio,
+        ))
+    });
     if f.csv {
         return csv(CasePage { items: lines, next }).await;
     }
     let book = book(&app, today);
     let states = if appeal {
-        AppealState::ALL.iter().map(|s| (s.as_str(), s.label_es())).collect::<Vec<_>>()
+        AppealState::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label_es()))
+            .collect::<Vec<_>>()
     } else {
-        RequestState::ALL.iter().map(|s| (s.as_str(), s.label_es())).collect()
+        RequestState::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label_es()))
+            .collect()
     };
     let states = states
         .into_iter()
-        .map(|(v, l)| Opt { value: v.into(), label: l.into(), on: f.states.iter().any(|s| s == v) })
+        .map(|(v, l)| Opt {
+            value: v.into(),
+            label: l.into(),
+            on: f.states.iter().any(|s| s == v),
+        })
         .collect();
     let terms = book
         .map(|b| {
@@ -387,7 +454,11 @@ async fn list(app: Arc<App>, staff: Staff, raw: Option<String>, appeal: bool) ->
         .unwrap_or_default();
     let rights = RIGHTS
         .iter()
-        .map(|(v, l)| Opt { value: (*v).into(), label: (*l).into(), on: f.right.as_deref() == Some(v) })
+        .map(|(v, l)| Opt {
+            value: (*v).into(),
+            label: (*l).into(),
+            on: f.right.as_deref() == Some(v),
+        })
         .collect();
     let bodies = match (who.role(), who.body_kind) {
         (Role::Admin, _) | (Role::Guarantor, _) | (Role::Auditor, Some(BodyKind::Guarantor)) => app
@@ -396,8 +467,17 @@ async fn list(app: Arc<App>, staff: Staff, raw: Option<String>, appeal: bool) ->
             .bodies()
             .await?
             .into_iter()
-            .filter(|b| b.kind == BodyKind::Obligated && (who.role() == Role::Admin || who.guarded.contains(&b.code) || b.guarantor.as_deref() == who.body()))
-            .map(|b| Opt { on: f.body.as_deref() == Some(b.code.as_str()), label: format!("{} — {}", b.code, b.name), value: b.code })
+            .filter(|b| {
+                b.kind == BodyKind::Obligated
+                    && (who.role() == Role::Admin
+                        || who.guarded.contains(&b.code)
+                        || b.guarantor.as_deref() == who.body())
+            })
+            .map(|b| Opt {
+                on: f.body.as_deref() == Some(b.code.as_str()),
+                label: format!("{} — {}", b.code, b.name),
+                value: b.code,
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -405,7 +485,11 @@ async fn list(app: Arc<App>, staff: Staff, raw: Option<String>, appeal: bool) ->
     let sep = if here.contains('?') { '&' } else { '?' };
     render(&ListPage {
         chrome: staff.chrome(if appeal { "recursos" } else { "solicitudes" }),
-        title: if appeal { "Recursos de revisión" } else { "Solicitudes ARCO" },
+        title: if appeal {
+            "Recursos de revisión"
+        } else {
+            "Solicitudes ARCO"
+        },
         base,
         appeals: appeal,
         states,
@@ -427,9 +511,14 @@ async fn list(app: Arc<App>, staff: Staff, raw: Option<String>, appeal: bool) ->
 /// Whether a term belongs to the appeal (or its compliance) rather than to the request.
 fn appeal_term(t: TermId) -> bool {
     let all = TermId::ALL;
-    let first = all.iter().position(|x| *x == TermId::ForwardToGuarantor).unwrap_or(all.len());
+    let first = all
+        .iter()
+        .position(|x| *x == TermId::ForwardToGuarantor)
+        .unwrap_or(all.len());
     let last = all.iter().position(|x| *x == TermId::Arrest).unwrap_or(0);
-    all.iter().position(|x| *x == t).is_some_and(|i| i >= first && i <= last)
+    all.iter()
+        .position(|x| *x == t)
+        .is_some_and(|i| i >= first && i <= last)
 }
 
 /// The API's CSV of the same page, with a UTF-8 byte-order mark so Excel reads accents.
@@ -447,7 +536,10 @@ async fn csv(p: CasePage) -> Result<Response, WebError> {
         axum::http::HeaderValue::from_static("attachment; filename=\"expedientes.csv\""),
     );
     parts.headers.remove(header::CONTENT_LENGTH);
-    Ok(no_store(Response::from_parts(parts, axum::body::Body::from(out))))
+    Ok(no_store(Response::from_parts(
+        parts,
+        axum::body::Body::from(out),
+    )))
 }
 
 /// A deadline as the case page shows it.
@@ -518,7 +610,9 @@ fn log_view(d: &CaseDetail, appeal: bool) -> Vec<LogView> {
             effective: date_text(e.effective_on),
             late: e.late,
             actor: e.actor.clone(),
-            role: Role::parse(&e.role).map(|r| r.label_es().to_string()).unwrap_or_else(|| e.role.clone()),
+            role: Role::parse(&e.role)
+                .map(|r| r.label_es().to_string())
+                .unwrap_or_else(|| e.role.clone()),
             recorded: super::moment_text(e.recorded_at),
         })
         .collect()
@@ -535,7 +629,9 @@ pub(crate) fn act_label(act: &str, appeal: bool) -> String {
     };
     let label = label.unwrap_or(act);
     let mut c = label.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// An act the caller may record now, as a link to its form.
@@ -597,7 +693,13 @@ pub async fn appeal_page(
     case_page(&app, &staff, d, true, q).await
 }
 
-async fn case_page(app: &App, staff: &Staff, d: CaseDetail, appeal: bool, q: CaseQuery) -> Result<Response, WebError> {
+async fn case_page(
+    app: &App,
+    staff: &Staff,
+    d: CaseDetail,
+    appeal: bool,
+    q: CaseQuery,
+) -> Result<Response, WebError> {
     let role = staff.who.role();
     let acts = super::acts::allowed(app, &staff.who, &d.folio, appeal).await?;
     let base = if appeal { "recursos" } else { "solicitudes" };
@@ -615,7 +717,10 @@ async fn case_page(app: &App, staff: &Staff, d: CaseDetail, appeal: bool, q: Cas
             s.push_str(&format!("; resolución: {}", o.label_es()));
         }
         if let Some(c) = a.compliance_due {
-            s.push_str(&format!("; debe cumplirse a más tardar el {}", date_text(c)));
+            s.push_str(&format!(
+                "; debe cumplirse a más tardar el {}",
+                date_text(c)
+            ));
         }
         if a.out_of_time {
             s.push_str("; interpuesto fuera del plazo de 15 días (art. 108.I)");
@@ -623,7 +728,11 @@ async fn case_page(app: &App, staff: &Staff, d: CaseDetail, appeal: bool, q: Cas
         s
     });
     let state = if appeal {
-        d.view.appeal.as_ref().map(|a| a.state.label_es().to_string()).unwrap_or_default()
+        d.view
+            .appeal
+            .as_ref()
+            .map(|a| a.state.label_es().to_string())
+            .unwrap_or_default()
     } else {
         d.view.state.label_es().to_string()
     };
@@ -637,8 +746,17 @@ async fn case_page(app: &App, staff: &Staff, d: CaseDetail, appeal: bool, q: Cas
         body: d.body.clone(),
         state,
         right: d.view.right.label_es().to_string(),
-        filed: date_text(if appeal { d.view.appeal.as_ref().map_or(d.view.filed, |a| a.filed) } else { d.view.filed }),
-        calendar: d.view.appeal.as_ref().filter(|_| appeal).map_or_else(|| d.view.calendar.clone(), |a| a.calendar.clone()),
+        filed: date_text(if appeal {
+            d.view.appeal.as_ref().map_or(d.view.filed, |a| a.filed)
+        } else {
+            d.view.filed
+        }),
+        calendar: d
+            .view
+            .appeal
+            .as_ref()
+            .filter(|_| appeal)
+            .map_or_else(|| d.view.calendar.clone(), |a| a.calendar.clone()),
         parent: d.parent.clone(),
         appeals: d.appeals.clone(),
         appeal_summary,
@@ -647,7 +765,9 @@ async fn case_page(app: &App, staff: &Staff, d: CaseDetail, appeal: bool, q: Cas
         log: log_view(&d, appeal),
         acts,
         may_appeal,
-        notice: q.registrado.map(|a| format!("Quedó registrado: {}.", act_label(&a, appeal))),
+        notice: q
+            .registrado
+            .map(|a| format!("Quedó registrado: {}.", act_label(&a, appeal))),
         today: date_text(d.view.as_of),
     })
 }
@@ -673,13 +793,24 @@ pub async fn acuse(
 ) -> Result<Response, WebError> {
     let body = request_body(&app, &staff.who, &folio, Access::Read).await?;
     let d = app.registry.show(&folio, None, Utc::now()).await?;
-    let body_name = app.registry.store().body(&body).await?.map(|b| b.name).unwrap_or(body);
+    let body_name = app
+        .registry
+        .store()
+        .body(&body)
+        .await?
+        .map(|b| b.name)
+        .unwrap_or(body);
     render(&AcusePage {
         chrome: staff.chrome("solicitudes"),
         folio: d.folio.clone(),
         body_name,
         right: d.view.right.label_es().to_string(),
-        filed_at: d.view.acts.first().map(|a| a.at.to_string().replace('T', " ")).unwrap_or_default(),
+        filed_at: d
+            .view
+            .acts
+            .first()
+            .map(|a| a.at.to_string().replace('T', " "))
+            .unwrap_or_default(),
         effective: date_text(d.view.filed),
         calendar: d.view.calendar.clone(),
         terms: d.timeline.iter().map(term_view).collect(),
@@ -699,14 +830,28 @@ pub struct FormField {
     pub error: Option<String>,
 }
 
-pub(crate) fn form_fields(fields: &[Field], typed: &[(String, String)], error: Option<(&str, &str)>) -> Vec<FormField> {
+pub(crate) fn form_fields(
+    fields: &[Field],
+    typed: &[(String, String)],
+    error: Option<(&str, &str)>,
+) -> Vec<FormField> {
     fields
         .iter()
         .map(|f| {
-            let value = typed.iter().find(|(k, _)| k == f.name).map(|(_, v)| v.clone()).unwrap_or_default();
+            let value = typed
+                .iter()
+                .find(|(k, _)| k == f.name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
             let (options, number, flag) = match f.input {
                 fields::Input::Choice(o) => (
-                    o.iter().map(|(v, l)| Opt { value: (*v).into(), label: (*l).into(), on: *v == value }).collect(),
+                    o.iter()
+                        .map(|(v, l)| Opt {
+                            value: (*v).into(),
+                            label: (*l).into(),
+                            on: *v == value,
+                        })
+                        .collect(),
                     false,
                     false,
                 ),
@@ -721,7 +866,9 @@ pub(crate) fn form_fields(fields: &[Field], typed: &[(String, String)], error: O
                 number,
                 flag,
                 required: f.required,
-                error: error.filter(|(k, _)| *k == f.name).map(|(_, m)| m.to_string()),
+                error: error
+                    .filter(|(k, _)| *k == f.name)
+                    .map(|(_, m)| m.to_string()),
                 value,
             }
         })
@@ -741,12 +888,19 @@ struct FilePage {
     summary: Option<String>,
 }
 
-const REQUEST_FILING: &[Field] = &[
-    Field { name: "right", label: "Derecho que se ejerce", help: "Art. 46; portabilidad, art. 63.", input: fields::Input::Choice(RIGHTS), required: true },
-];
+const REQUEST_FILING: &[Field] = &[Field {
+    name: "right",
+    label: "Derecho que se ejerce",
+    help: "Art. 46; portabilidad, art. 63.",
+    input: fields::Input::Choice(RIGHTS),
+    required: true,
+}];
 
 fn now_local() -> String {
-    Utc::now().with_timezone(&chrono_tz::America::Mexico_City).format("%Y-%m-%dT%H:%M").to_string()
+    Utc::now()
+        .with_timezone(&chrono_tz::America::Mexico_City)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 /// The filing form of a request.
@@ -793,12 +947,22 @@ pub async fn file_request(
             r
         })
     };
-    if let Some((k, _)) = form.iter().find(|(k, _)| !["csrf", "at", "right"].contains(&k.as_str())) {
+    if let Some((k, _)) = form
+        .iter()
+        .find(|(k, _)| !["csrf", "at", "right"].contains(&k.as_str()))
+    {
         return again(Some(k.clone()), format!("campo desconocido «{k}»"));
     }
     let right = form_value(&form, "right").unwrap_or("").to_string();
-    let at = form_value(&form, "at").filter(|s| !s.trim().is_empty()).map(str::to_string);
-    let input = requests::FileRequest { right, at, body: None, titular_email: None };
+    let at = form_value(&form, "at")
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string);
+    let input = requests::FileRequest {
+        right,
+        at,
+        body: None,
+        titular_email: None,
+    };
     match requests::file_as(&app, &staff.who, input).await {
         Ok(d) => Ok(no_store(
             Redirect::to(&format!("/solicitudes/{}/acuse", urlencode(&d.folio))).into_response(),
@@ -814,13 +978,23 @@ pub struct NewAppealQuery {
     pub solicitud: String,
 }
 
-fn appeal_form(staff: &Staff, request: &str, typed: &[(String, String)], error: Option<(&str, &str)>, summary: Option<String>) -> Result<Response, WebError> {
-    let at_error = error.filter(|(f, _)| *f == "at").map(|(_, m)| m.to_string());
+fn appeal_form(
+    staff: &Staff,
+    request: &str,
+    typed: &[(String, String)],
+    error: Option<(&str, &str)>,
+    summary: Option<String>,
+) -> Result<Response, WebError> {
+    let at_error = error
+        .filter(|(f, _)| *f == "at")
+        .map(|(_, m)| m.to_string());
     render(&FilePage {
         chrome: staff.chrome("recursos"),
         title: "Registrar un recurso de revisión",
         action: format!("/recursos/nuevo?solicitud={}", urlencode(request)),
-        intro: format!("Recurso contra la solicitud {request} (arts. 99 y 100). Si se interpone fuera de los 15 días, queda registrado y se señala la causa de desechamiento del art. 108.I."),
+        intro: format!(
+            "Recurso contra la solicitud {request} (arts. 99 y 100). Si se interpone fuera de los 15 días, queda registrado y se señala la causa de desechamiento del art. 108.I."
+        ),
         fields: form_fields(fields::APPEAL_FILING, typed, error),
         at: form_value(typed, "at").map_or_else(now_local, str::to_string),
         at_error,
@@ -848,15 +1022,41 @@ pub async fn file_appeal(
     staff.check_csrf(form_value(&form, "csrf"))?;
     let filing = match fields::act_json("appeal_filed", fields::APPEAL_FILING, &form) {
         Ok(v) => v,
-        Err(e) => return appeal_form(&staff, &q.solicitud, &form, Some((&e.field, &e.message)), Some(e.message.clone())),
+        Err(e) => {
+            return appeal_form(
+                &staff,
+                &q.solicitud,
+                &form,
+                Some((&e.field, &e.message)),
+                Some(e.message.clone()),
+            );
+        }
     };
-    let at = form_value(&form, "at").filter(|s| !s.trim().is_empty()).map(str::to_string);
-    let input = appeals::FileAppeal { request: q.solicitud.clone(), filing, at };
+    let at = form_value(&form, "at")
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string);
+    let input = appeals::FileAppeal {
+        request: q.solicitud.clone(),
+        filing,
+        at,
+    };
     match appeals::file_as(&app, &staff.who, input).await {
-        Ok(d) => Ok(no_store(Redirect::to(&format!("/recursos/{}", urlencode(&d.folio))).into_response())),
+        Ok(d) => Ok(no_store(
+            Redirect::to(&format!("/recursos/{}", urlencode(&d.folio))).into_response(),
+        )),
         Err(p) if p.status == 422 || p.status == 409 => {
-            let f = p.field.as_deref().map(|f| f.trim_start_matches("filing.").to_string()).unwrap_or_default();
-            appeal_form(&staff, &q.solicitud, &form, Some((&f, &p.detail)), Some(p.detail.clone()))
+            let f = p
+                .field
+                .as_deref()
+                .map(|f| f.trim_start_matches("filing.").to_string())
+                .unwrap_or_default();
+            appeal_form(
+                &staff,
+                &q.solicitud,
+                &form,
+                Some((&f, &p.detail)),
+                Some(p.detail.clone()),
+            )
         }
         Err(p) => Err(p.into()),
     }

@@ -72,7 +72,10 @@ const MODALITIES: &[(&str, &str)] = &[
     ("simple_copy", "Copias simples"),
     ("certified_copy", "Copias certificadas"),
     ("electronic", "Medio electrónico"),
-    ("execution", "Ejecución de la rectificación, cancelación u oposición"),
+    (
+        "execution",
+        "Ejecución de la rectificación, cancelación u oposición",
+    ),
 ];
 
 const APPEAL_OUTCOMES: &[(&str, &str)] = &[
@@ -88,7 +91,10 @@ const YES_NO: &[(&str, &str)] = &[("true", "Sí"), ("false", "No")];
 
 pub const VENUES: &[(&str, &str)] = &[
     ("guarantor", "Ante el órgano garante"),
-    ("unit", "Ante la Unidad de Transparencia (la remite al día siguiente, art. 99.3)"),
+    (
+        "unit",
+        "Ante la Unidad de Transparencia (la remite al día siguiente, art. 99.3)",
+    ),
 ];
 
 pub const RIGHTS: &[(&str, &str)] = &[
@@ -101,7 +107,13 @@ pub const RIGHTS: &[(&str, &str)] = &[
 
 /// The fields of the appeal's filing (art. 99–100).
 pub const APPEAL_FILING: &[Field] = &[
-    field("venue", "Dónde se interpuso", "Art. 99.1.", Input::Choice(VENUES), true),
+    field(
+        "venue",
+        "Dónde se interpuso",
+        "Art. 99.1.",
+        Input::Choice(VENUES),
+        true,
+    ),
     field(
         "ground",
         "Causa de procedencia (art. 100)",
@@ -149,10 +161,34 @@ pub fn request_fields(act: &str) -> &'static [Field] {
             Input::Choice(MODALITIES),
             false,
         ),
-        field("delivery.pages", "Número de hojas", "Las primeras 20 son gratuitas (art. 62.4).", Input::Number, false),
-        field("delivery.page_cost", "Costo por hoja (centavos)", "", Input::Number, false),
-        field("delivery.certification_cost", "Costo de certificación (centavos)", "", Input::Number, false),
-        field("delivery.shipping_cost", "Costo de envío (centavos)", "", Input::Number, false),
+        field(
+            "delivery.pages",
+            "Número de hojas",
+            "Las primeras 20 son gratuitas (art. 62.4).",
+            Input::Number,
+            false,
+        ),
+        field(
+            "delivery.page_cost",
+            "Costo por hoja (centavos)",
+            "",
+            Input::Number,
+            false,
+        ),
+        field(
+            "delivery.certification_cost",
+            "Costo de certificación (centavos)",
+            "",
+            Input::Number,
+            false,
+        ),
+        field(
+            "delivery.shipping_cost",
+            "Costo de envío (centavos)",
+            "",
+            Input::Number,
+            false,
+        ),
         field(
             "delivery.medium_provided",
             "La persona titular aportó el medio",
@@ -187,7 +223,13 @@ pub fn appeal_fields(act: &str) -> &'static [Field] {
         false,
     )];
     const RESOLVED: &[Field] = &[
-        field("outcome", "Sentido de la resolución (art. 110.4)", "", Input::Choice(APPEAL_OUTCOMES), true),
+        field(
+            "outcome",
+            "Sentido de la resolución (art. 110.4)",
+            "",
+            Input::Choice(APPEAL_OUTCOMES),
+            true,
+        ),
         field(
             "compliance_days",
             "Días hábiles para cumplir",
@@ -218,8 +260,20 @@ pub fn appeal_fields(act: &str) -> &'static [Field] {
         true,
     )];
     const FINE: &[Field] = &[
-        field("days", "Días hábiles adicionales para cumplir", "Art. 112.3.", Input::Number, true),
-        field("uma", "Monto de la multa (UMA)", "Art. 112.3.", Input::Number, true),
+        field(
+            "days",
+            "Días hábiles adicionales para cumplir",
+            "Art. 112.3.",
+            Input::Number,
+            true,
+        ),
+        field(
+            "uma",
+            "Monto de la multa (UMA)",
+            "Art. 112.3.",
+            Input::Number,
+            true,
+        ),
     ];
     match act {
         "appeal_dismissed" => DISMISSAL,
@@ -282,7 +336,10 @@ pub fn act_json(
             }
             Input::Number => Some(Value::from(raw.parse::<u64>().map_err(|_| FieldError {
                 field: f.name.into(),
-                message: format!("«{}» debe ser un número entero sin signo; se escribió «{raw}»", f.label),
+                message: format!(
+                    "«{}» debe ser un número entero sin signo; se escribió «{raw}»",
+                    f.label
+                ),
             })?)),
             Input::Choice(options) => {
                 if !options.iter().any(|(v, _)| *v == raw) {
@@ -328,24 +385,48 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn builds_the_act_object() {
-        let v = act_json("resolved", request_fields("resolved"), &form(&[("outcome", "granted"), ("csrf", "x")])).unwrap();
-        assert_eq!(v, serde_json::json!({"act": "resolved", "outcome": "granted"}));
+        let v = act_json(
+            "resolved",
+            request_fields("resolved"),
+            &form(&[("outcome", "granted"), ("csrf", "x")]),
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"act": "resolved", "outcome": "granted"})
+        );
         let v = act_json(
             "fulfilled",
             request_fields("fulfilled"),
-            &form(&[("delivery.modality", "simple_copy"), ("delivery.pages", "25")]),
+            &form(&[
+                ("delivery.modality", "simple_copy"),
+                ("delivery.pages", "25"),
+            ]),
         )
         .unwrap();
         assert_eq!(v["delivery"]["pages"], 25);
         assert_eq!(v["delivery"]["medium_provided"], false);
-        let v = act_json("fulfilled", request_fields("fulfilled"), &form(&[("delivery.modality", "")])).unwrap();
+        let v = act_json(
+            "fulfilled",
+            request_fields("fulfilled"),
+            &form(&[("delivery.modality", "")]),
+        )
+        .unwrap();
         assert!(v.get("delivery").is_none());
-        let v = act_json("compliance_ruled", appeal_fields("compliance_ruled"), &form(&[("complied", "false")])).unwrap();
+        let v = act_json(
+            "compliance_ruled",
+            appeal_fields("compliance_ruled"),
+            &form(&[("complied", "false")]),
+        )
+        .unwrap();
         assert_eq!(v["complied"], false);
     }
 
@@ -353,12 +434,27 @@ mod tests {
     fn names_the_field_at_fault() {
         let e = act_json("resolved", request_fields("resolved"), &form(&[])).unwrap_err();
         assert_eq!(e.field, "outcome");
-        let e = act_json("admitted", request_fields("admitted"), &form(&[("days", "3")])).unwrap_err();
+        let e = act_json(
+            "admitted",
+            request_fields("admitted"),
+            &form(&[("days", "3")]),
+        )
+        .unwrap_err();
         assert_eq!(e.field, "days");
         assert!(e.message.contains("desconocido"));
-        let e = act_json("fine_imposed", appeal_fields("fine_imposed"), &form(&[("days", "5"), ("uma", "mil")])).unwrap_err();
+        let e = act_json(
+            "fine_imposed",
+            appeal_fields("fine_imposed"),
+            &form(&[("days", "5"), ("uma", "mil")]),
+        )
+        .unwrap_err();
         assert_eq!(e.field, "uma");
-        let e = act_json("resolved", request_fields("resolved"), &form(&[("outcome", "<b>")])).unwrap_err();
+        let e = act_json(
+            "resolved",
+            request_fields("resolved"),
+            &form(&[("outcome", "<b>")]),
+        )
+        .unwrap_err();
         assert_eq!(e.field, "outcome");
     }
 }

@@ -46,7 +46,10 @@ pub fn router() -> Router<Arc<App>> {
         .route("/entrar", get(session::form).post(session::sign_in))
         .route("/salir", post(session::sign_out))
         .route("/solicitudes", get(cases::requests))
-        .route("/solicitudes/nueva", get(cases::new_request).post(cases::file_request))
+        .route(
+            "/solicitudes/nueva",
+            get(cases::new_request).post(cases::file_request),
+        )
         .route("/solicitudes/{folio}", get(cases::request_page))
         .route("/solicitudes/{folio}/acuse", get(cases::acuse))
         .route(
@@ -54,7 +57,10 @@ pub fn router() -> Router<Arc<App>> {
             get(acts::request_form).post(acts::request_post),
         )
         .route("/recursos", get(cases::appeals))
-        .route("/recursos/nuevo", get(cases::new_appeal).post(cases::file_appeal))
+        .route(
+            "/recursos/nuevo",
+            get(cases::new_appeal).post(cases::file_appeal),
+        )
         .route("/recursos/{folio}", get(cases::appeal_page))
         .route(
             "/recursos/{folio}/actos/{act}",
@@ -93,16 +99,28 @@ impl FromRequestParts<Arc<App>> for Staff {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        let back = || SignInFirst(if parts.method == axum::http::Method::GET { here.clone() } else { "/".into() });
+        let back = || {
+            SignInFirst(if parts.method == axum::http::Method::GET {
+                here.clone()
+            } else {
+                "/".into()
+            })
+        };
         let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(back)?;
-        let who = crate::http::principal(app, &secret).await.map_err(|_| back())?;
+        let who = crate::http::principal(app, &secret)
+            .await
+            .map_err(|_| back())?;
         if who.token != TokenKind::Session {
             return Err(back());
         }
         let expires = cookie(&parts.headers, EXPIRY_COOKIE)
             .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
             .map(|d| d.with_timezone(&Utc));
-        Ok(Staff { who, secret, expires })
+        Ok(Staff {
+            who,
+            secret,
+            expires,
+        })
     }
 }
 
@@ -128,7 +146,10 @@ impl Staff {
         Chrome {
             user: a.display_name.clone(),
             role: role.label_es().to_string(),
-            body: a.body.clone().unwrap_or_else(|| "toda la instalación".into()),
+            body: a
+                .body
+                .clone()
+                .unwrap_or_else(|| "toda la instalación".into()),
             csrf: self.csrf(),
             expires_iso: self.expires.map(|e| e.to_rfc3339()).unwrap_or_default(),
             expires_text: self.expires.map(|e| moment_text(e)).unwrap_or_default(),
@@ -197,7 +218,9 @@ pub(crate) fn no_store(mut res: Response) -> Response {
 
 /// Renders a page.
 pub(crate) fn render(t: &impl Template) -> Result<Response, WebError> {
-    let html = t.render().map_err(|e| WebError::from(Problem::internal(&e)))?;
+    let html = t
+        .render()
+        .map_err(|e| WebError::from(Problem::internal(&e)))?;
     Ok(no_store(Html(html).into_response()))
 }
 
@@ -305,14 +328,20 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 2, 5).unwrap();
         assert_eq!(date_text(d), "jueves 05/02/2026");
         assert_eq!(days_left_badge(0).0, "Vence hoy");
-        assert_eq!(days_left_badge(-3), ("Venció hace 3 días hábiles".into(), "vencido"));
+        assert_eq!(
+            days_left_badge(-3),
+            ("Venció hace 3 días hábiles".into(), "vencido")
+        );
         assert_eq!(days_left_badge(1).0, "Queda 1 día hábil");
     }
 
     #[test]
     fn cookies_and_csrf() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; arco_sesion=xyz; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; arco_sesion=xyz; b=2"),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("xyz"));
         assert_eq!(cookie(&h, "c"), None);
         assert_ne!(csrf_of("xyz"), csrf_of("xyw"));

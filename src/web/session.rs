@@ -39,9 +39,7 @@ struct LoginPage<'a> {
 /// A local path to return to after signing in; anything else goes home.
 fn local_target(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => {
-            n.to_string()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -184,7 +182,10 @@ pub async fn sign_out(
         .await?;
     tracing::info!(usuario = %staff.who.account.username, "sesión web cerrada");
     let mut res = no_store(Redirect::to("/entrar?salio=1").into_response());
-    set_cookie(&mut res, format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Max-Age=0"));
+    set_cookie(
+        &mut res,
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Max-Age=0"),
+    );
     set_cookie(&mut res, format!("{EXPIRY_COOKIE}=; Path=/; Max-Age=0"));
     Ok(res)
 }
