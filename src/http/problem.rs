@@ -216,6 +216,11 @@ impl From<ServiceError> for Problem {
             | ServiceError::Template(_)
             | ServiceError::Unreadable { .. } => return Problem::internal(&e),
         };
-        Problem::new(status, key, title, e.to_string())
+        let mut p = Problem::new(status, key, title, e.to_string());
+        if matches!(e, ServiceError::InFuture { .. }) {
+            // The act's date is the field at fault (`at` in the API and in the forms).
+            p.field = Some("at".into());
+        }
+        p
     }
 }

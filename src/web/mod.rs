@@ -152,7 +152,7 @@ impl Staff {
                 .unwrap_or_else(|| "toda la instalación".into()),
             csrf: self.csrf(),
             expires_iso: self.expires.map(|e| e.to_rfc3339()).unwrap_or_default(),
-            expires_text: self.expires.map(|e| moment_text(e)).unwrap_or_default(),
+            expires_text: self.expires.map(moment_text).unwrap_or_default(),
             section,
             sees_requests: role != Role::Guarantor,
             files_requests: matches!(role, Role::UnitStaff | Role::UnitHead),
