@@ -1285,7 +1285,8 @@ async fn unknown_routes_and_methods_are_problems(backend: Backend) {
     let s = start(backend).await;
     let p = s.get("/v1/nada", "sej.staff").await.problem(404);
     assert_eq!(p["type"], "urn:arco:problema:no-encontrado");
-    s.get_with("/", None).await.problem(404);
+    // "/" is the staff web interface (tests/web.rs); other unknown paths are problems.
+    s.get_with("/nada", None).await.problem(404);
     s.get_with("/v2/requests", None).await.problem(404);
     let r = s
         .delete("/v1/requests/SEJ-ARCO-2026-00001", "sej.staff")
