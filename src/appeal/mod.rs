@@ -15,6 +15,7 @@
 //! (art. 110.10). Both are the work of time: [`Appeal::state_on`] derives them.
 
 mod act;
+mod allowed;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,8 @@ use thiserror::Error;
 pub use act::{
     AppealAct, AppealActKind, AppealOutcome, DismissalCause, FINE_UMA, Fraction, Ground, Venue,
 };
+
+pub use allowed::sample_appeal_acts;
 
 use crate::calendar::{Moment, TermError};
 use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Role, Stamp};

@@ -12,6 +12,7 @@
 //! derives it from the date, and every act is checked against the state on its own date.
 
 mod act;
+mod allowed;
 mod error;
 pub mod replay;
 
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub use act::{
     ActKind, Delivery, FREE_PAGES, ImprocedenceCause, Modality, Outcome, RequestAct, Right,
 };
+pub use allowed::sample_acts;
 pub use error::RequestError;
 
 use crate::calendar::Moment;
