@@ -198,7 +198,7 @@ proptest! {
 }
 
 #[test]
-fn a_new_request_offers_the_unit_its_first_acts_and_the_committee_nothing() {
+fn a_new_request_offers_the_unit_its_first_acts_and_the_committee_its_own() {
     let c = clock();
     // Filed Mon 2 Mar 2026 (a business day).
     let req = Request::file(
@@ -215,6 +215,8 @@ fn a_new_request_offers_the_unit_its_first_acts_and_the_committee_nothing() {
         ActKind::IncompetenceNotified,
         ActKind::Redirected,
         ActKind::OtherProcedureNotified,
+        // Never admitted, the request may still be extended (the act implies admission).
+        ActKind::ExtensionNotified,
         ActKind::Withdrawn,
     ] {
         assert!(staff.contains(&k), "{k} missing from {staff:?}");
@@ -222,12 +224,18 @@ fn a_new_request_offers_the_unit_its_first_acts_and_the_committee_nothing() {
     for k in [
         ActKind::Filed,
         ActKind::Resolved,
-        ActKind::ExtensionNotified,
+        ActKind::ImprocedenceReviewed,
+        // Not before the Comité confirmed it (art. 87.1.III).
+        ActKind::ImprocedenceNotified,
         ActKind::Fulfilled,
         ActKind::Closed,
     ] {
         assert!(!staff.contains(&k), "{k} should not be offered: {staff:?}");
     }
+    assert_eq!(
+        req.allowed_acts(&c, Role::Committee, d("2026-03-02")),
+        vec![ActKind::ImprocedenceReviewed, ActKind::Resolved]
+    );
     assert!(
         req.allowed_acts(&c, Role::Auditor, d("2026-03-02"))
             .is_empty()

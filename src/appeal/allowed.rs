@@ -42,7 +42,7 @@ pub fn sample_appeal_acts(kind: AppealActKind) -> Vec<AppealAct> {
         K::ConciliationFailed => vec![AppealAct::ConciliationFailed],
         K::EvidenceHearingHeld => vec![AppealAct::EvidenceHearingHeld],
         K::InstructionClosed => vec![AppealAct::InstructionClosed],
-        K::AppealExtensionNotified => vec![AppealAct::AppealExtensionNotified],
+        K::AppealExtensionNotified => vec![AppealAct::AppealExtensionNotified { days: None }],
         K::AppealResolved => [
             (AppealOutcome::Dismissed, None),
             (AppealOutcome::Sobreseido, None),
@@ -62,7 +62,7 @@ pub fn sample_appeal_acts(kind: AppealActKind) -> Vec<AppealAct> {
         K::ComplianceExtensionRuled => {
             vec![AppealAct::ComplianceExtensionRuled { granted_days: 5 }]
         }
-        K::ComplianceReported => vec![AppealAct::ComplianceReported],
+        K::ComplianceReported => vec![AppealAct::ComplianceReported { complied_on: None }],
         K::ComplianceVistaGiven => vec![AppealAct::ComplianceVistaGiven],
         K::TitularStatement => vec![AppealAct::TitularStatement],
         K::ComplianceRuled => vec![
@@ -70,7 +70,11 @@ pub fn sample_appeal_acts(kind: AppealActKind) -> Vec<AppealAct> {
             AppealAct::ComplianceRuled { complied: false },
         ],
         K::PublicWarning => vec![AppealAct::PublicWarning { days: 10 }],
-        K::FineImposed => vec![AppealAct::FineImposed { days: 5, uma: 150 }],
+        K::FineImposed => vec![AppealAct::FineImposed {
+            days: 5,
+            uma: 150,
+            reincidence: false,
+        }],
         K::ArrestOrdered => vec![AppealAct::ArrestOrdered],
     }
 }

@@ -5,7 +5,9 @@
 
 use chrono::NaiveDate;
 
-use super::{ActKind, Delivery, ImprocedenceCause, Modality, Outcome, Request, RequestAct, Right};
+use super::{
+    ActKind, Delivery, ImprocedenceCause, Modality, Outcome, Request, RequestAct, Review, Right,
+};
 use crate::calendar::Moment;
 use crate::case::{Actor, Clock, Role};
 
@@ -26,11 +28,18 @@ pub fn sample_acts(kind: ActKind) -> Vec<RequestAct> {
         ],
         ActKind::Redirected => vec![RequestAct::Redirected],
         ActKind::OtherProcedureNotified => vec![RequestAct::OtherProcedureNotified],
+        ActKind::ImprocedenceReviewed => (1..=10)
+            .filter_map(|n| ImprocedenceCause::parse(&n.to_string()))
+            .flat_map(|cause| {
+                [Review::Confirmed, Review::Modified, Review::Revoked]
+                    .map(|decision| RequestAct::ImprocedenceReviewed { cause, decision })
+            })
+            .collect(),
         ActKind::ImprocedenceNotified => (1..=10)
             .filter_map(|n| ImprocedenceCause::parse(&n.to_string()))
             .map(|cause| RequestAct::ImprocedenceNotified { cause })
             .collect(),
-        ActKind::ExtensionNotified => vec![RequestAct::ExtensionNotified],
+        ActKind::ExtensionNotified => vec![RequestAct::ExtensionNotified { days: None }],
         ActKind::Resolved => [
             Outcome::Granted,
             Outcome::PartiallyGranted,
