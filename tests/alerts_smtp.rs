@@ -342,7 +342,7 @@ async fn a_moved_due_date_re_alerts_once(backend: Backend) {
     // The extension moves it to 27 Feb (+5). Three days before (24 Feb): one new alert.
     reg.act(
         &folio,
-        RequestAct::ExtensionNotified,
+        RequestAct::ExtensionNotified { days: None },
         "2026-02-18T10:00".parse().unwrap(),
         &staff,
         now(),

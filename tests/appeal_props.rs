@@ -159,7 +159,7 @@ fn act() -> impl Strategy<Value = AppealAct> {
         2 => Just(A::ConciliationFailed),
         2 => Just(A::EvidenceHearingHeld),
         2 => Just(A::InstructionClosed),
-        2 => Just(A::AppealExtensionNotified),
+        2 => Just(A::AppealExtensionNotified { days: None }),
         4 => (outcome(), prop::option::of(0u32..=12)).prop_map(|(outcome, compliance_days)| {
             A::AppealResolved { outcome, compliance_days }
         }),
@@ -167,13 +167,13 @@ fn act() -> impl Strategy<Value = AppealAct> {
         2 => Just(A::ComplianceExtensionRequested),
         2 => prop_oneof![4 => 0u32..=15, 1 => 360u32..=370]
             .prop_map(|granted_days| A::ComplianceExtensionRuled { granted_days }),
-        2 => Just(A::ComplianceReported),
+        2 => Just(A::ComplianceReported { complied_on: None }),
         2 => Just(A::ComplianceVistaGiven),
         2 => Just(A::TitularStatement),
         3 => any::<bool>().prop_map(|complied| A::ComplianceRuled { complied }),
         2 => days_around(10).prop_map(|days| A::PublicWarning { days }),
         2 => (days_around(5), prop_oneof![8 => 150u32..=1500, 1 => 0u32..150, 1 => 1501u32..3000])
-            .prop_map(|(days, uma)| A::FineImposed { days, uma }),
+            .prop_map(|(days, uma)| A::FineImposed { days, uma, reincidence: false }),
         2 => Just(A::ArrestOrdered),
     ]
 }
@@ -255,7 +255,7 @@ fn actor(who: Who, act: &AppealAct) -> Actor {
         act,
         AppealAct::AppealForwarded
             | AppealAct::ComplianceExtensionRequested
-            | AppealAct::ComplianceReported
+            | AppealAct::ComplianceReported { complied_on: None }
     );
     let role = match who {
         Who::Any(r) => r,
@@ -373,7 +373,7 @@ impl Step {
                 A::ConciliationInvited,
                 A::EvidenceHearingHeld,
                 A::InstructionClosed,
-                A::AppealExtensionNotified,
+                A::AppealExtensionNotified { days: None },
                 resolved.clone(),
                 resolved,
             ],
@@ -398,7 +398,11 @@ impl Step {
                 A::ConciliationFailed,
             ],
             S::InstructionClosed => {
-                vec![resolved.clone(), resolved, A::AppealExtensionNotified]
+                vec![
+                    resolved.clone(),
+                    resolved,
+                    A::AppealExtensionNotified { days: None },
+                ]
             }
             S::Resolved => vec![A::AppealResolutionNotified],
             S::Compliance if appeal.report.is_none() => vec![
@@ -406,9 +410,9 @@ impl Step {
                 A::ComplianceExtensionRuled {
                     granted_days: p.granted_days,
                 },
-                A::ComplianceReported,
-                A::ComplianceReported,
-                A::ComplianceReported,
+                A::ComplianceReported { complied_on: None },
+                A::ComplianceReported { complied_on: None },
+                A::ComplianceReported { complied_on: None },
             ],
             S::Compliance if appeal.vista.is_none() => vec![A::ComplianceVistaGiven],
             S::Compliance => vec![A::TitularStatement, ruled.clone(), ruled],
@@ -422,6 +426,7 @@ impl Step {
                 let fine = A::FineImposed {
                     days: p.fine_days,
                     uma: p.uma,
+                    reincidence: false,
                 };
                 vec![fine.clone(), fine.clone(), fine, complied]
             }

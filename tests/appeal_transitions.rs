@@ -332,20 +332,24 @@ impl Col {
             Col::ConciliationFailed => A::ConciliationFailed,
             Col::EvidenceHearing => A::EvidenceHearingHeld,
             Col::InstructionClosed => A::InstructionClosed,
-            Col::Extension => A::AppealExtensionNotified,
+            Col::Extension => A::AppealExtensionNotified { days: None },
             Col::ResolvedRevoked => resolved(AppealOutcome::Revoked, Some(5)),
             Col::ResolvedConfirmed => resolved(AppealOutcome::Confirmed, None),
             Col::ResolvedNoDays => resolved(AppealOutcome::DeliveryOrdered, None),
             Col::ResolutionNotified => A::AppealResolutionNotified,
             Col::ExtensionRequested => A::ComplianceExtensionRequested,
             Col::ExtensionRuled => A::ComplianceExtensionRuled { granted_days: 5 },
-            Col::Reported => A::ComplianceReported,
+            Col::Reported => A::ComplianceReported { complied_on: None },
             Col::Vista => A::ComplianceVistaGiven,
             Col::Statement => A::TitularStatement,
             Col::Complied => A::ComplianceRuled { complied: true },
             Col::NotComplied => A::ComplianceRuled { complied: false },
             Col::Warning => A::PublicWarning { days: 3 },
-            Col::Fine => A::FineImposed { days: 2, uma: 500 },
+            Col::Fine => A::FineImposed {
+                days: 2,
+                uma: 500,
+                reincidence: false,
+            },
             Col::Arrest => A::ArrestOrdered,
         }
     }
@@ -534,7 +538,10 @@ fn after_vista() -> Steps {
     [
         in_compliance(),
         vec![
-            (A::ComplianceReported, "2026-03-19T10:00"),
+            (
+                A::ComplianceReported { complied_on: None },
+                "2026-03-19T10:00",
+            ),
             (A::ComplianceVistaGiven, "2026-03-20T10:00"),
         ],
     ]
@@ -560,7 +567,11 @@ fn fined() -> Steps {
     [
         warned(),
         vec![(
-            AppealAct::FineImposed { days: 2, uma: 500 },
+            AppealAct::FineImposed {
+                days: 2,
+                uma: 500,
+                reincidence: false,
+            },
             "2026-04-06T10:00",
         )],
     ]
@@ -622,7 +633,10 @@ fn scenario(setup: Setup) -> Scenario {
         Setup::AdmittedExtended => (
             plus(
                 admitted(),
-                vec![(A::AppealExtensionNotified, "2026-03-03T10:00")],
+                vec![(
+                    A::AppealExtensionNotified { days: None },
+                    "2026-03-03T10:00",
+                )],
             ),
             "2026-03-04T10:00",
             S::Admitted,
@@ -753,7 +767,10 @@ fn scenario(setup: Setup) -> Scenario {
             plus(
                 admitted(),
                 vec![
-                    (A::AppealExtensionNotified, "2026-03-03T10:00"),
+                    (
+                        A::AppealExtensionNotified { days: None },
+                        "2026-03-03T10:00",
+                    ),
                     (resolved(AppealOutcome::Confirmed, None), "2026-03-10T10:00"),
                     (A::AppealResolutionNotified, "2026-03-11T10:00"),
                 ],
@@ -808,7 +825,10 @@ fn scenario(setup: Setup) -> Scenario {
         Setup::ComplianceReported => (
             plus(
                 in_compliance(),
-                vec![(A::ComplianceReported, "2026-03-19T10:00")],
+                vec![(
+                    A::ComplianceReported { complied_on: None },
+                    "2026-03-19T10:00",
+                )],
             ),
             "2026-03-20T10:00",
             S::Compliance,
@@ -917,9 +937,6 @@ enum Expect {
     Lapsed(&'static str),
     /// `SecondRequirement { on: <the requirement's effective date> }` (art. 104.1).
     SecondRequirement(&'static str),
-    /// `RequirementOutOfTime { due, notified: <the probe's date> }`: after the 5 days of
-    /// art. 104.1.
-    RequirementOutOfTime(&'static str),
     /// `SecondExtension { on: <the extension's effective date> }` (art. 110.1).
     SecondExtension(&'static str),
     /// `ExtensionOutOfTime { due, notified: <the probe's date> }` (art. 110.1).
@@ -1572,14 +1589,14 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
         ),
         // Never admitted; tried Mon 03-30, after the 20 days (Fri 03-27): confirmed by
         // silence, but `apply` answers from the last act's state (`Filed`). Every act of
-        // the filing's stage is late; a requirement is refused, its 5 days (to Thu 03-05)
-        // long run out (art. 104.1).
+        // the filing's stage is late; so is a requirement, its 5 days (to Thu 03-05) long
+        // run out (art. 104.1): recorded, flagged, interrupting nothing (art. 6.1).
         (
             Setup::SilentFiled,
             vec![
                 (C::Filed, Invalid),
                 (C::Forwarded, Invalid),
-                (C::RequirementNotified, RequirementOutOfTime("2026-03-05")),
+                (C::RequirementNotified, SilentLate(S::Filed)),
                 (C::RequirementAnswered, Invalid),
                 (C::Turned, SilentLate(S::Filed)),
                 (C::Admitted, SilentLate(S::Admitted)),
@@ -2133,12 +2150,6 @@ fn check_cell(setup: Setup, col: Col, expect: Expect) -> Result<(), String> {
         Expect::SecondRequirement(on) => {
             return want_err(AppealError::SecondRequirement { on: d(on) });
         }
-        Expect::RequirementOutOfTime(due) => {
-            return want_err(AppealError::RequirementOutOfTime {
-                due: d(due),
-                notified: eff,
-            });
-        }
         Expect::SecondExtension(on) => {
             return want_err(AppealError::SecondExtension { on: d(on) });
         }
@@ -2352,7 +2363,7 @@ fn the_role_is_checked_before_anything_else() {
         appeal
             .apply(
                 &c,
-                AppealAct::ComplianceReported,
+                AppealAct::ComplianceReported { complied_on: None },
                 m("2026-03-23T10:00"),
                 &guarantor()
             )
@@ -2436,7 +2447,7 @@ fn an_act_dated_before_the_previous_effective_date_is_out_of_order() {
         appeal
             .apply(
                 &c,
-                AppealAct::AppealExtensionNotified,
+                AppealAct::AppealExtensionNotified { days: None },
                 m("2026-03-02T10:00"),
                 &guarantor()
             )
@@ -2681,7 +2692,7 @@ fn a_second_requirement_is_refused_even_within_the_five_days() {
 }
 
 #[test]
-fn a_requirement_after_its_five_days_is_refused() {
+fn a_requirement_after_its_five_days_is_recorded_late_and_interrupts_nothing() {
     let c = clock();
     let fresh = file();
     // Filed Thu 02-26: the requirement "no podrá exceder de cinco días" (art. 104.1): 27
@@ -2700,33 +2711,47 @@ fn a_requirement_after_its_five_days_is_refused() {
     assert_eq!(rec.term, Some(TermId::AppealRequirement));
     assert_eq!(on_time.state, AppealState::Required);
     // At closing time on the last day it takes effect Fri 03-06, the next business day:
-    // refused, and so is any later day; the appeal does not change.
+    // late, and so is any later day. Consistent with a late prevention (art. 52.1) and in
+    // the titular's favour (art. 6.1): recorded and flagged, the appeal stays `Filed`, the
+    // 20 days still run from the filing (Fri 03-27) and nothing can dismiss it for want of
+    // an answer (art. 104.2).
     for (at, notified) in [
         ("2026-03-05T15:00", "2026-03-06"),
         ("2026-03-06T10:00", "2026-03-06"),
         ("2026-03-09T10:00", "2026-03-09"),
     ] {
         let mut late = fresh.clone();
-        assert_eq!(
-            late.apply(
+        let rec = late
+            .apply(
                 &c,
                 AppealAct::AppealRequirementNotified,
                 m(at),
-                &guarantor()
+                &guarantor(),
             )
-            .unwrap_err(),
-            AppealError::RequirementOutOfTime {
-                due: d("2026-03-05"),
-                notified: d(notified),
-            },
-            "requirement at {at}"
+            .unwrap()
+            .clone();
+        assert!(rec.late, "requirement at {at}");
+        assert_eq!(rec.effective, d(notified));
+        assert_eq!(late.state, AppealState::Filed);
+        assert!(late.requirement_late);
+        assert_eq!(late.resolution_due(&c).unwrap(), Some(d("2026-03-27")));
+        // Its 5 days to answer pass (from Mon 03-09: to Mon 03-16) without dismissal.
+        assert_eq!(
+            late.state_on(&c, d("2026-03-17")).unwrap(),
+            AppealState::Filed
         );
-        assert_eq!(late, fresh);
+        // The answer, when it comes, is recorded and restarts nothing.
+        apply_ok(
+            &mut late,
+            AppealAct::AppealRequirementAnswered,
+            "2026-03-10T10:00",
+        );
+        assert_eq!(late.state, AppealState::Filed);
+        assert_eq!(late.resolution_due(&c).unwrap(), Some(d("2026-03-27")));
     }
-    // Refused, it interrupts nothing: the 20 days still run from the filing (Fri 03-27).
     assert_eq!(fresh.resolution_due(&c).unwrap(), Some(d("2026-03-27")));
     // Counted from the filing, across the holiday: filed Mon 03-09, the 5 days are 10, 11,
-    // 12, 13 and 17 March; Wed 03-18 is too late.
+    // 12, 13 and 17 March; Wed 03-18 is late.
     let later = file_with(Venue::Guarantor, false, "2026-03-09T10:00");
     let mut a = later.clone();
     apply_ok(
@@ -2736,20 +2761,13 @@ fn a_requirement_after_its_five_days_is_refused() {
     );
     assert!(!a.acts.last().unwrap().late);
     let mut a = later.clone();
-    assert_eq!(
-        a.apply(
-            &c,
-            AppealAct::AppealRequirementNotified,
-            m("2026-03-18T10:00"),
-            &guarantor()
-        )
-        .unwrap_err(),
-        AppealError::RequirementOutOfTime {
-            due: d("2026-03-17"),
-            notified: d("2026-03-18"),
-        }
+    apply_ok(
+        &mut a,
+        AppealAct::AppealRequirementNotified,
+        "2026-03-18T10:00",
     );
-    assert_eq!(a, later);
+    assert!(a.acts.last().unwrap().late);
+    assert_eq!(a.state, AppealState::Filed);
 }
 
 #[test]
@@ -3045,8 +3063,13 @@ fn the_extension_is_notified_in_time_once_and_adds_ten_days_after_the_due_date()
     ] {
         let mut a = admitted.clone();
         assert_eq!(
-            a.apply(&c, AppealAct::AppealExtensionNotified, m(at), &guarantor())
-                .unwrap_err(),
+            a.apply(
+                &c,
+                AppealAct::AppealExtensionNotified { days: None },
+                m(at),
+                &guarantor()
+            )
+            .unwrap_err(),
             AppealError::ExtensionOutOfTime {
                 due: d("2026-03-27"),
                 notified: d(notified),
@@ -3060,7 +3083,7 @@ fn the_extension_is_notified_in_time_once_and_adds_ten_days_after_the_due_date()
     let rec = ext
         .apply(
             &c,
-            AppealAct::AppealExtensionNotified,
+            AppealAct::AppealExtensionNotified { days: None },
             m("2026-03-27T14:59"),
             &guarantor(),
         )
@@ -3108,7 +3131,7 @@ fn the_extension_is_notified_in_time_once_and_adds_ten_days_after_the_due_date()
         twice
             .apply(
                 &c,
-                AppealAct::AppealExtensionNotified,
+                AppealAct::AppealExtensionNotified { days: None },
                 m("2026-03-04T10:00"),
                 &guarantor()
             )
@@ -3160,7 +3183,7 @@ fn a_conciliation_agreement_suspends_the_term_and_a_failure_resumes_it() {
         late_ext
             .apply(
                 &c,
-                AppealAct::AppealExtensionNotified,
+                AppealAct::AppealExtensionNotified { days: None },
                 m("2026-04-13T10:00"),
                 &guarantor()
             )
@@ -3172,7 +3195,7 @@ fn a_conciliation_agreement_suspends_the_term_and_a_failure_resumes_it() {
     );
     apply_ok(
         &mut failed,
-        AppealAct::AppealExtensionNotified,
+        AppealAct::AppealExtensionNotified { days: None },
         "2026-04-10T10:00",
     );
     assert_eq!(failed.resolution_due(&c).unwrap(), Some(d("2026-04-24")));
@@ -3184,7 +3207,7 @@ fn a_conciliation_agreement_suspends_the_term_and_a_failure_resumes_it() {
     }
     apply_ok(
         &mut a,
-        AppealAct::AppealExtensionNotified,
+        AppealAct::AppealExtensionNotified { days: None },
         "2026-03-05T09:00",
     );
     apply_ok(
@@ -3332,7 +3355,7 @@ fn after_the_close_the_resolution_is_due_within_ten_days_when_that_comes_first()
     let mut extended = appeal.clone();
     apply_ok(
         &mut extended,
-        AppealAct::AppealExtensionNotified,
+        AppealAct::AppealExtensionNotified { days: None },
         "2026-03-12T10:00",
     );
     assert_eq!(extended.resolution_due(&c).unwrap(), Some(d("2026-04-10")));
@@ -3560,7 +3583,11 @@ fn the_escalation_values_are_bounded() {
         let mut a = warned.clone();
         let got = a.apply(
             &c,
-            AppealAct::FineImposed { days, uma },
+            AppealAct::FineImposed {
+                days,
+                uma,
+                reincidence: false,
+            },
             m("2026-04-06T10:00"),
             &guarantor(),
         );
@@ -3587,7 +3614,11 @@ fn the_escalation_values_are_bounded() {
         early
             .apply(
                 &c,
-                AppealAct::FineImposed { days: 2, uma: 10 },
+                AppealAct::FineImposed {
+                    days: 2,
+                    uma: 10,
+                    reincidence: false
+                },
                 m("2026-04-01T10:00"),
                 &guarantor()
             )
@@ -3691,7 +3722,7 @@ fn the_compliance_extension_is_asked_within_the_first_three_days() {
     let rec = report_on_time
         .apply(
             &c,
-            AppealAct::ComplianceReported,
+            AppealAct::ComplianceReported { complied_on: None },
             m("2026-03-31T10:00"),
             &staff(),
         )
@@ -3700,7 +3731,7 @@ fn the_compliance_extension_is_asked_within_the_first_three_days() {
     let rec = on_time
         .apply(
             &c,
-            AppealAct::ComplianceReported,
+            AppealAct::ComplianceReported { complied_on: None },
             m("2026-04-01T10:00"),
             &staff(),
         )
@@ -3968,7 +3999,11 @@ fn each_measure_waits_for_the_end_of_the_previous_term() {
         assert_eq!(
             a.apply(
                 &c,
-                AppealAct::FineImposed { days: 2, uma: 500 },
+                AppealAct::FineImposed {
+                    days: 2,
+                    uma: 500,
+                    reincidence: false
+                },
                 m(at),
                 &guarantor()
             )
@@ -3985,7 +4020,11 @@ fn each_measure_waits_for_the_end_of_the_previous_term() {
     let rec = fined
         .apply(
             &c,
-            AppealAct::FineImposed { days: 2, uma: 500 },
+            AppealAct::FineImposed {
+                days: 2,
+                uma: 500,
+                reincidence: false,
+            },
             m("2026-04-03T15:00"),
             &guarantor(),
         )
@@ -4065,6 +4104,8 @@ fn a_filing_out_of_the_window_is_recorded_with_art_108_i_offered() {
     let late_window = Window {
         due: d("2026-02-25"),
         filed_on: d("2026-02-26"),
+        response_pending: false,
+        forward_due: None,
     };
     let a = Appeal::file(
         &c,
@@ -4084,6 +4125,8 @@ fn a_filing_out_of_the_window_is_recorded_with_art_108_i_offered() {
         Some(Window {
             due: d("2026-02-26"),
             filed_on: d("2026-02-26"),
+            response_pending: false,
+            forward_due: None,
         }),
         None,
     ] {

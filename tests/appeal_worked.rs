@@ -98,10 +98,12 @@ fn the_whole_way_for_lack_of_response() {
         (d("2026-08-24"), DeadlineStatus::Met)
     );
     // Compliance: 10 days from 20 August → 3 September, +5 granted → 10 September; the
-    // report came on the 11th.
+    // report came on the 11th, within its own 3 days, stating no date of compliance and
+    // not yet ruled on: compliance is met by complying, not by reporting (arts. 112.1,
+    // 137.1, 138), so the term stands missed.
     assert_eq!(
         term(&v, TermId::Compliance),
-        (d("2026-09-10"), DeadlineStatus::Late)
+        (d("2026-09-10"), DeadlineStatus::Missed)
     );
     assert_eq!(a.compliance_due, Some(d("2026-09-10")));
     assert_eq!(
@@ -357,9 +359,11 @@ fn compliance_refusals() {
         {{"act": "public_warning", "at": "2026-07-22T10:00:00-06:00", "days": 3}}"#
     );
     let v = run(&history("2026-07-22T12:00:00-06:00", &ruled)).unwrap();
+    // Ruled not complied (art. 138.2.I): the compliance term stays missed, whatever the
+    // report said.
     assert_eq!(
         term(&v, TermId::Compliance),
-        (d("2026-07-09"), DeadlineStatus::Late)
+        (d("2026-07-09"), DeadlineStatus::Missed)
     );
     assert_eq!(state(&v), AppealState::Warned);
     // Warning term: 23, 24, 27 July. A fine on the 27th is premature; 12 UMA is no fine.

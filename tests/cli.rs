@@ -482,7 +482,7 @@ fn import_loads_histories_and_reports_each_rejected_one(backend: Backend) {
     let db = TestDb::new(backend);
     let dir = db.scratch.clone();
     let good = include_str!("../examples/histories/issue-example.json").replace('\n', " ");
-    let bad = r#"{"calendar": "mx-jalisco", "right": "access", "events": [{"act": "filed", "at": "2026-02-05"}, {"act": "resolved", "at": "2026-02-06", "outcome": "granted"}]}"#;
+    let bad = r#"{"calendar": "mx-jalisco", "right": "access", "events": [{"act": "filed", "at": "2026-02-05"}, {"act": "resolution_notified", "at": "2026-02-06"}]}"#;
     std::fs::write(
         dir.join("lote.jsonl"),
         format!("{good}\n{bad}\n{good}\nnot json\n"),
@@ -508,7 +508,10 @@ fn import_loads_histories_and_reports_each_rejected_one(backend: Backend) {
         stdout(&o)
     );
     let err = stderr(&o);
-    assert!(err.contains("lote.jsonl:2: evento 2 («resolved»)"), "{err}");
+    assert!(
+        err.contains("lote.jsonl:2: evento 2 («resolution_notified»)"),
+        "{err}"
+    );
     assert!(err.contains("lote.jsonl:4: historial inválido"), "{err}");
     let o = arco_db(&db, &["verify"]);
     assert!(

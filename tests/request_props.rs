@@ -20,7 +20,7 @@ use arco::calendar::{Calendar, CalendarLoader, Moment};
 use arco::case::{Actor, Clock, DeadlineStatus, Role};
 use arco::request::{
     Delivery, ImprocedenceCause, Modality, Outcome, Request, RequestAct, RequestError,
-    RequestState, Right,
+    RequestState, Review, Right,
 };
 use arco::rules::Rulebooks;
 use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
@@ -153,7 +153,11 @@ fn act() -> impl Strategy<Value = RequestAct> {
         1 => (1u8..=10).prop_map(|n| RequestAct::ImprocedenceNotified {
             cause: ImprocedenceCause::parse(&n.to_string()).expect("1 to 10 is a fracción"),
         }),
-        3 => Just(RequestAct::ExtensionNotified),
+        3 => prop::option::of(0u32..=7).prop_map(|days| RequestAct::ExtensionNotified { days }),
+        1 => ((1u8..=10), 0u8..3).prop_map(|(n, d)| RequestAct::ImprocedenceReviewed {
+            cause: ImprocedenceCause::parse(&n.to_string()).expect("1 to 10 is a fracción"),
+            decision: [Review::Confirmed, Review::Modified, Review::Revoked][usize::from(d)],
+        }),
         6 => outcome().prop_map(|outcome| RequestAct::Resolved { outcome }),
         5 => Just(RequestAct::ResolutionNotified),
         4 => prop::option::of(delivery()).prop_map(|delivery| RequestAct::Fulfilled { delivery }),
@@ -234,7 +238,14 @@ fn who() -> impl Strategy<Value = Who> {
 fn actor(who: Who, act: &RequestAct) -> Actor {
     let role = match who {
         Who::Any(r) => r,
-        Who::Proper { .. } if matches!(act, RequestAct::Resolved { .. }) => Role::Committee,
+        Who::Proper { .. }
+            if matches!(
+                act,
+                RequestAct::Resolved { .. } | RequestAct::ImprocedenceReviewed { .. }
+            ) =>
+        {
+            Role::Committee
+        }
         Who::Proper { head: true } => Role::UnitHead,
         Who::Proper { head: false } => Role::UnitStaff,
     };
@@ -271,6 +282,14 @@ impl Step {
                 A::PreventionNotified,
                 A::OtherProcedureNotified,
                 A::IncompetenceNotified { partial: true },
+                // The Comité confirms a denial before it is notified (art. 87.1.III).
+                A::ImprocedenceReviewed {
+                    cause: ImprocedenceCause::parse("II").expect("II is a fracción"),
+                    decision: Review::Confirmed,
+                },
+                A::ImprocedenceNotified {
+                    cause: ImprocedenceCause::parse("II").expect("II is a fracción"),
+                },
             ],
             S::Prevented => vec![A::PreventionAnswered],
             S::Admitted => vec![
@@ -280,7 +299,7 @@ impl Step {
                 A::Resolved {
                     outcome: self.outcome,
                 },
-                A::ExtensionNotified,
+                A::ExtensionNotified { days: None },
             ],
             S::Resolved => vec![A::ResolutionNotified],
             S::Notified => vec![

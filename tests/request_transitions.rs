@@ -26,7 +26,7 @@ use arco::calendar::{Calendar, CalendarLoader, Moment};
 use arco::case::{Actor, Clock, DeadlineStatus, Role};
 use arco::request::{
     ActKind, Delivery, ImprocedenceCause, Modality, Outcome, Request, RequestAct, RequestError,
-    RequestState, Right,
+    RequestState, Review, Right,
 };
 use arco::rules::{Rulebooks, TermId};
 use chrono::NaiveDate;
@@ -77,7 +77,7 @@ fn committee() -> Actor {
 /// The actor who may record `act`: the Comité resolves, the Unidad records the rest.
 fn actor_for(act: &RequestAct) -> Actor {
     match act.kind() {
-        ActKind::Resolved => committee(),
+        ActKind::Resolved | ActKind::ImprocedenceReviewed => committee(),
         _ => staff(),
     }
 }
@@ -127,6 +127,7 @@ enum Col {
     PartialIncompetence,
     Redirected,
     OtherProcedure,
+    ImprocedenceReviewed,
     Improcedence,
     Extension,
     Resolved,
@@ -136,7 +137,7 @@ enum Col {
     Closed,
 }
 
-const COLS: [Col; 15] = [
+const COLS: [Col; 16] = [
     Col::Filed,
     Col::PreventionNotified,
     Col::PreventionAnswered,
@@ -145,6 +146,7 @@ const COLS: [Col; 15] = [
     Col::PartialIncompetence,
     Col::Redirected,
     Col::OtherProcedure,
+    Col::ImprocedenceReviewed,
     Col::Improcedence,
     Col::Extension,
     Col::Resolved,
@@ -167,8 +169,12 @@ impl Col {
             Col::PartialIncompetence => RequestAct::IncompetenceNotified { partial: true },
             Col::Redirected => RequestAct::Redirected,
             Col::OtherProcedure => RequestAct::OtherProcedureNotified,
+            Col::ImprocedenceReviewed => RequestAct::ImprocedenceReviewed {
+                cause: cause("II"),
+                decision: Review::Confirmed,
+            },
             Col::Improcedence => RequestAct::ImprocedenceNotified { cause: cause("II") },
-            Col::Extension => RequestAct::ExtensionNotified,
+            Col::Extension => RequestAct::ExtensionNotified { days: None },
             Col::Resolved => RequestAct::Resolved {
                 outcome: Outcome::Granted,
             },
@@ -207,6 +213,8 @@ enum Setup {
     FiledAfterAnswer,
     /// Filed, after a partial incompetence and a notice of a specific procedure.
     FiledAfterNotices,
+    /// Filed, with the Comité's confirmation of an improcedencia on fracción II.
+    FiledReviewed,
     Prevented,
     /// The prevention left unanswered past its 5-day term (a state on a later date).
     NotPresented,
@@ -228,10 +236,11 @@ enum Setup {
     ClosedExtended,
 }
 
-const SETUPS: [Setup; 21] = [
+const SETUPS: [Setup; 22] = [
     Setup::Filed,
     Setup::FiledAfterAnswer,
     Setup::FiledAfterNotices,
+    Setup::FiledReviewed,
     Setup::Prevented,
     Setup::NotPresented,
     Setup::Admitted,
@@ -289,6 +298,17 @@ fn scenario(setup: Setup) -> Scenario {
             "2026-02-09T10:00",
             S::Filed,
         ),
+        Setup::FiledReviewed => (
+            vec![(
+                A::ImprocedenceReviewed {
+                    cause: cause("II"),
+                    decision: Review::Confirmed,
+                },
+                "2026-02-06T10:00",
+            )],
+            "2026-02-09T10:00",
+            S::Filed,
+        ),
         Setup::Prevented => (
             vec![(A::PreventionNotified, "2026-02-06T10:00")],
             "2026-02-09T10:00",
@@ -316,7 +336,7 @@ fn scenario(setup: Setup) -> Scenario {
         Setup::AdmittedExtended => (
             vec![
                 (A::Admitted, "2026-02-09T10:00"),
-                (A::ExtensionNotified, "2026-02-12T10:00"),
+                (A::ExtensionNotified { days: None }, "2026-02-12T10:00"),
             ],
             "2026-02-13T10:00",
             S::Admitted,
@@ -332,7 +352,7 @@ fn scenario(setup: Setup) -> Scenario {
         Setup::ResolvedExtended => (
             vec![
                 (A::Admitted, "2026-02-09T10:00"),
-                (A::ExtensionNotified, "2026-02-12T10:00"),
+                (A::ExtensionNotified { days: None }, "2026-02-12T10:00"),
                 (resolved(Outcome::Granted), "2026-02-16T10:00"),
             ],
             "2026-02-17T10:00",
@@ -376,10 +396,19 @@ fn scenario(setup: Setup) -> Scenario {
             S::Redirected,
         ),
         Setup::Improcedent => (
-            vec![(
-                A::ImprocedenceNotified { cause: cause("IV") },
-                "2026-02-06T10:00",
-            )],
+            vec![
+                (
+                    A::ImprocedenceReviewed {
+                        cause: cause("IV"),
+                        decision: Review::Confirmed,
+                    },
+                    "2026-02-06T09:00",
+                ),
+                (
+                    A::ImprocedenceNotified { cause: cause("IV") },
+                    "2026-02-06T10:00",
+                ),
+            ],
             "2026-02-09T10:00",
             S::Improcedent,
         ),
@@ -399,7 +428,7 @@ fn scenario(setup: Setup) -> Scenario {
         Setup::ClosedExtended => (
             vec![
                 (A::Admitted, "2026-02-09T10:00"),
-                (A::ExtensionNotified, "2026-02-12T10:00"),
+                (A::ExtensionNotified { days: None }, "2026-02-12T10:00"),
                 (resolved(Outcome::Denied), "2026-02-16T10:00"),
                 (A::ResolutionNotified, "2026-02-17T10:00"),
                 (A::Closed, "2026-02-18T10:00"),
@@ -454,6 +483,8 @@ enum Expect {
     /// `Lapsed { act: <the column's act>, on: <the last day to answer the prevention> }`
     /// (art. 52.3).
     Lapsed(&'static str),
+    /// `ImprocedenceNotConfirmed` for the column's cause II, no review (art. 87.1.III).
+    NotConfirmed,
 }
 
 /// The model, state by state. Dates are those of [`scenario`]; see the module comment.
@@ -474,9 +505,10 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Applies(S::Filed)),
                 (C::Redirected, Applies(S::Redirected)),
                 (C::OtherProcedure, Applies(S::Filed)),
-                (C::Improcedence, Applies(S::Improcedent)),
-                (C::Extension, Invalid),
-                (C::Resolved, Invalid), // never admitted: cannot be resolved
+                (C::ImprocedenceReviewed, Applies(S::Filed)),
+                (C::Improcedence, NotConfirmed),
+                (C::Extension, Applies(S::Filed)), // never admitted: implies it (item 7)
+                (C::Resolved, Applies(S::Resolved)),
                 (C::ResolutionNotified, Invalid),
                 (C::Fulfilled, Invalid),
                 (C::Withdrawn, Applies(S::Withdrawn)),
@@ -495,9 +527,10 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Applies(S::Filed)),
                 (C::Redirected, Applies(S::Redirected)),
                 (C::OtherProcedure, Applies(S::Filed)),
-                (C::Improcedence, Applies(S::Improcedent)),
-                (C::Extension, Invalid),
-                (C::Resolved, Invalid),
+                (C::ImprocedenceReviewed, Applies(S::Filed)),
+                (C::Improcedence, NotConfirmed),
+                (C::Extension, Applies(S::Filed)), // never admitted: implies it (item 7)
+                (C::Resolved, Applies(S::Resolved)),
                 (C::ResolutionNotified, Invalid),
                 (C::Fulfilled, Invalid),
                 (C::Withdrawn, Applies(S::Withdrawn)),
@@ -516,9 +549,10 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Applies(S::Filed)),
                 (C::Redirected, Applies(S::Redirected)),
                 (C::OtherProcedure, Invalid),
-                (C::Improcedence, Applies(S::Improcedent)),
-                (C::Extension, Invalid),
-                (C::Resolved, Invalid),
+                (C::ImprocedenceReviewed, Applies(S::Filed)),
+                (C::Improcedence, NotConfirmed),
+                (C::Extension, Applies(S::Filed)), // never admitted: implies it (item 7)
+                (C::Resolved, Applies(S::Resolved)),
                 (C::ResolutionNotified, Invalid),
                 (C::Fulfilled, Invalid),
                 (C::Withdrawn, Applies(S::Withdrawn)),
@@ -526,6 +560,28 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
             ],
         ),
         // Waiting for the titular (reply due Fri 02-13); tried Mon 02-09.
+        // Confirmed by the Comité (art. 87.1.III): now the improcedencia may be notified.
+        (
+            Setup::FiledReviewed,
+            vec![
+                (C::Filed, Invalid),
+                (C::PreventionNotified, Applies(S::Prevented)),
+                (C::PreventionAnswered, Invalid),
+                (C::Admitted, Applies(S::Admitted)),
+                (C::Incompetence, Applies(S::Incompetent)),
+                (C::PartialIncompetence, Applies(S::Filed)),
+                (C::Redirected, Applies(S::Redirected)),
+                (C::OtherProcedure, Applies(S::Filed)),
+                (C::ImprocedenceReviewed, Applies(S::Filed)),
+                (C::Improcedence, Applies(S::Improcedent)),
+                (C::Extension, Applies(S::Filed)), // never admitted: implies it (item 7)
+                (C::Resolved, Applies(S::Resolved)),
+                (C::ResolutionNotified, Invalid),
+                (C::Fulfilled, Invalid),
+                (C::Withdrawn, Applies(S::Withdrawn)),
+                (C::Closed, Invalid),
+            ],
+        ),
         (
             Setup::Prevented,
             vec![
@@ -537,6 +593,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -558,6 +615,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Lapsed("2026-02-13")),
                 (C::Redirected, Lapsed("2026-02-13")),
                 (C::OtherProcedure, Lapsed("2026-02-13")),
+                (C::ImprocedenceReviewed, Lapsed("2026-02-13")),
                 (C::Improcedence, Lapsed("2026-02-13")),
                 (C::Extension, Lapsed("2026-02-13")),
                 (C::Resolved, Lapsed("2026-02-13")),
@@ -579,7 +637,8 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Applies(S::Admitted)),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
-                (C::Improcedence, Applies(S::Improcedent)),
+                (C::ImprocedenceReviewed, Applies(S::Admitted)),
+                (C::Improcedence, NotConfirmed),
                 (C::Extension, Applies(S::Admitted)),
                 (C::Resolved, Applies(S::Resolved)),
                 (C::ResolutionNotified, Invalid),
@@ -601,8 +660,9 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, AppliesLate(S::Admitted)),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
-                (C::Improcedence, Applies(S::Improcedent)), // due Thu 02-19
-                (C::Extension, Applies(S::Admitted)),       // due Mon 02-23, from the answer
+                (C::ImprocedenceReviewed, Applies(S::Admitted)),
+                (C::Improcedence, NotConfirmed),      // due Thu 02-19
+                (C::Extension, Applies(S::Admitted)), // due Mon 02-23, from the answer
                 (C::Resolved, Applies(S::Resolved)),
                 (C::ResolutionNotified, Invalid),
                 (C::Fulfilled, Invalid),
@@ -622,7 +682,8 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, AppliesLate(S::Admitted)),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
-                (C::Improcedence, Applies(S::Improcedent)),
+                (C::ImprocedenceReviewed, Applies(S::Admitted)),
+                (C::Improcedence, NotConfirmed),
                 (C::Extension, SecondExtension("2026-02-12")),
                 (C::Resolved, Applies(S::Resolved)),
                 (C::ResolutionNotified, Invalid),
@@ -643,6 +704,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid), // only while the resolution is pending
                 (C::Resolved, Invalid),
@@ -663,6 +725,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, SecondExtension("2026-02-12")),
                 (C::Resolved, Invalid),
@@ -684,6 +747,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -705,6 +769,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -726,6 +791,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -746,6 +812,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -767,6 +834,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -787,6 +855,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -807,6 +876,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -827,6 +897,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -847,6 +918,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -868,6 +940,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, Invalid),
                 (C::Resolved, Invalid),
@@ -889,6 +962,7 @@ fn table() -> Vec<(Setup, Vec<(Col, Expect)>)> {
                 (C::PartialIncompetence, Invalid),
                 (C::Redirected, Invalid),
                 (C::OtherProcedure, Invalid),
+                (C::ImprocedenceReviewed, Invalid),
                 (C::Improcedence, Invalid),
                 (C::Extension, SecondExtension("2026-02-12")),
                 (C::Resolved, Invalid),
@@ -920,7 +994,7 @@ fn the_table_has_every_state_and_every_act_once() {
             "no row reaches {state:?}"
         );
     }
-    assert_eq!(t.len() * COLS.len(), 21 * 15);
+    assert_eq!(t.len() * COLS.len(), 22 * 16);
 }
 
 /// Applies one cell of the table to a fresh request in the row's state and checks the
@@ -979,6 +1053,11 @@ fn check_cell(setup: Setup, col: Col, expect: Expect) -> Result<(), String> {
             act: kind,
             due: d(on),
         }),
+        Expect::NotConfirmed => want_err(RequestError::ImprocedenceNotConfirmed {
+            cause: cause("II"),
+            revoked: false,
+            confirmed: None,
+        }),
     }
 }
 
@@ -994,7 +1073,7 @@ fn every_act_in_every_state() {
             }
         }
     }
-    assert_eq!(cells, 315);
+    assert_eq!(cells, 352);
     assert!(
         failures.is_empty(),
         "{} of {cells} cells disagree with the table:\n{}",
@@ -1029,7 +1108,7 @@ const ROLES: [Role; 7] = [
 /// Transparencia records everything else; an import (`Migration`) records anything.
 fn allowed(kind: ActKind) -> &'static [Role] {
     match kind {
-        ActKind::Resolved => &[Role::Committee, Role::Migration],
+        ActKind::Resolved | ActKind::ImprocedenceReviewed => &[Role::Committee, Role::Migration],
         _ => &[Role::UnitStaff, Role::UnitHead, Role::Migration],
     }
 }
@@ -1165,7 +1244,11 @@ fn an_act_dated_before_the_previous_effective_date_is_out_of_order() {
     assert_eq!(req, before, "an act out of order changed the request");
 
     // Order is by effective date: earlier the same day is fine...
-    apply_ok(&mut req, RequestAct::ExtensionNotified, "2026-02-10T08:00");
+    apply_ok(
+        &mut req,
+        RequestAct::ExtensionNotified { days: None },
+        "2026-02-10T08:00",
+    );
     // ...and so is a Sunday, which takes effect on Monday, after an act at 16:00 on
     // Friday (after closing), which also takes effect on Monday.
     apply_ok(
@@ -1243,7 +1326,8 @@ fn an_act_at_closing_time_takes_effect_the_next_day_and_can_be_late() {
 fn other_late_acts_are_recorded_late() {
     let c = clock();
 
-    // A prevention after its 3 days: still a prevention; the reply counts from it.
+    // A prevention after its 3 days: recorded and flagged, but it neither stops the
+    // request nor can make it "no presentada" (art. 52.1 read with art. 6.1).
     let mut req = file();
     let rec = req
         .apply(
@@ -1255,15 +1339,11 @@ fn other_late_acts_are_recorded_late() {
         .unwrap();
     assert!(rec.late);
     assert_eq!(rec.term, Some(TermId::Prevention));
-    assert_eq!(req.state, RequestState::Prevented);
-    // Reply due Wed 02-18 (5 days from Wed 02-11).
-    assert_eq!(
-        req.state_on(&c, d("2026-02-18")).unwrap(),
-        RequestState::Prevented
-    );
+    assert_eq!(req.state, RequestState::Filed);
+    // Its reply would have been due Wed 02-18 (5 days from Wed 02-11): nothing lapses.
     assert_eq!(
         req.state_on(&c, d("2026-02-19")).unwrap(),
-        RequestState::NotPresented
+        RequestState::Filed
     );
 
     // Notices after their terms.
@@ -1294,6 +1374,13 @@ fn other_late_acts_are_recorded_late() {
         ),
     ] {
         let mut req = file();
+        if let RequestAct::ImprocedenceNotified { cause } = &act {
+            let review = RequestAct::ImprocedenceReviewed {
+                cause: *cause,
+                decision: Review::Confirmed,
+            };
+            apply_ok(&mut req, review, "2026-02-06T09:00");
+        }
         let rec = req.apply(&c, act.clone(), m(at), &staff()).unwrap();
         assert!(rec.late, "{act:?}");
         assert_eq!(rec.term, Some(term));
@@ -1301,6 +1388,11 @@ fn other_late_acts_are_recorded_late() {
     }
     // ...and on their last day, on time.
     let mut req = file();
+    let review = RequestAct::ImprocedenceReviewed {
+        cause: cause("X"),
+        decision: Review::Confirmed,
+    };
+    apply_ok(&mut req, review, "2026-02-06T09:00");
     let rec = req
         .apply(
             &c,
@@ -1365,7 +1457,11 @@ fn the_extension_moves_the_resolution_due_date() {
     let c = clock();
     let mut req = file();
     apply_ok(&mut req, RequestAct::Admitted, "2026-02-09T10:00");
-    apply_ok(&mut req, RequestAct::ExtensionNotified, "2026-02-23T10:00");
+    apply_ok(
+        &mut req,
+        RequestAct::ExtensionNotified { days: None },
+        "2026-02-23T10:00",
+    );
     // Due Mon 02-23 + 5 = Mon 03-02.
     let mut on_time = req.clone();
     let rec = on_time
@@ -1405,8 +1501,13 @@ fn an_extension_after_the_original_due_date_is_out_of_time() {
         ("2026-03-02T10:00", "2026-03-02"),
     ] {
         assert_eq!(
-            req.apply(&c, RequestAct::ExtensionNotified, m(at), &staff())
-                .unwrap_err(),
+            req.apply(
+                &c,
+                RequestAct::ExtensionNotified { days: None },
+                m(at),
+                &staff()
+            )
+            .unwrap_err(),
             RequestError::ExtensionOutOfTime {
                 due: d("2026-02-23"),
                 notified: d(notified),
@@ -1419,7 +1520,7 @@ fn an_extension_after_the_original_due_date_is_out_of_time() {
     let rec = req
         .apply(
             &c,
-            RequestAct::ExtensionNotified,
+            RequestAct::ExtensionNotified { days: None },
             m("2026-02-23T14:59"),
             &staff(),
         )
@@ -1444,7 +1545,7 @@ fn the_extension_of_a_term_restarted_by_a_prevention_counts_from_the_answer() {
     assert_eq!(
         req.apply(
             &c,
-            RequestAct::ExtensionNotified,
+            RequestAct::ExtensionNotified { days: None },
             m("2026-02-27T10:00"),
             &staff()
         )
@@ -1455,7 +1556,11 @@ fn the_extension_of_a_term_restarted_by_a_prevention_counts_from_the_answer() {
         }
     );
     assert_eq!(req, before);
-    apply_ok(&mut req, RequestAct::ExtensionNotified, "2026-02-26T10:00");
+    apply_ok(
+        &mut req,
+        RequestAct::ExtensionNotified { days: None },
+        "2026-02-26T10:00",
+    );
 }
 
 #[test]
@@ -1466,7 +1571,7 @@ fn a_second_extension_is_refused() {
     assert_eq!(
         req.apply(
             &c,
-            RequestAct::ExtensionNotified,
+            RequestAct::ExtensionNotified { days: None },
             m("2026-02-13T10:00"),
             &staff()
         )

@@ -277,12 +277,12 @@ fn invalid_histories_are_typed_errors() {
     assert_eq!(e.code(), "not_filed_yet");
     let e = run(&history(
         "2026-03-01T00:00:00Z",
-        r#"{"act": "filed", "at": "2026-02-05"}, {"act": "resolved", "at": "2026-02-06", "outcome": "granted"}"#,
+        r#"{"act": "filed", "at": "2026-02-05"}, {"act": "resolution_notified", "at": "2026-02-06"}"#,
     ))
     .unwrap_err();
     assert_eq!(e.code(), "invalid_transition");
     assert!(
-        e.to_string().contains("«resolved»") && e.to_string().contains("«filed»"),
+        e.to_string().contains("«resolution_notified»") && e.to_string().contains("«filed»"),
         "{e}"
     );
     let e = run(&history(
@@ -325,6 +325,7 @@ fn improcedence_after_a_partial_incompetence_ends_the_request() {
     let events = r#"
         {"act": "filed", "at": "2026-02-05T10:00:00-06:00"},
         {"act": "incompetence_notified", "at": "2026-02-06T10:00:00-06:00", "partial": true},
+        {"act": "improcedence_reviewed", "at": "2026-02-09T09:00:00-06:00", "cause": "II", "decision": "confirmed"},
         {"act": "improcedence_notified", "at": "2026-02-09T10:00:00-06:00", "cause": "II"}"#;
     let v = run(&history("2026-03-30T12:00:00-06:00", events)).unwrap();
     assert_eq!(v.state, RequestState::Improcedent);

@@ -323,7 +323,7 @@ async fn refused_acts_and_rejected_imports_write_nothing(backend: Backend) {
 
     let bad = History::from_json(
         r#"{"calendar": "mx-jalisco", "right": "access", "events": [
-            {"act": "filed", "at": "2026-02-05"}, {"act": "resolved", "at": "2026-02-06", "outcome": "granted"}]}"#,
+            {"act": "filed", "at": "2026-02-05"}, {"act": "resolution_notified", "at": "2026-02-06"}]}"#,
     )
     .unwrap();
     assert!(reg.import(&bad, "UT", None, now()).await.is_err());

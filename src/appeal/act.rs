@@ -151,9 +151,16 @@ impl AppealOutcome {
 /// Least and most UMA of a fine (art. 112.3).
 pub const FINE_UMA: (u32, u32) = (150, 1500);
 
+/// Most UMA of a fine for a reincidente: twice the maximum (art. 143.2).
+pub const REINCIDENT_FINE_UMA: u32 = 2 * FINE_UMA.1;
+
 /// An act of the appeal or of the compliance of its resolution.
+///
+/// Every act refuses a field it does not have, naming it (see `RequestAct`: serde lets an
+/// internally tagged unit variant ignore extra fields, so those are checked by hand).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "act", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self")]
 pub enum AppealAct {
     /// The appeal is filed (art. 99), with its ground (art. 100). `minor_unrepresented`:
     /// the titular is a minor without legal representation (no conciliation, art. 106.2).
@@ -195,8 +202,13 @@ pub enum AppealAct {
     EvidenceHearingHeld,
     /// Cierre de instrucción (art. 107.VII).
     InstructionClosed,
-    /// The one extension of the resolution term, by a reasoned acuerdo (arts. 110.1, 110.2).
-    AppealExtensionNotified,
+    /// The one extension of the resolution term, by a reasoned acuerdo (arts. 110.1, 110.2):
+    /// "hasta por diez días", so `days` (1 to the rulebook's maximum) is what the acuerdo
+    /// grants; without it (every log written before the field existed) the maximum.
+    AppealExtensionNotified {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        days: Option<u32>,
+    },
     /// The resolution (art. 110.4); `compliance_days` (at most 10) when it orders action.
     AppealResolved {
         outcome: AppealOutcome,
@@ -211,8 +223,14 @@ pub enum AppealAct {
     ComplianceExtensionRuled {
         granted_days: u32,
     },
-    /// The compliance report (art. 137.1).
-    ComplianceReported,
+    /// The compliance report (art. 137.1), with the date on which the responsable says it
+    /// complied (`complied_on`). The report does not meet the compliance term by itself:
+    /// the date it states does, until the guarantor rules on it (art. 138); a report that
+    /// states no date meets nothing until a ruling of compliance.
+    ComplianceReported {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        complied_on: Option<chrono::NaiveDate>,
+    },
     /// Vista to the titular (art. 137.2).
     ComplianceVistaGiven,
     /// The titular's statement (art. 137.2–3).
@@ -225,10 +243,13 @@ pub enum AppealAct {
     PublicWarning {
         days: u32,
     },
-    /// Multa of 150–1,500 UMA, with up to 5 more days (art. 112.3).
+    /// Multa of 150–1,500 UMA, with up to 5 more days (art. 112.3); for a reincidente
+    /// (`reincidence`) up to twice the maximum, 3,000 UMA (art. 143.2).
     FineImposed {
         days: u32,
         uma: u32,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reincidence: bool,
     },
     /// Arresto administrativo and criminal complaint (art. 112.4).
     ArrestOrdered,
@@ -293,6 +314,64 @@ kinds! {
     PublicWarning = "public_warning", "amonestación pública";
     FineImposed = "fine_imposed", "multa";
     ArrestOrdered = "arrest_ordered", "arresto administrativo";
+}
+
+impl<'de> Deserialize<'de> for AppealAct {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let act = AppealAct::deserialize(&v).map_err(|e| {
+            serde::de::Error::custom(
+                crate::case::unknown_field_es(&v, &e.to_string()).unwrap_or_else(|| e.to_string()),
+            )
+        })?;
+        if act.has_no_fields() {
+            crate::case::refuse_extra_fields(&v, act.kind().as_str())
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(act)
+    }
+}
+
+impl Serialize for AppealAct {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        AppealAct::serialize(self, s)
+    }
+}
+
+impl AppealAct {
+    /// Acts that carry no field but `act` (serde would let them ignore any other).
+    fn has_no_fields(&self) -> bool {
+        use AppealAct as A;
+        match self {
+            A::AppealForwarded
+            | A::AppealRequirementNotified
+            | A::AppealRequirementAnswered
+            | A::AppealTurned
+            | A::AppealAdmitted
+            | A::ConciliationInvited
+            | A::ConciliationAccepted
+            | A::ConciliationAgreement
+            | A::ConciliationAgreementFulfilled
+            | A::ConciliationFailed
+            | A::EvidenceHearingHeld
+            | A::InstructionClosed
+            | A::AppealResolutionNotified
+            | A::ComplianceExtensionRequested
+            | A::ComplianceVistaGiven
+            | A::TitularStatement
+            | A::ArrestOrdered => true,
+            A::AppealFiled { .. }
+            | A::AppealDismissed { .. }
+            | A::ConciliationHearingHeld { .. }
+            | A::AppealExtensionNotified { .. }
+            | A::AppealResolved { .. }
+            | A::ComplianceExtensionRuled { .. }
+            | A::ComplianceReported { .. }
+            | A::ComplianceRuled { .. }
+            | A::PublicWarning { .. }
+            | A::FineImposed { .. } => false,
+        }
+    }
 }
 
 impl AppealActKind {

@@ -15,6 +15,7 @@
 //! (art. 110.10). Both are the work of time: [`Appeal::state_on`] derives them.
 
 mod act;
+mod allowed;
 
 use std::collections::BTreeMap;
 
@@ -23,8 +24,11 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use act::{
-    AppealAct, AppealActKind, AppealOutcome, DismissalCause, FINE_UMA, Fraction, Ground, Venue,
+    AppealAct, AppealActKind, AppealOutcome, DismissalCause, FINE_UMA, Fraction, Ground,
+    REINCIDENT_FINE_UMA, Venue,
 };
+
+pub use allowed::sample_appeal_acts;
 
 use crate::calendar::{Moment, TermError};
 use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Role, Stamp};
@@ -235,6 +239,15 @@ pub struct Window {
     pub due: NaiveDate,
     /// The filing's effective date on the responsable's calendar.
     pub filed_on: NaiveDate,
+    /// No response had been given and the term to give it had not run out yet: an appeal
+    /// for falta de respuesta is premature (arts. 99.2, 100.VII, 108.III).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub response_pending: bool,
+    /// The last day for the Unidad de Transparencia to forward an appeal filed with it,
+    /// on its own calendar (art. 99.3: "a más tardar al día siguiente de haberlo
+    /// recibido").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_due: Option<NaiveDate>,
 }
 
 impl Window {
@@ -253,9 +266,14 @@ impl Window {
         let deadlines = request
             .deadlines(clock, filed_on)
             .map_err(|e| AppealError::BadValue(e.to_string()))?;
+        let answered = request.response_notice.is_some() || request.ending_notice().is_some();
+        let forward_due = clock.due(TermId::ForwardToGuarantor, filed_on, 0)?;
         Ok(deadlines.get(&TermId::AppealWindow).map(|d| Window {
             due: d.due,
             filed_on,
+            // Without a response the window opens the day after the response term ends.
+            response_pending: !answered && filed_on <= d.from,
+            forward_due: Some(forward_due),
         }))
     }
 }
@@ -271,10 +289,19 @@ pub struct Appeal {
     /// The filing, on the guarantor's calendar.
     pub filed: Stamp,
     pub window: Option<Window>,
-    /// Filed outside the window: art. 108.I is offered as the dismissal cause.
+    /// Filed outside the window: art. 108.I is offered as the dismissal cause; filed for
+    /// falta de respuesta before the response term ran out, art. 108.III.
     pub suggested_dismissal: Option<DismissalCause>,
+    /// Filed for falta de respuesta (art. 100.VII, XII) before the term to respond ran
+    /// out (art. 99.2): recorded and flagged, with art. 108.III offered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub premature: bool,
     pub forwarded: Option<Stamp>,
     pub requirement: Option<Stamp>,
+    /// The requirement was notified after its 5 days (art. 104.1): recorded and flagged,
+    /// it neither interrupts the resolution term nor can dismiss the appeal (art. 6.1).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requirement_late: bool,
     pub requirement_answer: Option<Stamp>,
     pub turned: Option<Stamp>,
     pub admission: Option<Stamp>,
@@ -290,11 +317,17 @@ pub struct Appeal {
     pub evidence_hearing: Option<Stamp>,
     pub instruction_closed: Option<Stamp>,
     pub extension: Option<Stamp>,
+    /// The days the extension granted ("hasta por diez", art. 110.1); `None`: the maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_days: Option<u32>,
     pub resolution: Option<(Stamp, AppealOutcome, u32)>,
     pub resolution_notice: Option<Stamp>,
     pub extension_request: Option<Stamp>,
     pub extension_ruling: Option<(Stamp, u32)>,
     pub report: Option<Stamp>,
+    /// The date the report says the responsable complied on (art. 137.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complied_on: Option<NaiveDate>,
     pub vista: Option<Stamp>,
     pub statement: Option<Stamp>,
     /// Rulings on compliance, in order: complied or not.
@@ -365,6 +398,12 @@ impl Appeal {
         let filed = clock.stamp(at)?;
         clock.due(TermId::AppealResolution, filed.effective, 0)?;
         let late = window.is_some_and(|w| !w.in_time());
+        let premature = ground.is_lack_of_response() && window.is_some_and(|w| w.response_pending);
+        let suggested = match (late, premature) {
+            (true, _) => DismissalCause::parse("I"),
+            (false, true) => DismissalCause::parse("III"),
+            (false, false) => None,
+        };
         Ok(Appeal {
             rulebook: clock.rulebook.id.clone(),
             venue,
@@ -373,9 +412,11 @@ impl Appeal {
             state: AppealState::Filed,
             filed,
             window,
-            suggested_dismissal: late.then(|| DismissalCause::parse("I")).flatten(),
+            suggested_dismissal: suggested,
+            premature,
             forwarded: None,
             requirement: None,
+            requirement_late: false,
             requirement_answer: None,
             turned: None,
             admission: None,
@@ -389,11 +430,13 @@ impl Appeal {
             evidence_hearing: None,
             instruction_closed: None,
             extension: None,
+            extension_days: None,
             resolution: None,
             resolution_notice: None,
             extension_request: None,
             extension_ruling: None,
             report: None,
+            complied_on: None,
             vista: None,
             statement: None,
             rulings: Vec::new(),
@@ -414,8 +457,19 @@ impl Appeal {
 
     /// Day 0 of admission: the filing, or the answer to a requirement.
     fn admission_from(&self) -> NaiveDate {
-        self.requirement_answer
-            .map_or(self.filed.effective, |a| a.effective)
+        match self.requirement_answer {
+            Some(a) if !self.requirement_late => a.effective,
+            _ => self.filed.effective,
+        }
+    }
+
+    /// The forwarding's due date: on the Unidad de Transparencia's calendar when the
+    /// request is known (art. 99.3), else on the guarantor's.
+    fn forward_due(&self, clock: &Clock) -> Result<NaiveDate, AppealError> {
+        match self.window.and_then(|w| w.forward_due) {
+            Some(d) => Ok(d),
+            None => Ok(clock.due(TermId::ForwardToGuarantor, self.filed.effective, 0)?),
+        }
     }
 
     /// The due date of the requirement's answer while a requirement is pending.
@@ -434,13 +488,15 @@ impl Appeal {
     /// interrupted (requirement pending), suspended (agreement being complied with) or no
     /// longer running (agreement fulfilled).
     pub fn resolution_due(&self, clock: &Clock) -> Result<Option<NaiveDate>, AppealError> {
-        if self.requirement.is_some() && self.requirement_answer.is_none() {
+        if self.requirement.is_some() && self.requirement_answer.is_none() && !self.requirement_late
+        {
             return Ok(None);
         }
-        let ext_days = clock
+        let max = clock
             .term(TermId::AppealResolution)?
             .extension_days
             .unwrap_or(0);
+        let ext_days = self.extension_days.unwrap_or(max);
         let extension = self.extension.map(|x| x.effective);
         // Interruption (104.3): from zero, the day after the answer.
         let mut due = clock.due(TermId::AppealResolution, self.admission_from(), 0)?;
@@ -570,22 +626,31 @@ impl Appeal {
             {
                 (
                     state,
-                    Some((
-                        TermId::ForwardToGuarantor,
-                        due_of(TermId::ForwardToGuarantor, filed)?,
-                    )),
+                    Some((TermId::ForwardToGuarantor, self.forward_due(clock)?)),
                 )
             }
             (A::AppealRequirementNotified, S::Filed | S::Required) => {
                 if let Some(r) = self.requirement {
                     return Err(AppealError::SecondRequirement { on: r.effective });
                 }
-                // "En un plazo que no podrá exceder de cinco días" (art. 104.1).
+                // "En un plazo que no podrá exceder de cinco días" (art. 104.1). Late, it is
+                // recorded and flagged but the appeal goes on as if there were none, as a
+                // late prevention (art. 52.1) does: art. 6.1.
                 let due = due_of(TermId::AppealRequirement, filed)?;
-                if eff > due {
-                    return Err(AppealError::RequirementOutOfTime { due, notified: eff });
-                }
-                (S::Required, Some((TermId::AppealRequirement, due)))
+                let next = if eff > due { S::Filed } else { S::Required };
+                (next, Some((TermId::AppealRequirement, due)))
+            }
+            (A::AppealRequirementAnswered, S::Filed | S::Admitted)
+                if self.requirement_late && self.requirement_answer.is_none() =>
+            {
+                let r = self.requirement.ok_or_else(invalid)?;
+                (
+                    state,
+                    Some((
+                        TermId::AppealRequirementReply,
+                        due_of(TermId::AppealRequirementReply, r.effective)?,
+                    )),
+                )
             }
             (A::AppealRequirementAnswered, S::Required) => {
                 let r = self.requirement.ok_or_else(invalid)?;
@@ -689,7 +754,7 @@ impl Appeal {
                 (S::InstructionClosed, None)
             }
             (
-                A::AppealExtensionNotified,
+                A::AppealExtensionNotified { days },
                 S::Admitted
                 | S::ConciliationInvited
                 | S::ConciliationAccepted
@@ -703,9 +768,20 @@ impl Appeal {
                 if eff > due {
                     return Err(AppealError::ExtensionOutOfTime { due, notified: eff });
                 }
+                let max = clock
+                    .term(TermId::AppealResolution)?
+                    .extension_days
+                    .unwrap_or(0);
+                if let Some(d) = days
+                    && !(1..=max).contains(d)
+                {
+                    return Err(AppealError::BadValue(format!(
+                        "days = {d}: el plazo para resolver puede ampliarse hasta por {max} días (art. 110.1); indique de 1 a {max}"
+                    )));
+                }
                 (state, Some((TermId::AppealResolution, due)))
             }
-            (A::AppealExtensionNotified, _) if self.extension.is_some() => {
+            (A::AppealExtensionNotified { .. }, _) if self.extension.is_some() => {
                 return Err(AppealError::SecondExtension {
                     on: self.extension.map_or(eff, |x| x.effective),
                 });
@@ -805,8 +881,15 @@ impl Appeal {
                     )),
                 )
             }
-            (A::ComplianceReported, S::Compliance) if self.report.is_none() => {
+            (A::ComplianceReported { complied_on }, S::Compliance) if self.report.is_none() => {
                 let (_, end) = self.compliance_due(clock)?.ok_or_else(invalid)?;
+                if let Some(c) = complied_on
+                    && *c > eff
+                {
+                    return Err(AppealError::BadValue(format!(
+                        "complied_on = {c}: el informe no puede dar por cumplida la resolución en una fecha posterior a la del propio informe ({eff}) (art. 137.1)"
+                    )));
+                }
                 (
                     S::Compliance,
                     Some((
@@ -909,16 +992,29 @@ impl Appeal {
                 }
                 (S::Warned, None)
             }
-            (A::FineImposed { days, uma }, S::Warned) => {
+            (
+                A::FineImposed {
+                    days,
+                    uma,
+                    reincidence,
+                },
+                S::Warned,
+            ) => {
                 if !(1..=5).contains(days) {
                     return Err(AppealError::BadValue(format!(
                         "days = {days}: la multa concede de 1 a 5 días para cumplir (art. 112.3)"
                     )));
                 }
-                if !(FINE_UMA.0..=FINE_UMA.1).contains(uma) {
+                // A reincidente may be fined up to twice the maximum (art. 143.2).
+                let (most, article) = if *reincidence {
+                    (REINCIDENT_FINE_UMA, "arts. 112.3 y 143.2, por reincidencia")
+                } else {
+                    (FINE_UMA.1, "art. 112.3")
+                };
+                if !(FINE_UMA.0..=most).contains(uma) {
                     return Err(AppealError::BadValue(format!(
-                        "uma = {uma}: la multa va de {} a {} UMA (art. 112.3)",
-                        FINE_UMA.0, FINE_UMA.1
+                        "uma = {uma}: la multa va de {} a {most} UMA ({article})",
+                        FINE_UMA.0
                     )));
                 }
                 let (w, wd) = self.warning.ok_or_else(invalid)?;
@@ -947,7 +1043,10 @@ impl Appeal {
 
         match &act {
             A::AppealForwarded => self.forwarded = Some(stamp),
-            A::AppealRequirementNotified => self.requirement = Some(stamp),
+            A::AppealRequirementNotified => {
+                self.requirement = Some(stamp);
+                self.requirement_late = term.is_some_and(|(_, due)| eff > due);
+            }
             A::AppealRequirementAnswered => self.requirement_answer = Some(stamp),
             A::AppealTurned => self.turned = Some(stamp),
             A::AppealAdmitted => self.admission = Some(stamp),
@@ -966,7 +1065,10 @@ impl Appeal {
             }
             A::EvidenceHearingHeld => self.evidence_hearing = Some(stamp),
             A::InstructionClosed => self.instruction_closed = Some(stamp),
-            A::AppealExtensionNotified => self.extension = Some(stamp),
+            A::AppealExtensionNotified { days } => {
+                self.extension = Some(stamp);
+                self.extension_days = *days;
+            }
             A::AppealResolved {
                 outcome,
                 compliance_days,
@@ -976,12 +1078,15 @@ impl Appeal {
             A::ComplianceExtensionRuled { granted_days } => {
                 self.extension_ruling = Some((stamp, *granted_days))
             }
-            A::ComplianceReported => self.report = Some(stamp),
+            A::ComplianceReported { complied_on } => {
+                self.report = Some(stamp);
+                self.complied_on = *complied_on;
+            }
             A::ComplianceVistaGiven => self.vista = Some(stamp),
             A::TitularStatement => self.statement = Some(stamp),
             A::ComplianceRuled { complied } => self.rulings.push((stamp, *complied)),
             A::PublicWarning { days } => self.warning = Some((stamp, *days)),
-            A::FineImposed { days, uma } => self.fine = Some((stamp, *days, *uma)),
+            A::FineImposed { days, uma, .. } => self.fine = Some((stamp, *days, *uma)),
             A::ArrestOrdered => self.arrest = Some(stamp),
             A::AppealFiled { .. } => {}
         }
@@ -1048,11 +1153,17 @@ impl Appeal {
         };
 
         if self.venue == Venue::Unit {
-            put(
-                &mut out,
-                dl(TermId::ForwardToGuarantor, filed, eff(self.forwarded))?,
-                ended,
-            );
+            // Art. 99.3: the UT's duty, on the UT's calendar (the due date comes with the
+            // window); the forwarding itself takes effect on the guarantor's.
+            let mut f = dl(TermId::ForwardToGuarantor, filed, eff(self.forwarded))?;
+            if let Some(w) = self.window
+                && let Some(due) = w.forward_due
+            {
+                f.from = w.filed_on;
+                f.due = due;
+                f.status = DeadlineStatus::of(due, f.done, as_of, false);
+            }
+            put(&mut out, f, ended);
         }
         let decided = self.admission.or(self.dismissal.map(|(s, _)| s));
         put(
@@ -1068,7 +1179,7 @@ impl Appeal {
                     r.effective,
                     eff(self.requirement_answer),
                 )?,
-                self.dismissal.is_some(),
+                self.dismissal.is_some() || self.requirement_late,
             );
         }
         put(
@@ -1076,7 +1187,8 @@ impl Appeal {
             dl(TermId::AppealTurn, filed, eff(self.turned.or(decided)))?,
             ended,
         );
-        if self.requirement.is_none() || self.requirement_answer.is_some() {
+        if self.requirement.is_none() || self.requirement_answer.is_some() || self.requirement_late
+        {
             put(
                 &mut out,
                 dl(TermId::AppealAdmission, self.admission_from(), eff(decided))?,
@@ -1158,19 +1270,18 @@ impl Appeal {
         if let Some((original, end)) = self.compliance_due(clock)? {
             let notice = self.resolution_notice.map_or(filed, |n| n.effective);
             let days = self.resolution.map_or(0, |(_, _, d)| d);
-            let complied_on = self
-                .rulings
-                .iter()
-                .find(|(_, ok)| *ok)
-                .map(|(s, _)| s.effective);
-            let mut c = clock.deadline_days(
-                TermId::Compliance,
-                notice,
-                days,
-                eff(self.report).or(complied_on),
-                as_of,
-                false,
-            )?;
+            // Compliance is met by complying, not by reporting (arts. 112.1, 137.1, 138):
+            // on the date the report says, until the guarantor rules; a ruling of
+            // non-compliance leaves the term unmet (missed once it has run out) whatever
+            // came after; a ruling of compliance without a date in the report meets it on
+            // the ruling's day.
+            let complied_on = match self.rulings.first() {
+                Some((_, false)) => None,
+                Some((r, true)) => self.complied_on.or(Some(r.effective)),
+                None => self.complied_on,
+            };
+            let mut c =
+                clock.deadline_days(TermId::Compliance, notice, days, complied_on, as_of, false)?;
             if end != original {
                 c.days += clock.calendar.business_days_between(original, end)?;
                 c.due = end;

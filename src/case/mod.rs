@@ -255,3 +255,38 @@ impl<'a> Clock<'a> {
         self.deadline_days(id, from, days, done, as_of, optional)
     }
 }
+
+/// Refuses any key of an act's JSON but `act`, for acts that carry no field: the error
+/// names the field and the act, in Spanish, in the shape serde's own messages take
+/// ("campo desconocido «x» ...") so every reader (CLI, replay, HTTP) points at it.
+pub(crate) fn refuse_extra_fields(v: &serde_json::Value, act: &str) -> Result<(), String> {
+    let Some(obj) = v.as_object() else {
+        return Ok(());
+    };
+    match obj.keys().find(|k| k.as_str() != "act") {
+        Some(k) => Err(format!(
+            "campo desconocido «{k}» en el acto «{act}», que no lleva más campos que «act»"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// serde's "unknown field `x`, expected `a`, `b`" about an act, in Spanish and naming the
+/// act; `None` for any other message.
+pub(crate) fn unknown_field_es(v: &serde_json::Value, message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let act = v
+        .get("act")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("?");
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    Some(if expected.is_empty() {
+        format!("campo desconocido «{field}» en el acto «{act}», que no lleva más campos que «act»")
+    } else {
+        format!(
+            "campo desconocido «{field}» en el acto «{act}»; sus campos son: {}",
+            expected.join(", ")
+        )
+    })
+}

@@ -70,12 +70,20 @@ pub enum AppealCommand {
         /// Si se cumplió: true o false.
         #[arg(long)]
         complied: Option<bool>,
-        /// Días que concede la amonestación (≤10) o la multa (≤5).
+        /// Días que concede la amonestación (≤10) o la multa (≤5), o de la ampliación del
+        /// plazo para resolver («hasta por diez», art. 110.1; por omisión, diez).
         #[arg(long)]
         days: Option<u32>,
-        /// Monto de la multa en UMA (150 a 1,500).
+        /// Monto de la multa en UMA (150 a 1,500; hasta 3,000 si hay reincidencia).
         #[arg(long)]
         uma: Option<u32>,
+        /// La multa es por reincidencia: hasta el doble del máximo (art. 143.2).
+        #[arg(long)]
+        reincidence: bool,
+        /// Fecha (AAAA-MM-DD) en que el informe dice que se cumplió la resolución
+        /// (art. 137.1).
+        #[arg(long)]
+        complied_on: Option<String>,
         /// Alguna parte no acudió a la audiencia.
         #[arg(long)]
         absent: bool,
@@ -215,6 +223,8 @@ pub fn appeal(db: &DbArgs, cmd: AppealCommand) -> CliResult {
                 complied,
                 days,
                 uma,
+                reincidence,
+                complied_on,
                 absent,
                 who,
                 json,
@@ -232,6 +242,8 @@ pub fn appeal(db: &DbArgs, cmd: AppealCommand) -> CliResult {
                 put("complied", complied.map(Value::from));
                 put("days", days.map(Value::from));
                 put("uma", uma.map(Value::from));
+                put("reincidence", reincidence.then_some(Value::Bool(true)));
+                put("complied_on", complied_on.map(Value::String));
                 put("absent", absent.then_some(Value::Bool(true)));
                 let (kind, parsed) = parse_act(&act, m)?;
                 if kind == AppealActKind::AppealFiled {

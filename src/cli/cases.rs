@@ -73,8 +73,8 @@ pub enum RequestCommand {
     Act {
         folio: String,
         /// prevention_notified, prevention_answered, admitted, incompetence_notified, redirected,
-        /// other_procedure_notified, improcedence_notified, extension_notified, resolved,
-        /// resolution_notified, fulfilled, withdrawn, closed.
+        /// other_procedure_notified, improcedence_reviewed, improcedence_notified,
+        /// extension_notified, resolved, resolution_notified, fulfilled, withdrawn, closed.
         act: String,
         /// Cuándo ocurrió (por omisión, ahora).
         #[arg(long)]
@@ -88,6 +88,14 @@ pub enum RequestCommand {
         /// Incompetencia parcial (art. 54.2).
         #[arg(long)]
         partial: bool,
+        /// Días de la ampliación del plazo de resolución, «hasta por cinco» (art. 59.2; por
+        /// omisión, cinco).
+        #[arg(long)]
+        days: Option<u32>,
+        /// Lo que el Comité decide sobre la improcedencia: confirmed, modified, revoked
+        /// (art. 87.1.III).
+        #[arg(long)]
+        decision: Option<String>,
         /// Modalidad de entrega: direct_consultation, simple_copy, certified_copy, electronic, execution.
         #[arg(long)]
         modality: Option<String>,
@@ -240,6 +248,8 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 outcome,
                 cause,
                 partial,
+                days,
+                decision,
                 modality,
                 pages,
                 page_cost,
@@ -265,6 +275,12 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 }
                 if partial {
                     m.insert("partial".into(), Value::Bool(true));
+                }
+                if let Some(d) = days {
+                    m.insert("days".into(), Value::from(d));
+                }
+                if let Some(d) = decision {
+                    m.insert("decision".into(), Value::String(d));
                 }
                 if let Some(modality) = modality {
                     m.insert(

@@ -141,7 +141,9 @@ impl IntoResponse for Problem {
 fn refused_request(e: &RequestError) -> (StatusCode, &'static str, &'static str) {
     match e {
         RequestError::Forbidden { .. } => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
-        RequestError::Term(_) | RequestError::InFuture { .. } => (
+        RequestError::Term(_)
+        | RequestError::InFuture { .. }
+        | RequestError::ExtensionDays { .. } => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "dato-invalido",
             "Dato inválido",

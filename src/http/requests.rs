@@ -187,6 +187,10 @@ pub(crate) fn parse_act<T: serde::de::DeserializeOwned>(
 /// The key of `v` that a serde message is about, if it can be told.
 fn culprit(v: &Value, message: &str) -> Option<String> {
     let obj = v.as_object()?;
+    // The acts' own Spanish message for a field they do not have.
+    if let Some(rest) = message.strip_prefix("campo desconocido «") {
+        return rest.split('»').next().map(str::to_string);
+    }
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let first = quoted.first()?;
     if message.starts_with("missing field") || message.starts_with("unknown field") {

@@ -82,6 +82,12 @@ impl ImprocedenceCause {
     pub fn roman(self) -> &'static str {
         ROMAN[(self.0 - 1) as usize]
     }
+
+    /// Fracción VIII: "cuando el responsable no sea competente", which art. 54.1 already
+    /// governs with its own notice (see `RequestError::IncompetenceAsImprocedence`).
+    pub fn is_incompetence(self) -> bool {
+        self.0 == 8
+    }
 }
 
 impl TryFrom<serde_json::Value> for ImprocedenceCause {
@@ -101,6 +107,34 @@ impl TryFrom<serde_json::Value> for ImprocedenceCause {
 impl From<ImprocedenceCause> for String {
     fn from(c: ImprocedenceCause) -> String {
         c.roman().to_string()
+    }
+}
+
+/// What the Comité de Transparencia decides on a determination of the Unidad de
+/// Transparencia that denies the exercise of a right (art. 87.1.III).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Review {
+    /// Confirms it: the improcedencia may be notified.
+    Confirmed,
+    /// Modifies it (the cause it keeps is the act's `cause`): notified as modified.
+    Modified,
+    /// Revokes it: the request goes on.
+    Revoked,
+}
+
+impl Review {
+    pub fn label_es(self) -> &'static str {
+        match self {
+            Review::Confirmed => "confirma",
+            Review::Modified => "modifica",
+            Review::Revoked => "revoca",
+        }
+    }
+
+    /// Whether the denial stands and may be notified.
+    pub fn upholds(self) -> bool {
+        !matches!(self, Review::Revoked)
     }
 }
 
@@ -158,8 +192,13 @@ impl Delivery {
 }
 
 /// An act of the request procedure, as recorded.
+///
+/// Every act refuses a field it does not have, naming it (`deny_unknown_fields` alone is
+/// not enough: serde lets an internally tagged unit variant ignore any extra field, which
+/// is how `{"act": "extension_notified", "days": 3}` used to pass with its days dropped).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "act", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self")]
 pub enum RequestAct {
     /// Filing (art. 49): starts the case; gives the acuse de recibo.
     Filed { right: Right },
@@ -180,10 +219,23 @@ pub enum RequestAct {
     /// The titular is told of a specific procedure (art. 57); the request goes on unless
     /// withdrawn.
     OtherProcedureNotified,
-    /// Improcedencia notified, with its cause (art. 55).
+    /// The Comité de Transparencia confirms, modifies or revokes the Unidad de
+    /// Transparencia's determination that the request is improcedente on `cause` (art.
+    /// 87.1.III: every denial, for any cause, is the Comité's). Needed before the notice.
+    ImprocedenceReviewed {
+        cause: ImprocedenceCause,
+        decision: Review,
+    },
+    /// Improcedencia notified, with its cause (art. 55), once the Comité confirmed or
+    /// modified it (art. 87.1.III); within 10 days of the filing (art. 55.2).
     ImprocedenceNotified { cause: ImprocedenceCause },
-    /// The one extension of the resolution term, notified within it (art. 59.2).
-    ExtensionNotified,
+    /// The one extension of the resolution term, notified within it (art. 59.2): "hasta
+    /// por cinco días", so `days` (1 to the rulebook's maximum) is what the notice grants;
+    /// without it (every log written before the field existed) the maximum.
+    ExtensionNotified {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        days: Option<u32>,
+    },
     /// The Comité de Transparencia's resolution (arts. 59–61).
     Resolved { outcome: Outcome },
     /// The response notified to the titular.
@@ -210,6 +262,7 @@ pub enum ActKind {
     IncompetenceNotified,
     Redirected,
     OtherProcedureNotified,
+    ImprocedenceReviewed,
     ImprocedenceNotified,
     ExtensionNotified,
     Resolved,
@@ -220,7 +273,7 @@ pub enum ActKind {
 }
 
 impl ActKind {
-    pub const ALL: [ActKind; 14] = [
+    pub const ALL: [ActKind; 15] = [
         ActKind::Filed,
         ActKind::PreventionNotified,
         ActKind::PreventionAnswered,
@@ -228,6 +281,7 @@ impl ActKind {
         ActKind::IncompetenceNotified,
         ActKind::Redirected,
         ActKind::OtherProcedureNotified,
+        ActKind::ImprocedenceReviewed,
         ActKind::ImprocedenceNotified,
         ActKind::ExtensionNotified,
         ActKind::Resolved,
@@ -246,6 +300,7 @@ impl ActKind {
             ActKind::IncompetenceNotified => "incompetence_notified",
             ActKind::Redirected => "redirected",
             ActKind::OtherProcedureNotified => "other_procedure_notified",
+            ActKind::ImprocedenceReviewed => "improcedence_reviewed",
             ActKind::ImprocedenceNotified => "improcedence_notified",
             ActKind::ExtensionNotified => "extension_notified",
             ActKind::Resolved => "resolved",
@@ -270,6 +325,9 @@ impl ActKind {
             ActKind::IncompetenceNotified => "aviso de incompetencia",
             ActKind::Redirected => "reconducción de la vía",
             ActKind::OtherProcedureNotified => "aviso de trámite específico",
+            ActKind::ImprocedenceReviewed => {
+                "confirmación, modificación o revocación de la improcedencia por el Comité de Transparencia"
+            }
             ActKind::ImprocedenceNotified => "aviso de improcedencia",
             ActKind::ExtensionNotified => "notificación de la ampliación del plazo",
             ActKind::Resolved => "resolución del Comité de Transparencia",
@@ -281,11 +339,13 @@ impl ActKind {
     }
 
     /// Who may record the act: the Comité resolves (arts. 59–61, inexistencia only by
-    /// Comité resolution); the Unidad de Transparencia records everything else (it receives
+    /// Comité resolution) and confirms, modifies or revokes every denial (art. 87.1.III); the Unidad de Transparencia records everything else (it receives
     /// and notifies, and logs what the titular does). Imports may record any act.
     pub fn allowed_roles(self) -> &'static [Role] {
         match self {
-            ActKind::Resolved => &[Role::Committee, Role::Migration],
+            ActKind::Resolved | ActKind::ImprocedenceReviewed => {
+                &[Role::Committee, Role::Migration]
+            }
             _ => &[Role::UnitStaff, Role::UnitHead, Role::Migration],
         }
     }
@@ -297,7 +357,50 @@ impl fmt::Display for ActKind {
     }
 }
 
+impl<'de> Deserialize<'de> for RequestAct {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let act = RequestAct::deserialize(&v).map_err(|e| {
+            serde::de::Error::custom(
+                crate::case::unknown_field_es(&v, &e.to_string()).unwrap_or_else(|| e.to_string()),
+            )
+        })?;
+        if act.has_no_fields() {
+            crate::case::refuse_extra_fields(&v, act.kind().as_str())
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(act)
+    }
+}
+
+impl Serialize for RequestAct {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        RequestAct::serialize(self, s)
+    }
+}
+
 impl RequestAct {
+    /// Acts that carry no field but `act` (serde would let them ignore any other).
+    fn has_no_fields(&self) -> bool {
+        match self {
+            RequestAct::PreventionNotified
+            | RequestAct::PreventionAnswered
+            | RequestAct::Admitted
+            | RequestAct::Redirected
+            | RequestAct::OtherProcedureNotified
+            | RequestAct::ResolutionNotified
+            | RequestAct::Withdrawn
+            | RequestAct::Closed => true,
+            RequestAct::Filed { .. }
+            | RequestAct::IncompetenceNotified { .. }
+            | RequestAct::ImprocedenceReviewed { .. }
+            | RequestAct::ImprocedenceNotified { .. }
+            | RequestAct::ExtensionNotified { .. }
+            | RequestAct::Resolved { .. }
+            | RequestAct::Fulfilled { .. } => false,
+        }
+    }
+
     pub fn kind(&self) -> ActKind {
         match self {
             RequestAct::Filed { .. } => ActKind::Filed,
@@ -307,8 +410,9 @@ impl RequestAct {
             RequestAct::IncompetenceNotified { .. } => ActKind::IncompetenceNotified,
             RequestAct::Redirected => ActKind::Redirected,
             RequestAct::OtherProcedureNotified => ActKind::OtherProcedureNotified,
+            RequestAct::ImprocedenceReviewed { .. } => ActKind::ImprocedenceReviewed,
             RequestAct::ImprocedenceNotified { .. } => ActKind::ImprocedenceNotified,
-            RequestAct::ExtensionNotified => ActKind::ExtensionNotified,
+            RequestAct::ExtensionNotified { .. } => ActKind::ExtensionNotified,
             RequestAct::Resolved { .. } => ActKind::Resolved,
             RequestAct::ResolutionNotified => ActKind::ResolutionNotified,
             RequestAct::Fulfilled { .. } => ActKind::Fulfilled,

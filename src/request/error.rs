@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use thiserror::Error;
 
 use super::RequestState;
-use super::act::{ActKind, Outcome};
+use super::act::{ActKind, ImprocedenceCause, Outcome};
 use crate::calendar::TermError;
 use crate::case::Role;
 
@@ -29,6 +29,30 @@ pub enum RequestError {
         "la ampliación debe notificarse dentro del plazo de respuesta, que venció el {due}; se notificó el {notified} (art. 59.2)"
     )]
     ExtensionOutOfTime { due: NaiveDate, notified: NaiveDate },
+    #[error(
+        "days = {days}: el plazo de resolución puede ampliarse hasta por {max} días (art. 59.2); indique de 1 a {max}"
+    )]
+    ExtensionDays { days: u32, max: u32 },
+    #[error(
+        "la improcedencia (art. 55.1, fracción {}) niega el ejercicio del derecho: antes de notificarla, el Comité de Transparencia debe confirmarla o modificarla (art. 87.1.III){}",
+        cause.roman(),
+        match (revoked, confirmed) {
+            (true, _) => "; la revocó".to_string(),
+            (false, Some(c)) => format!("; la confirmó o modificó por la fracción {}", c.roman()),
+            (false, None) => String::new(),
+        }
+    )]
+    ImprocedenceNotConfirmed {
+        cause: ImprocedenceCause,
+        /// The Comité revoked the determination.
+        revoked: bool,
+        /// The cause the Comité upheld, when it is another.
+        confirmed: Option<ImprocedenceCause>,
+    },
+    #[error(
+        "la falta de competencia se notifica como incompetencia («incompetence_notified»), dentro de los tres días siguientes a la presentación y orientando al titular hacia el responsable competente (art. 54.1), no como improcedencia de la fracción VIII del art. 55.1"
+    )]
+    IncompetenceAsImprocedence,
     #[error("la resolución fue «{}»: no hay derecho que hacer efectivo (art. 59.3)", outcome.label_es())]
     NothingToFulfil { outcome: Outcome },
     #[error("el acto {act} corresponde a: {}; quien lo registra actúa como {}", allowed.iter().filter(|r| **r != Role::Migration).map(|r| r.label_es()).collect::<Vec<_>>().join(" o "), role.label_es())]

@@ -12,6 +12,7 @@
 //! derives it from the date, and every act is checked against the state on its own date.
 
 mod act;
+mod allowed;
 mod error;
 pub mod replay;
 
@@ -21,8 +22,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use act::{
-    ActKind, Delivery, FREE_PAGES, ImprocedenceCause, Modality, Outcome, RequestAct, Right,
+    ActKind, Delivery, FREE_PAGES, ImprocedenceCause, Modality, Outcome, RequestAct, Review, Right,
 };
+pub use allowed::sample_acts;
 pub use error::RequestError;
 
 use crate::calendar::Moment;
@@ -138,6 +140,10 @@ pub struct RecordedAct {
     pub term: Option<TermId>,
     /// Done after that term's due date.
     pub late: bool,
+    /// Recorded under an earlier reading of the law that arco now refuses (a stored log
+    /// rebuilt with [`Request::rebuild`]): why a new recording would be refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irregular: Option<String>,
 }
 
 /// The request's projection: everything the procedure needs, rebuilt from its acts.
@@ -152,6 +158,17 @@ pub struct Request {
     pub prevention_answer: Option<Stamp>,
     pub admission: Option<Stamp>,
     pub extension: Option<Stamp>,
+    /// The days the extension granted ("hasta por cinco", art. 59.2); `None`: the maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_days: Option<u32>,
+    /// The prevention was notified after its 3 days (art. 52.1): recorded and flagged, it
+    /// neither interrupts the resolution term nor can make the request "no presentada"
+    /// (art. 6.1).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevention_late: bool,
+    /// The Comité's review of a determination of improcedencia (art. 87.1.III).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improcedence_review: Option<(Stamp, ImprocedenceCause, Review)>,
     pub resolution: Option<(Stamp, Outcome)>,
     pub response_notice: Option<Stamp>,
     /// A notice that ends the request or informs the titular (incompetence, reconducción,
@@ -184,6 +201,9 @@ impl Request {
             prevention_answer: None,
             admission: None,
             extension: None,
+            extension_days: None,
+            prevention_late: false,
+            improcedence_review: None,
             resolution: None,
             response_notice: None,
             notices: Vec::new(),
@@ -198,11 +218,16 @@ impl Request {
                 actor: actor.clone(),
                 term: None,
                 late: false,
+                irregular: None,
             }],
         })
     }
 
-    /// Rebuilds a request from its acts, in order.
+    /// Rebuilds a request from its acts, in order: a stored log. An act that an earlier
+    /// version of arco recorded and the law, as now read, refuses (an improcedencia notified
+    /// without the Comité, one on fracción VIII of art. 55.1, the closing of a request
+    /// taken as "no presentada" after a late prevention) is kept, with
+    /// [`RecordedAct::irregular`] saying why it would now be refused.
     pub fn rebuild<'a>(
         clock: &Clock,
         acts: impl IntoIterator<Item = (&'a RequestAct, Moment, &'a Actor)>,
@@ -215,7 +240,8 @@ impl Request {
                 }
                 (None, other) => return Err((i, RequestError::NotFiledYet { act: other.kind() })),
                 (Some(r), act) => {
-                    r.apply(clock, act.clone(), at, actor).map_err(|e| (i, e))?;
+                    r.record(clock, act.clone(), at, actor, false)
+                        .map_err(|e| (i, e))?;
                 }
             }
         }
@@ -256,19 +282,35 @@ impl Request {
     /// Day 0 of the admission term: the filing, or the answer to a prevention (art. 53.1:
     /// a request is admitted once complete).
     fn admission_from(&self) -> NaiveDate {
-        self.prevention_answer
-            .map_or(self.filed.effective, |a| a.effective)
+        match self.prevention_answer {
+            Some(a) if !self.prevention_late => a.effective,
+            _ => self.filed.effective,
+        }
+    }
+
+    /// The prevention, when it took effect: one notified late counts for nothing but its
+    /// record (art. 52.1 read with art. 6.1).
+    fn prevention_in_force(&self) -> Option<Stamp> {
+        self.prevention.filter(|_| !self.prevention_late)
+    }
+
+    /// Where the admission stands: the admission act, or — never admitted — the act that
+    /// implies it, an extension or the Comité's resolution (their record shows the
+    /// admission late when its term had passed).
+    fn admission_done(&self) -> Option<NaiveDate> {
+        self.admission
+            .or(self.extension)
+            .or(self.resolution.map(|(s, _)| s))
+            .map(|s| s.effective)
     }
 
     /// Day 0 of the resolution term (arts. 59.1, 52.2): the answer to a prevention, whatever
     /// the admission date; else the admission; else, never admitted, the end of the
     /// admission term. `None` while a prevention is unanswered.
     fn resolution_from(&self, clock: &Clock) -> Result<Option<NaiveDate>, RequestError> {
-        if let Some(a) = self.prevention_answer {
-            return Ok(Some(a.effective));
-        }
-        if self.prevention.is_some() {
-            return Ok(None);
+        if let Some(p) = self.prevention_in_force() {
+            let _ = p;
+            return Ok(self.prevention_answer.map(|a| a.effective));
         }
         if let Some(a) = self.admission {
             return Ok(Some(a.effective));
@@ -290,10 +332,18 @@ impl Request {
         };
         let original = clock.due(TermId::Resolution, from, 0)?;
         let extended = match self.extension {
-            Some(_) => clock.due(TermId::ResolutionExtension, original, 0)?,
+            Some(_) => clock
+                .calendar
+                .add_business_days(original, self.extension_days(clock)?)?,
             None => original,
         };
         Ok(Some((original, extended)))
+    }
+
+    /// The days the extension adds: those it granted, or the maximum (art. 59.2).
+    fn extension_days(&self, clock: &Clock) -> Result<u32, RequestError> {
+        let max = clock.term(TermId::ResolutionExtension)?.days;
+        Ok(self.extension_days.unwrap_or(max))
     }
 
     /// Records one more act done at `at` by `actor`. On error nothing changes.
@@ -304,6 +354,30 @@ impl Request {
         at: Moment,
         actor: &Actor,
     ) -> Result<&RecordedAct, RequestError> {
+        self.record(clock, act, at, actor, true)
+    }
+
+    /// [`Request::apply`]; with `strict` false (a stored log), the refusals this version
+    /// added are recorded as [`RecordedAct::irregular`] instead.
+    fn record(
+        &mut self,
+        clock: &Clock,
+        act: RequestAct,
+        at: Moment,
+        actor: &Actor,
+        strict: bool,
+    ) -> Result<&RecordedAct, RequestError> {
+        let mut irregular: Option<RequestError> = None;
+        // A refusal this version added: an error now, kept as irregular in a stored log.
+        macro_rules! newly_refused {
+            ($e:expr) => {
+                if strict {
+                    return Err($e);
+                } else {
+                    irregular = Some($e);
+                }
+            };
+        }
         let kind = act.kind();
         check_role(kind, actor)?;
         let stamp = clock.stamp(at)?;
@@ -337,7 +411,10 @@ impl Request {
                     return Err(invalid());
                 }
                 let due = clock.due(TermId::Prevention, self.filed.effective, 0)?;
-                (S::Prevented, Some((TermId::Prevention, due)))
+                // Late (art. 52.1): recorded and flagged, but the request goes on as if
+                // there were none (art. 6.1); see `prevention_late`.
+                let next = if eff > due { S::Filed } else { S::Prevented };
+                (next, Some((TermId::Prevention, due)))
             }
             (RequestAct::PreventionNotified, S::Prevented | S::Admitted) => {
                 if let Some(p) = self.prevention {
@@ -349,6 +426,14 @@ impl Request {
                 let p = self.prevention.ok_or_else(invalid)?;
                 let due = clock.due(TermId::PreventionReply, p.effective, 0)?;
                 (S::Filed, Some((TermId::PreventionReply, due)))
+            }
+            // The answer to a late prevention is recorded; it changes no term.
+            (RequestAct::PreventionAnswered, S::Filed | S::Admitted)
+                if self.prevention_late && self.prevention_answer.is_none() =>
+            {
+                let p = self.prevention.ok_or_else(invalid)?;
+                let due = clock.due(TermId::PreventionReply, p.effective, 0)?;
+                (state, Some((TermId::PreventionReply, due)))
             }
             (RequestAct::Admitted, S::Filed) => {
                 let due = clock.due(TermId::Admission, self.admission_from(), 0)?;
@@ -374,11 +459,34 @@ impl Request {
                 let due = clock.due(TermId::OtherProcedureNotice, self.filed.effective, 0)?;
                 (S::Filed, Some((TermId::OtherProcedureNotice, due)))
             }
-            (RequestAct::ImprocedenceNotified { .. }, S::Filed | S::Admitted) => {
+            // Art. 87.1.III: the Comité confirms, modifies or revokes the denial; it has no
+            // term of its own, but the notice's 10 days (art. 55.2) keep running.
+            (RequestAct::ImprocedenceReviewed { cause, .. }, S::Filed | S::Admitted) => {
+                if cause.is_incompetence() {
+                    newly_refused!(RequestError::IncompetenceAsImprocedence);
+                }
+                (state, None)
+            }
+            (RequestAct::ImprocedenceNotified { cause }, S::Filed | S::Admitted) => {
+                if cause.is_incompetence() {
+                    newly_refused!(RequestError::IncompetenceAsImprocedence);
+                }
+                match self.improcedence_review {
+                    Some((_, c, r)) if r.upholds() && c == *cause => {}
+                    review => newly_refused!(RequestError::ImprocedenceNotConfirmed {
+                        cause: *cause,
+                        revoked: review.is_some_and(|(_, _, r)| !r.upholds()),
+                        confirmed: review
+                            .filter(|(_, c, r)| r.upholds() && c != cause)
+                            .map(|(_, c, _)| c),
+                    }),
+                }
                 let due = clock.due(TermId::ImprocedenceNotice, self.filed.effective, 0)?;
                 (S::Improcedent, Some((TermId::ImprocedenceNotice, due)))
             }
-            (RequestAct::ExtensionNotified, S::Admitted) => {
+            // Never admitted, the request may still be extended and resolved: the act
+            // implies the admission, whose record then shows it late if its term had run.
+            (RequestAct::ExtensionNotified { days }, S::Admitted | S::Filed) => {
                 if let Some(x) = self.extension {
                     return Err(RequestError::SecondExtension { on: x.effective });
                 }
@@ -389,14 +497,20 @@ impl Request {
                         notified: eff,
                     });
                 }
-                (S::Admitted, Some((TermId::Resolution, original)))
+                let max = clock.term(TermId::ResolutionExtension)?.days;
+                if let Some(d) = days
+                    && !(1..=max).contains(d)
+                {
+                    return Err(RequestError::ExtensionDays { days: *d, max });
+                }
+                (state, Some((TermId::Resolution, original)))
             }
-            (RequestAct::ExtensionNotified, _) if self.extension.is_some() => {
+            (RequestAct::ExtensionNotified { .. }, _) if self.extension.is_some() => {
                 return Err(RequestError::SecondExtension {
                     on: self.extension.map_or(eff, |x| x.effective),
                 });
             }
-            (RequestAct::Resolved { .. }, S::Admitted) => {
+            (RequestAct::Resolved { .. }, S::Admitted | S::Filed) => {
                 let (_, due) = self.resolution_due(clock)?.ok_or_else(invalid)?;
                 (S::Resolved, Some((TermId::Resolution, due)))
             }
@@ -423,19 +537,36 @@ impl Request {
             {
                 (S::Closed, None)
             }
+            // A stored log may close a request that an earlier version took as "no
+            // presentada" after a late prevention (art. 52.1 read with art. 6.1 now).
+            (RequestAct::Closed, S::Filed | S::Admitted)
+                if !strict && self.prevention_late && self.prevention_answer.is_none() =>
+            {
+                irregular = Some(invalid());
+                (S::Closed, None)
+            }
             _ => return Err(invalid()),
         };
 
         // Apply.
         match &act {
-            RequestAct::PreventionNotified => self.prevention = Some(stamp),
+            RequestAct::PreventionNotified => {
+                self.prevention = Some(stamp);
+                self.prevention_late = term.is_some_and(|(_, due)| eff > due);
+            }
             RequestAct::PreventionAnswered => self.prevention_answer = Some(stamp),
             RequestAct::Admitted => self.admission = Some(stamp),
             RequestAct::IncompetenceNotified { .. }
             | RequestAct::Redirected
             | RequestAct::OtherProcedureNotified
             | RequestAct::ImprocedenceNotified { .. } => self.notices.push((kind, stamp)),
-            RequestAct::ExtensionNotified => self.extension = Some(stamp),
+            RequestAct::ImprocedenceReviewed { cause, decision } => {
+                self.improcedence_review = Some((stamp, *cause, *decision))
+            }
+            RequestAct::ExtensionNotified { days } => {
+                self.extension = Some(stamp);
+                self.extension_days = *days;
+            }
             RequestAct::Resolved { outcome } => self.resolution = Some((stamp, *outcome)),
             RequestAct::ResolutionNotified => self.response_notice = Some(stamp),
             RequestAct::Fulfilled { delivery } => self.fulfilment = Some((stamp, *delivery)),
@@ -453,12 +584,13 @@ impl Request {
             actor: actor.clone(),
             term: term.map(|(t, _)| t),
             late: term.is_some_and(|(_, due)| eff > due),
+            irregular: irregular.map(|e| e.to_string()),
         });
         Ok(self.acts.last().expect("just pushed"))
     }
 
     /// The notice that answered the request instead of a resolution, if any.
-    fn ending_notice(&self) -> Option<(ActKind, Stamp)> {
+    pub(crate) fn ending_notice(&self) -> Option<(ActKind, Stamp)> {
         self.acts
             .iter()
             .find(|a| {
@@ -526,7 +658,12 @@ impl Request {
                 as_of,
                 false,
             )?;
-            put(&mut out, d, self.withdrawal.is_some());
+            // A late prevention's answer changes nothing: its term is shown, never owed.
+            put(
+                &mut out,
+                d,
+                self.withdrawal.is_some() || self.prevention_late,
+            );
         }
 
         // The notices of arts. 54–57, each counted from the filing.
@@ -545,11 +682,11 @@ impl Request {
         }
 
         // Admission (art. 53.1), from the filing or the prevention's answer.
-        if self.prevention.is_none() || self.prevention_answer.is_some() {
+        if self.prevention_in_force().is_none() || self.prevention_answer.is_some() {
             let d = clock.deadline(
                 TermId::Admission,
                 self.admission_from(),
-                self.admission.map(|a| a.effective),
+                self.admission_done(),
                 as_of,
                 false,
             )?;
@@ -574,11 +711,12 @@ impl Request {
             };
             if self.extension.is_some() {
                 let x = clock.term(TermId::ResolutionExtension)?;
-                d.days += x.days;
+                let granted = self.extension_days(clock)?;
+                d.days += granted;
                 let mut xd = d.clone();
                 xd.term = TermId::ResolutionExtension;
                 xd.from = original;
-                xd.days = x.days;
+                xd.days = granted;
                 xd.article = x.article.clone();
                 put(&mut out, xd, stopped);
             }

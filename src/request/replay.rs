@@ -149,6 +149,9 @@ pub fn request_error_code(e: &RequestError) -> &'static str {
         RequestError::SecondExtension { .. } => "second_extension",
         RequestError::ExtensionOutOfTime { .. } => "extension_out_of_time",
         RequestError::NothingToFulfil { .. } => "nothing_to_fulfil",
+        RequestError::ExtensionDays { .. } => "bad_value",
+        RequestError::ImprocedenceNotConfirmed { .. } => "improcedence_not_confirmed",
+        RequestError::IncompetenceAsImprocedence => "incompetence_as_improcedence",
         RequestError::Forbidden { .. } => "forbidden",
         RequestError::OutOfOrder { .. } => "out_of_order",
         RequestError::InFuture { .. } => "in_future",
@@ -287,6 +290,9 @@ pub struct ActView {
     pub late: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub term: Option<TermId>,
+    /// Recorded under an earlier reading of the law; why it would now be refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irregular: Option<String>,
 }
 
 impl From<&RecordedAct> for ActView {
@@ -298,6 +304,7 @@ impl From<&RecordedAct> for ActView {
             effective: a.effective,
             late: a.late,
             term: a.term,
+            irregular: a.irregular.clone(),
         }
     }
 }
@@ -338,7 +345,11 @@ pub struct AppealView {
     pub filed: NaiveDate,
     /// Filed after the appeal window closed.
     pub out_of_time: bool,
-    /// The dismissal cause offered for a filing out of time (art. 108.I).
+    /// Filed for falta de respuesta before the term to respond ran out (art. 99.2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub premature: bool,
+    /// The dismissal cause offered for a filing out of time (art. 108.I) or premature
+    /// (art. 108.III).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_dismissal: Option<DismissalCause>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -405,6 +416,7 @@ pub fn add_appeal(view: &mut CaseView, appeal: &Appeal, clock: &Clock) -> Result
         rulebook: appeal.rulebook.clone(),
         filed: appeal.filed.effective,
         out_of_time: appeal.window.is_some_and(|w| !w.in_time()),
+        premature: appeal.premature,
         suggested_dismissal: appeal.suggested_dismissal,
         outcome: appeal.resolution.map(|(_, o, _)| o),
         compliance_due,

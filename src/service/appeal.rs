@@ -282,7 +282,14 @@ impl<S: Store> super::Registry<S> {
             }
         })?;
         replay::add_appeal(&mut view, appeal, gclock).map_err(refused(folio))?;
-        let deadlines = appeal.deadlines(gclock, as_of).map_err(refused(folio))?;
+        let mut deadlines = appeal.deadlines(gclock, as_of).map_err(refused(folio))?;
+        // The forwarding is the UT's duty, counted on its calendar (art. 99.3).
+        let forward = deadlines.remove(&TermId::ForwardToGuarantor);
+        let mut timeline = timeline(deadlines.values(), gclock, as_of)?;
+        if let Some(f) = forward {
+            timeline.extend(super::timeline(std::iter::once(&f), rclock, as_of)?);
+            timeline.sort_by_key(|t| (t.view.due, t.term));
+        }
         Ok(CaseDetail {
             folio: folio.to_string(),
             body: loaded.record.body.clone(),
@@ -290,7 +297,7 @@ impl<S: Store> super::Registry<S> {
             parent: Some(loaded.request_folio.clone()),
             appeals: Vec::new(),
             view,
-            timeline: timeline(deadlines.values(), gclock, as_of)?,
+            timeline,
             log: log_entries(log),
         })
     }

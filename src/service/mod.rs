@@ -26,9 +26,11 @@ pub const APPEAL_KIND: &str = "appeal";
 pub const CALENDAR_CHANGED: &str = "calendar_changed";
 
 pub mod admin;
+mod allowed;
 mod appeal;
 pub mod demo;
 mod preview;
+pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
 
 /// Why the registry refused or failed. Spanish: shown to staff.

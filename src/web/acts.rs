@@ -21,7 +21,7 @@ use crate::appeal::AppealActKind;
 use crate::http::requests::{ActInput, actor, request_body};
 use crate::http::{App, Problem, appeals, requests};
 use crate::request::ActKind;
-use crate::service::CaseDetail;
+use crate::service::{AllowedActs, CaseDetail};
 
 /// The acts `who` may record now on the case, as (name, label): asked of the library.
 pub async fn allowed(
@@ -40,19 +40,21 @@ pub async fn allowed(
     if !may_act {
         return Ok(Vec::new());
     }
-    let role = who.role();
-    let acts = if appeal {
-        AppealActKind::ALL
-            .iter()
-            .filter(|k| **k != AppealActKind::AppealFiled && k.allowed_roles().contains(&role))
+    let allowed = app
+        .registry
+        .allowed_acts(folio, who.role(), None, Utc::now())
+        .await?;
+    let acts = match allowed {
+        AllowedActs::Appeal(kinds) => kinds
+            .into_iter()
+            .filter(|k| *k != AppealActKind::AppealFiled)
             .map(|k| (k.as_str().to_string(), capital(k.label_es())))
-            .collect()
-    } else {
-        ActKind::ALL
-            .iter()
-            .filter(|k| **k != ActKind::Filed && k.allowed_roles().contains(&role))
+            .collect(),
+        AllowedActs::Request(kinds) => kinds
+            .into_iter()
+            .filter(|k| *k != ActKind::Filed)
             .map(|k| (k.as_str().to_string(), capital(k.label_es())))
-            .collect()
+            .collect(),
     };
     Ok(acts)
 }

@@ -819,6 +819,7 @@ pub async fn acuse(
 
 /// A field of a filing form, with what was typed and its error.
 pub struct FormField {
+    pub date: bool,
     pub name: &'static str,
     pub label: &'static str,
     pub help: &'static str,
@@ -843,6 +844,7 @@ pub(crate) fn form_fields(
                 .find(|(k, _)| k == f.name)
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default();
+            let date = matches!(f.input, fields::Input::Date);
             let (options, number, flag) = match f.input {
                 fields::Input::Choice(o) => (
                     o.iter()
@@ -855,10 +857,11 @@ pub(crate) fn form_fields(
                     false,
                     false,
                 ),
-                fields::Input::Number => (Vec::new(), true, false),
+                fields::Input::Number | fields::Input::Date => (Vec::new(), true, false),
                 fields::Input::Flag => (Vec::new(), false, true),
             };
             FormField {
+                date,
                 name: f.name,
                 label: f.label,
                 help: f.help,

@@ -15,6 +15,8 @@ pub enum Input {
     Number,
     /// Yes or no (a checkbox: absent is no).
     Flag,
+    /// A date (`AAAA-MM-DD`).
+    Date,
 }
 
 /// A field of an act's form. `name` is the act's JSON key; a dotted name (`delivery.pages`)
@@ -88,6 +90,12 @@ const APPEAL_OUTCOMES: &[(&str, &str)] = &[
 ];
 
 const YES_NO: &[(&str, &str)] = &[("true", "Sí"), ("false", "No")];
+
+const REVIEWS: &[(&str, &str)] = &[
+    ("confirmed", "Confirma la improcedencia"),
+    ("modified", "Modifica la improcedencia (con la causa indicada)"),
+    ("revoked", "Revoca la improcedencia: la solicitud sigue"),
+];
 
 pub const VENUES: &[(&str, &str)] = &[
     ("guarantor", "Ante el órgano garante"),
@@ -197,7 +205,32 @@ pub fn request_fields(act: &str) -> &'static [Field] {
             false,
         ),
     ];
+    const EXTENSION: &[Field] = &[field(
+        "days",
+        "Días hábiles de ampliación",
+        "Hasta 5 (art. 59.2); si se deja en blanco, 5.",
+        Input::Number,
+        false,
+    )];
+    const REVIEW: &[Field] = &[
+        field(
+            "cause",
+            "Causa de improcedencia que determinó la Unidad (art. 55.1)",
+            "",
+            Input::Choice(FRACTIONS.split_at(10).0),
+            true,
+        ),
+        field(
+            "decision",
+            "Decisión del Comité (art. 87.1.III)",
+            "",
+            Input::Choice(REVIEWS),
+            true,
+        ),
+    ];
     match act {
+        "extension_notified" => EXTENSION,
+        "improcedence_reviewed" => REVIEW,
         "incompetence_notified" => PARTIAL,
         "improcedence_notified" => CAUSE,
         "resolved" => OUTCOME,
@@ -274,8 +307,31 @@ pub fn appeal_fields(act: &str) -> &'static [Field] {
             Input::Number,
             true,
         ),
+        field(
+            "reincidence",
+            "Reincidencia",
+            "La multa puede llegar al doble del máximo (art. 143.2).",
+            Input::Flag,
+            false,
+        ),
     ];
+    const APPEAL_EXTENSION: &[Field] = &[field(
+        "days",
+        "Días hábiles de ampliación",
+        "Hasta 10 (art. 110.1); si se deja en blanco, 10.",
+        Input::Number,
+        false,
+    )];
+    const REPORTED: &[Field] = &[field(
+        "complied_on",
+        "Fecha en que el sujeto obligado dice haber cumplido",
+        "El acuerdo sobre el cumplimiento decide si se cumplió (arts. 137–138).",
+        Input::Date,
+        false,
+    )];
     match act {
+        "appeal_extension_notified" => APPEAL_EXTENSION,
+        "compliance_reported" => REPORTED,
         "appeal_dismissed" => DISMISSAL,
         "conciliation_hearing_held" => ABSENT,
         "appeal_resolved" => RESOLVED,
@@ -341,6 +397,15 @@ pub fn act_json(
                     f.label
                 ),
             })?)),
+            Input::Date => {
+                if chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").is_err() {
+                    return Err(FieldError {
+                        field: f.name.into(),
+                        message: format!("«{}» debe ser una fecha AAAA-MM-DD; se escribió «{raw}»", f.label),
+                    });
+                }
+                Some(Value::String(raw.to_string()))
+            }
             Input::Choice(options) => {
                 if !options.iter().any(|(v, _)| *v == raw) {
                     return Err(FieldError {
