@@ -54,3 +54,16 @@ echo "== POST /v1/requests/{folio}/acts (admitir), escrituras durables"
 THREADS=$THREADS wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/act.lua "$URL"
 target/release/arco --database "$URL_DB" request list --body ESCR --state admitted 2>/dev/null | wc -l \
   | xargs echo "  solicitudes admitidas en ESCR tras la prueba:"
+echo "== Páginas del personal (interfaz web), una sesión de staff-b000"
+printf 'contrasena-de-carga-larga\n' | target/release/arco --database "$URL_DB" admin set-password staff-b000 >/dev/null
+JAR=$(mktemp)
+curl -s -c "$JAR" -b "$JAR" "$URL/entrar" -o "$JAR.html"
+CSRF=$(grep -o 'name="csrf" value="[^"]*"' "$JAR.html" | sed 's/.*value="//;s/"$//')
+curl -s -c "$JAR" -b "$JAR" -o /dev/null -d "usuario=staff-b000&contrasena=contrasena-de-carga-larga&csrf=$CSRF&siguiente=/" "$URL/entrar"
+export COOKIE="arco_sesion=$(awk '$6=="arco_sesion"{print $7}' "$JAR")"
+FOLIO=$(curl -s -b "$JAR" "$URL/solicitudes" | grep -o 'href="/solicitudes/B000-[^"]*"' | head -1 | sed 's|href="/solicitudes/||;s|"$||')
+for P in "/" "/solicitudes" "/solicitudes/$FOLIO"; do
+  echo "-- GET $P"
+  PAGE="$P" wrk -t1 -c4 -d"$DURATION" --latency -s benches/http/page.lua "$URL"
+done
+rm -f "$JAR" "$JAR.html"

@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{APPEAL_KIND, ServiceError, local_today, rebuild};
+use super::{APPEAL_KIND, ServiceError, rebuild};
 use crate::appeal::AppealActKind;
+use crate::calendar::Calendar;
 use crate::calendar::Moment;
 use crate::case::{Clock, Role};
 use crate::request::ActKind;
@@ -37,10 +38,17 @@ impl AllowedActs {
     }
 }
 
+/// The day an act recorded at `now` takes effect on `cal`.
+fn effective_now(cal: &Calendar, now: DateTime<Utc>) -> Result<NaiveDate, ServiceError> {
+    let local = now.with_timezone(&cal.timezone()).fixed_offset();
+    Ok(cal.effective_date(&Moment::Instant(local))?)
+}
+
 impl<S: Store> super::Registry<S> {
-    /// The acts `role` may record on case `folio` with effect on `as_of` (default: today on
-    /// the case's calendar), as [`super::Registry::act`] and
-    /// [`super::Registry::act_appeal`] would accept them with valid fields. A date after
+    /// The acts `role` may record on case `folio` with effect on `as_of` (default: the day
+    /// an act recorded `now` takes effect on the case's calendar — the next business day
+    /// after the closing time), as [`super::Registry::act`] and
+    /// [`super::Registry::act_appeal`] would accept them with valid fields. An `as_of` after
     /// `now` allows nothing: acts are not recorded ahead of time.
     pub async fn allowed_acts(
         &self,
@@ -52,10 +60,13 @@ impl<S: Store> super::Registry<S> {
         let (record, log) = self.store.load(folio).await?;
         if record.kind == APPEAL_KIND {
             let (appeal, (gcal, gbook)) = self.rebuild_appeal(&record, &log, None).await?;
-            let date = as_of.unwrap_or_else(|| local_today(&gcal, now));
-            if replay::moment_utc(&Moment::Date(date), &gcal) > now {
-                return Ok(AllowedActs::Appeal(Vec::new()));
-            }
+            let date = match as_of {
+                Some(d) if replay::moment_utc(&Moment::Date(d), &gcal) > now => {
+                    return Ok(AllowedActs::Appeal(Vec::new()));
+                }
+                Some(d) => d,
+                None => effective_now(&gcal, now)?,
+            };
             let clock = Clock::new(&gcal, gbook);
             return Ok(AllowedActs::Appeal(appeal.allowed_acts(&clock, role, date)));
         }
@@ -63,10 +74,13 @@ impl<S: Store> super::Registry<S> {
         let book = self.books.get(&record.rulebook)?;
         let clock = Clock::new(&cal, book);
         let request = rebuild(&record, &log, &clock)?;
-        let date = as_of.unwrap_or_else(|| local_today(&cal, now));
-        if replay::moment_utc(&Moment::Date(date), &cal) > now {
-            return Ok(AllowedActs::Request(Vec::new()));
-        }
+        let date = match as_of {
+            Some(d) if replay::moment_utc(&Moment::Date(d), &cal) > now => {
+                return Ok(AllowedActs::Request(Vec::new()));
+            }
+            Some(d) => d,
+            None => effective_now(&cal, now)?,
+        };
         Ok(AllowedActs::Request(
             request.allowed_acts(&clock, role, date),
         ))

@@ -93,7 +93,10 @@ fn cases() -> Vec<(u64, Right, Vec<Step>)> {
         (
             20,
             Right::Portability,
-            vec![Act(19, A::Admitted), Act(6, A::ExtensionNotified { days: None })],
+            vec![
+                Act(19, A::Admitted),
+                Act(6, A::ExtensionNotified { days: None }),
+            ],
         ),
         (
             24,

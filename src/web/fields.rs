@@ -93,7 +93,10 @@ const YES_NO: &[(&str, &str)] = &[("true", "Sí"), ("false", "No")];
 
 const REVIEWS: &[(&str, &str)] = &[
     ("confirmed", "Confirma la improcedencia"),
-    ("modified", "Modifica la improcedencia (con la causa indicada)"),
+    (
+        "modified",
+        "Modifica la improcedencia (con la causa indicada)",
+    ),
     ("revoked", "Revoca la improcedencia: la solicitud sigue"),
 ];
 
@@ -401,7 +404,10 @@ pub fn act_json(
                 if chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").is_err() {
                     return Err(FieldError {
                         field: f.name.into(),
-                        message: format!("«{}» debe ser una fecha AAAA-MM-DD; se escribió «{raw}»", f.label),
+                        message: format!(
+                            "«{}» debe ser una fecha AAAA-MM-DD; se escribió «{raw}»",
+                            f.label
+                        ),
                     });
                 }
                 Some(Value::String(raw.to_string()))
