@@ -1,10 +1,8 @@
 //! Health, login and logout, the caller's own account and calendar-feed link, and bodies.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::{StatusCode, header};
 use chrono::{DateTime, Utc};
@@ -13,8 +11,8 @@ use utoipa::ToSchema;
 
 use super::extract::ApiJson;
 use super::problem::Problem;
-use super::{App, Caller};
-use crate::accounts::{Account, Body, NewToken, TokenKind, generate_token, password, token_digest};
+use super::{App, Caller, ClientAddr};
+use crate::accounts::{Account, Body, NewToken, TokenKind, generate_token, token_digest};
 use crate::storage::{Directory, Store};
 
 /// Service health.
@@ -97,52 +95,15 @@ pub struct Session {
         (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(app): State<Arc<App>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ApiJson(input): ApiJson<Login>,
 ) -> Result<axum::Json<Session>, Problem> {
-    let ip = addr.ip().to_string();
-    let user = input.username.trim().to_lowercase();
-    if let Some(wait) = app.limiter.blocked(&user, &ip, Instant::now()) {
-        return Err(Problem::too_many(wait.as_secs().max(1)));
-    }
-    let store = app.registry.store();
-    let account = store.account(&user).await?;
-    let password = input.password;
-    let ok = match account.as_ref().and_then(|a| a.password_hash.clone()) {
-        Some(h) => tokio::task::spawn_blocking(move || password::verify(&password, &h))
-            .await
-            .unwrap_or(false),
-        None => {
-            let _ = tokio::task::spawn_blocking(move || password::burn(&password)).await;
-            false
-        }
-    };
-    let account = match account {
-        Some(a) if ok && a.active => a,
-        _ => {
-            app.limiter.failed(&user, &ip, Instant::now());
-            tracing::info!("inicio de sesión rechazado");
-            return Err(Problem::unauthenticated("usuario o contraseña incorrectos"));
-        }
-    };
-    app.limiter.succeeded(&user);
-    let now = Utc::now();
-    let expires_at = now + chrono::Duration::hours(app.config.session_hours);
-    let (secret, digest) = generate_token();
-    store
-        .add_token(
-            &NewToken {
-                account: account.id,
-                kind: TokenKind::Session,
-                digest,
-                label: "inicio de sesión".into(),
-                expires_at: Some(expires_at),
-            },
-            now,
-        )
+    let account = app
+        .authenticate(&input.username, &input.password, client)
         .await?;
+    let (token, expires_at) = app.open_session(&account, "inicio de sesión").await?;
     Ok(axum::Json(Session {
-        token: secret,
+        token,
         expires_at,
         account: AccountView::from(&account),
     }))
@@ -154,7 +115,8 @@ pub async fn login(
     security(("token" = [])))]
 pub async fn logout(
     State(app): State<Arc<App>>,
-    _caller: Caller,
+    Caller(who): Caller,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
 ) -> Result<StatusCode, Problem> {
     let secret = headers
@@ -167,6 +129,7 @@ pub async fn logout(
         .store()
         .revoke_token(&token_digest(secret), Utc::now())
         .await?;
+    tracing::info!(usuario = %who.account.username, direccion = %client, "cierre de sesión");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -193,6 +156,7 @@ pub struct Feed {
 pub async fn new_feed(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
+    ClientAddr(client): ClientAddr,
 ) -> Result<(StatusCode, axum::Json<Feed>), Problem> {
     let (secret, digest) = generate_token();
     app.registry
@@ -208,6 +172,7 @@ pub async fn new_feed(
             Utc::now(),
         )
         .await?;
+    tracing::info!(usuario = %who.account.username, direccion = %client, "nuevo token de calendario");
     let base = app.config.base_url.trim_end_matches('/');
     Ok((
         StatusCode::CREATED,

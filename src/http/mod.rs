@@ -14,6 +14,7 @@ mod me;
 pub mod openapi;
 pub mod problem;
 mod requests;
+pub mod signin;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +33,7 @@ use crate::storage::Database;
 
 pub use auth::Caller;
 pub use problem::Problem;
+pub use signin::{ClientAddr, LoginRefusal};
 
 /// The store the server runs on: SQLite or PostgreSQL, by the URL's scheme.
 pub type Backend = Database;
@@ -50,9 +52,27 @@ pub struct ServeConfig {
     pub max_page: u32,
     /// Public base URL (for calendar feed links).
     pub base_url: String,
-    /// Failed logins allowed per user name in `login_window_minutes` (an address gets 4×).
+    /// Failed logins allowed per user and address in `login_window_minutes`; an address
+    /// gets 4× for all names, and a user 4× from addresses it has not signed in from.
     pub login_attempts: usize,
     pub login_window_minutes: u64,
+    /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client; from
+    /// any other peer the header is ignored.
+    pub trusted_proxies: Vec<String>,
+    /// Password checks (argon2id, 19 MiB each) run at once; 0: one per processor.
+    pub password_checks: usize,
+    /// Time a connection has to send a request's headers, counted from when it opens or
+    /// from the previous answer: it also closes idle keep-alive connections.
+    pub header_timeout_secs: u64,
+    /// Time a request has to send its whole body (408 after it).
+    pub body_timeout_secs: u64,
+    /// Connections served at once; more wait in the system's queue.
+    pub max_connections: usize,
+    /// On SIGTERM: time the requests in flight get to finish before their connections are
+    /// dropped.
+    pub shutdown_grace_secs: u64,
+    /// Days a calendar-feed token lasts.
+    pub feed_token_days: i64,
     /// Alerts configuration (see `arco alerts`); without it, no nightly job runs.
     pub alerts: Option<std::path::PathBuf>,
     /// Name of this process in the nightly job's record.
@@ -69,6 +89,13 @@ impl Default for ServeConfig {
             base_url: "http://127.0.0.1:8080".into(),
             login_attempts: 5,
             login_window_minutes: 15,
+            trusted_proxies: Vec::new(),
+            password_checks: 0,
+            header_timeout_secs: 10,
+            body_timeout_secs: 15,
+            max_connections: 512,
+            shutdown_grace_secs: 10,
+            feed_token_days: 365,
             alerts: None,
             holder: "arco-serve".into(),
         }
@@ -86,7 +113,53 @@ impl ServeConfig {
         if c.session_hours < 1 || c.session_hours > 24 * 30 {
             return Err(format!("{file}: session_hours debe estar entre 1 y 720"));
         }
+        c.proxies()
+            .map_err(|e| format!("{file}: trusted_proxies: {e}"))?;
+        let ranges: [(&str, u64, u64, u64); 5] = [
+            ("login_attempts", c.login_attempts as u64, 1, 1000),
+            ("header_timeout_secs", c.header_timeout_secs, 1, 3600),
+            ("body_timeout_secs", c.body_timeout_secs, 1, 3600),
+            ("max_connections", c.max_connections as u64, 1, 1_000_000),
+            ("shutdown_grace_secs", c.shutdown_grace_secs, 0, 3600),
+        ];
+        for (key, v, lo, hi) in ranges {
+            if !(lo..=hi).contains(&v) {
+                return Err(format!("{file}: {key} debe estar entre {lo} y {hi}"));
+            }
+        }
+        if !(1..=3650).contains(&c.feed_token_days) {
+            return Err(format!("{file}: feed_token_days debe estar entre 1 y 3650"));
+        }
+        if c.login_window_minutes < 1 || c.login_window_minutes > 24 * 60 {
+            return Err(format!(
+                "{file}: login_window_minutes debe estar entre 1 y 1440"
+            ));
+        }
         Ok(c)
+    }
+
+    /// The trusted proxies, parsed: addresses (`10.0.0.5`) or blocks (`10.0.0.0/8`).
+    pub fn proxies(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|p| {
+                let t = p.trim();
+                t.parse::<ipnet::IpNet>()
+                    .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map(|n| n.trunc())
+                    .map_err(|_| {
+                        format!("«{t}» no es una dirección IP ni un bloque CIDR (10.0.0.0/8)")
+                    })
+            })
+            .collect()
+    }
+
+    /// Password checks run at once: `password_checks`, or one per processor.
+    pub fn password_check_slots(&self) -> usize {
+        match self.password_checks {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        }
     }
 }
 
@@ -94,17 +167,29 @@ impl ServeConfig {
 pub struct App {
     pub registry: Registry<Backend>,
     pub limiter: LoginLimiter,
+    /// Permits for password checks (see [`App::authenticate`]).
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// `trusted_proxies`, parsed.
+    proxies: Vec<ipnet::IpNet>,
     pub config: ServeConfig,
 }
 
 impl App {
+    /// The shared state. Trusted proxies that do not parse are left out, with an error in
+    /// the log ([`ServeConfig::parse`] refuses them first when read from a file).
     pub fn new(registry: Registry<Backend>, config: ServeConfig) -> Arc<App> {
+        let proxies = config.proxies().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "trusted_proxies inválido; se ignora");
+            Vec::new()
+        });
         Arc::new(App {
             registry,
             limiter: LoginLimiter::new(
                 config.login_attempts,
                 Duration::from_secs(config.login_window_minutes * 60),
             ),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(config.password_check_slots())),
+            proxies,
             config,
         })
     }
