@@ -146,6 +146,31 @@ pub fn spanish_serde(m: &str) -> String {
     m.to_string()
 }
 
+/// A path parameter, with a problem document (404: nothing is named so) when it cannot be
+/// read, e.g. a percent-encoding that is not UTF-8, instead of axum's plain-text 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        use axum::extract::path::{ErrorKind, Path};
+        use axum::extract::rejection::PathRejection;
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(ApiPath(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                Err(Problem::not_found(match e.kind() {
+                    ErrorKind::InvalidUtf8InPathParam { key } => {
+                        format!("no existe: el parámetro «{key}» de la ruta no es UTF-8 válido")
+                    }
+                    _ => "no existe: la ruta no se pudo leer".to_string(),
+                }))
+            }
+            Err(e) => Err(Problem::internal(&e)),
+        }
+    }
+}
+
 /// Query string, deserialized with the parameter at fault in the error.
 pub struct ApiQuery<T>(pub T);
 

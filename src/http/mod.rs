@@ -8,6 +8,7 @@
 
 mod appeals;
 mod auth;
+pub mod defences;
 mod extract;
 mod feeds;
 mod me;
@@ -16,12 +17,10 @@ pub mod problem;
 mod requests;
 pub mod signin;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
@@ -201,9 +200,8 @@ impl App {
     }
 }
 
-/// The API's routes.
-pub fn router(app: Arc<App>) -> Router {
-    let limit = app.config.max_body_bytes;
+/// The API's routes, without state, fallbacks or layers.
+pub fn api_routes() -> Router<Arc<App>> {
     Router::new()
         .route("/health", get(me::health))
         .route("/openapi.json", get(openapi::document))
@@ -221,6 +219,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/appeals", post(appeals::file).get(appeals::list))
         .route("/v1/appeals/{folio}", get(appeals::show))
         .route("/v1/appeals/{folio}/acts", post(appeals::act))
+}
+
+/// Everything the server answers: the routes (merge other front doors, such as web
+/// pages, into `routes` here, before the fallbacks), then the layers of
+/// [`defences::defend`] around all of it: security headers, NUL refusal, body size and
+/// deadline, trace spans.
+pub fn router(app: Arc<App>) -> Router {
+    let routes = api_routes()
         .fallback(|| async { Problem::not_found("no existe esa ruta") })
         .method_not_allowed_fallback(|| async {
             Problem::new(
@@ -229,35 +235,118 @@ pub fn router(app: Arc<App>) -> Router {
                 "Método no permitido",
                 "la ruta existe pero no admite ese método",
             )
-        })
-        .layer(DefaultBodyLimit::max(limit))
-        // Spans name the route, never the URI: paths carry folios and feed tokens.
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |req: &axum::http::Request<axum::body::Body>| {
-                    let route = req
-                        .extensions()
-                        .get::<axum::extract::MatchedPath>()
-                        .map(|m| m.as_str().to_string())
-                        .unwrap_or_else(|| "(sin ruta)".into());
-                    tracing::info_span!("http", method = %req.method(), route)
-                },
-            ),
-        )
-        .with_state(app)
+        });
+    defences::defend(routes.with_state(app.clone()), &app.config)
 }
 
-/// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
-/// flight (graceful shutdown).
+/// Limits on connections (see [`serve_router`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Time to send a request's headers, from when the connection opens or from the
+    /// previous answer (so also the keep-alive idle time).
+    pub header_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// After the shutdown signal: time for the requests in flight before their
+    /// connections are dropped.
+    pub shutdown_grace: Duration,
+}
+
+impl From<&ServeConfig> for ConnectionLimits {
+    fn from(c: &ServeConfig) -> Self {
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(c.header_timeout_secs),
+            max_connections: c.max_connections.max(1),
+            shutdown_grace: Duration::from_secs(c.shutdown_grace_secs),
+        }
+    }
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then lets the requests in
+/// flight finish for `shutdown_grace_secs` and drops what is left.
 pub async fn serve(
     listener: TcpListener,
     app: Arc<App>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let limits = ConnectionLimits::from(&app.config);
+    serve_router(listener, router(app), limits, shutdown).await
+}
+
+/// Serves `router` over HTTP/1.1 on `listener`, each connection under `limits`.
+///
+/// axum's own `serve` has no timeouts nor a cap on connections, so the connections are
+/// served with hyper's HTTP/1 builder (from hyper-util, the crates axum is built on): its
+/// header-read timeout (which also closes idle keep-alive connections), a semaphore for
+/// the cap (beyond it, connections wait in the system's accept queue), and hyper-util's
+/// graceful shutdown bounded by a deadline. The body deadline is a layer of the router
+/// ([`defences::defend`]). Each request carries `ConnectInfo<SocketAddr>` of its peer.
+pub async fn serve_router(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::Service as _;
+
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut connections = tokio::task::JoinSet::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        // Reap the connections that ended.
+        while connections.try_join_next().is_some() {}
+        let slot = tokio::select! {
+            s = slots.clone().acquire_owned() => match s {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            _ = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            a = listener.accept() => match a {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors and the like: wait rather than spin.
+                    tracing::warn!(error = %e, "no se pudo aceptar una conexión");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                router.clone().call(req)
+            });
+        let conn = builder.serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        connections.spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(limits.shutdown_grace) => {
+            tracing::warn!(
+                conexiones = connections.len(),
+                "plazo de cierre vencido: se cortan las conexiones que quedan"
+            );
+        }
+    }
+    connections.abort_all();
+    while connections.join_next().await.is_some() {}
+    Ok(())
 }

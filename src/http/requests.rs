@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{ApiJson, ApiQuery, spanish_serde};
+use super::extract::{ApiJson, ApiPath, ApiQuery, spanish_serde};
 use super::problem::Problem;
 use super::{App, Caller};
 use crate::accounts::{Access, BodyKind, Principal};
@@ -213,7 +213,7 @@ fn culprit(v: &Value, message: &str) -> Option<String> {
         (status = 201, description = "Solicitud registrada: folio, plazos y acuse", body = Object),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn file(
     State(app): State<Arc<App>>,
@@ -286,12 +286,12 @@ pub async fn file(
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Acto improcedente o conflicto de versión", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn act(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
-    Path(folio): Path<String>,
+    ApiPath(folio): ApiPath<String>,
     ApiJson(input): ApiJson<ActInput>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
     request_body(&app, &who, &folio, Access::Act).await?;
@@ -328,7 +328,7 @@ pub struct AsOf {
 pub async fn show(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
-    Path(folio): Path<String>,
+    ApiPath(folio): ApiPath<String>,
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
     request_body(&app, &who, &folio, Access::Read).await?;
@@ -340,6 +340,7 @@ pub async fn show(
 #[derive(Template)]
 #[template(path = "http/acuse.html")]
 struct AcusePage<'a> {
+    css: &'a str,
     d: &'a CaseDetail,
     body_name: &'a str,
     filed_at: &'a str,
@@ -355,7 +356,7 @@ struct AcusePage<'a> {
 pub async fn acuse(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
-    Path(folio): Path<String>,
+    ApiPath(folio): ApiPath<String>,
 ) -> Result<Response, Problem> {
     let body = request_body(&app, &who, &folio, Access::Read).await?;
     let d = app.registry.show(&folio, None, Utc::now()).await?;
@@ -373,13 +374,39 @@ pub async fn acuse(
         .map(|a| a.at.to_string())
         .unwrap_or_default();
     let page = AcusePage {
+        css: ACUSE_CSS,
         d: &d,
         body_name: &body_name,
         filed_at: &filed_at,
         right: d.view.right.label_es(),
     };
     let html = page.render().map_err(|e| Problem::internal(&e))?;
-    Ok(Html(html).into_response())
+    let mut res = Html(html).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, acuse_csp());
+    Ok(res)
+}
+
+/// The acuse's style sheet, inlined in its `<style>` so the page prints on its own.
+const ACUSE_CSS: &str = include_str!("../../templates/http/acuse.css");
+
+/// The acuse's policy: [`super::defences::HTML_CSP`], with its one inline style allowed
+/// by its SHA-256 (no `'unsafe-inline'`).
+fn acuse_csp() -> axum::http::HeaderValue {
+    static CSP: std::sync::OnceLock<axum::http::HeaderValue> = std::sync::OnceLock::new();
+    CSP.get_or_init(|| {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let hash =
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(ACUSE_CSS));
+        let policy = super::defences::HTML_CSP.replace(
+            "style-src 'self'",
+            &format!("style-src 'self' 'sha256-{hash}'"),
+        );
+        axum::http::HeaderValue::from_str(&policy)
+            .unwrap_or_else(|_| axum::http::HeaderValue::from_static(super::defences::HTML_CSP))
+    })
+    .clone()
 }
 
 /// The ListFilter for the caller's scope; 403 if a body outside it is asked for.

@@ -55,15 +55,9 @@ impl From<LoginRefusal> for Problem {
     }
 }
 
-/// The user name as it may be written to a log: only a well-formed one (a person who typed
-/// the password in the name box must not find it in the log).
-fn loggable(user: &str) -> &str {
-    if parse_username(user).is_ok() {
-        user
-    } else {
-        "(nombre no válido)"
-    }
-}
+/// What a log says for a name that is no account: a person who typed the password in
+/// the name box must not find it in the log.
+const NO_ACCOUNT: &str = "(no es una cuenta)";
 
 impl App {
     /// Checks a user name and password from `client`: the account if they are right and it
@@ -76,8 +70,9 @@ impl App {
     ///    `password_checks` permits; if none frees within [`PASSWORD_CHECK_WAIT`], the
     ///    attempt is refused as [`LoginRefusal::Busy`] and its place given back.
     /// 3. Unknown users and accounts without a password take as long as a wrong password.
-    /// 4. Success, failure, lock-out and busy refusals are logged with the user name and
-    ///    the address.
+    /// 4. Success, failure, lock-out and busy refusals are logged with the address and the
+    ///    user name if it is an account's (a name that is none may be a password typed in
+    ///    the wrong box).
     pub async fn authenticate(
         &self,
         username: &str,
@@ -85,12 +80,13 @@ impl App {
         client: IpAddr,
     ) -> Result<Account, LoginRefusal> {
         let user = username.trim().to_lowercase();
-        let shown = loggable(&user);
+        let well_formed = parse_username(&user).is_ok();
         let reservation = match self.limiter.reserve(&user, client, Instant::now()) {
             Ok(r) => r,
             Err(l) => {
+                let shown = self.loggable(&user, well_formed).await;
                 tracing::warn!(
-                    usuario = shown, direccion = %client, limite = l.bucket.as_str(),
+                    usuario = %shown, direccion = %client, limite = l.bucket.as_str(),
                     espera_s = l.wait.as_secs(),
                     "inicio de sesión bloqueado: demasiados intentos fallidos"
                 );
@@ -109,8 +105,9 @@ impl App {
             Ok(Ok(p)) => p,
             _ => {
                 self.limiter.give_back(reservation);
+                let shown = self.loggable(&user, well_formed).await;
                 tracing::warn!(
-                    usuario = shown, direccion = %client,
+                    usuario = %shown, direccion = %client,
                     "inicio de sesión rechazado: todas las verificaciones de contraseña están ocupadas"
                 );
                 return Err(LoginRefusal::Busy {
@@ -119,7 +116,7 @@ impl App {
             }
         };
         // A name that cannot exist is not looked up (nor sent to the database at all).
-        let account = if parse_username(&user).is_ok() {
+        let account = if well_formed {
             match self.registry.store().account(&user).await {
                 Ok(a) => a,
                 Err(e) => {
@@ -152,9 +149,21 @@ impl App {
             }
             _ => {
                 self.limiter.failed(reservation);
+                let shown = account.as_ref().map_or(NO_ACCOUNT, |a| a.username.as_str());
                 tracing::info!(usuario = shown, direccion = %client, "inicio de sesión rechazado");
                 Err(LoginRefusal::BadCredentials)
             }
+        }
+    }
+
+    /// The user name for a log: the account's, or [`NO_ACCOUNT`] if there is none.
+    async fn loggable(&self, user: &str, well_formed: bool) -> String {
+        if !well_formed {
+            return NO_ACCOUNT.into();
+        }
+        match self.registry.store().account(user).await {
+            Ok(Some(a)) => a.username,
+            _ => NO_ACCOUNT.into(),
         }
     }
 
