@@ -297,3 +297,66 @@ async fn connections_beyond_the_cap_wait_their_turn(backend: Backend) {
     .await
     .unwrap();
 }
+
+on_both_backends!(
+    the_scope_check_reads_only_kind_and_bodies,
+    tokio::test(flavor = "multi_thread")
+);
+/// The scope check reads only the case's kind and bodies, never the case itself: shown
+/// by a case whose stored deadlines are unreadable, which answers an out-of-scope caller
+/// exactly as a missing folio does (404), while its own body's staff get the server-side
+/// failure (500). Loading the case first would give the outsider the 500 too.
+async fn the_scope_check_reads_only_kind_and_bodies(backend: Backend) {
+    let s = start(backend).await;
+    let request = s.denied_request().await;
+    let appeal = s
+        .file_appeal("sej.staff", &request, "guarantor", "2026-02-20T10:00")
+        .await;
+    appeal.expect(201);
+    let appeal = appeal.str("folio");
+    common::exec(&s.db, "UPDATE deadlines SET status = 'ilegible'")
+        .await
+        .unwrap();
+    let missing_request = s
+        .get("/v1/requests/SEJ-ARCO-2026-09999", "ssj.staff")
+        .await
+        .problem(404);
+    let outsider = s
+        .get(&format!("/v1/requests/{request}"), "ssj.staff")
+        .await
+        .problem(404);
+    assert_eq!(
+        outsider["detail"],
+        missing_request["detail"]
+            .as_str()
+            .unwrap()
+            .replace("SEJ-ARCO-2026-09999", &request)
+    );
+    s.get(&format!("/v1/requests/{request}/acuse"), "ssj.staff")
+        .await
+        .problem(404);
+    s.act(
+        "ssj.staff",
+        &request,
+        json!({"act": "admitted"}),
+        "2026-02-06",
+    )
+    .await
+    .problem(404);
+    s.get(&format!("/v1/appeals/{appeal}"), "mun.staff")
+        .await
+        .problem(404);
+    s.get(&format!("/v1/appeals/{appeal}"), "otro.guarantor")
+        .await
+        .problem(404);
+    s.file_appeal("ssj.staff", &request, "guarantor", "2026-02-20T10:00")
+        .await
+        .problem(404);
+    // Inside the scope the broken case is a server-side failure, with nothing of it shown.
+    s.get(&format!("/v1/requests/{request}"), "sej.staff")
+        .await
+        .problem(500);
+    s.get(&format!("/v1/appeals/{appeal}"), "itei.guarantor")
+        .await
+        .problem(500);
+}

@@ -20,7 +20,7 @@ use super::{App, Caller};
 use crate::accounts::{Access, Principal};
 use crate::appeal::{AppealAct, AppealActKind};
 use crate::service::{APPEAL_KIND, CaseDetail, REQUEST_KIND};
-use crate::storage::{Directory, Store};
+use crate::storage::Directory;
 
 /// An appeal to file against a request.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -44,20 +44,17 @@ async fn appeal_parties(
 ) -> Result<(), Problem> {
     let store = app.registry.store();
     let missing = || Problem::not_found(format!("no existe el recurso «{folio}»"));
-    let record = match store.load(folio).await {
-        Ok((r, _)) => r,
-        Err(crate::storage::StoreError::NotFound(_)) => return Err(missing()),
-        Err(e) => return Err(e.into()),
-    };
+    // Only the kind and bodies are read: an out-of-scope folio answers as fast as a
+    // missing one.
+    let record = store.case_scope(folio).await?.ok_or_else(missing)?;
     if record.kind != APPEAL_KIND {
         return Err(missing());
     }
-    let parent = record.parent.as_deref().ok_or_else(missing)?;
-    let (request, _) = store.load(parent).await?;
-    if !who.may_appeal(&record.body, &request.body, Access::Read) {
+    let parent_body = record.parent_body.as_deref().ok_or_else(missing)?;
+    if !who.may_appeal(&record.body, parent_body, Access::Read) {
         return Err(missing());
     }
-    if access == Access::Act && !who.may_appeal(&record.body, &request.body, Access::Act) {
+    if access == Access::Act && !who.may_appeal(&record.body, parent_body, Access::Act) {
         return Err(Problem::forbidden(format!(
             "{} no registra actos en este recurso",
             who.role().label_es()
@@ -82,7 +79,10 @@ pub async fn file(
 ) -> Result<(StatusCode, axum::Json<CaseDetail>), Problem> {
     let store = app.registry.store();
     let missing = || Problem::not_found(format!("no existe la solicitud «{}»", input.request));
-    let (request, _) = store.load(&input.request).await.map_err(|_| missing())?;
+    let request = store
+        .case_scope(&input.request)
+        .await?
+        .ok_or_else(missing)?;
     if request.kind != REQUEST_KIND || !who.may_request(&request.body, Access::Read) {
         return Err(missing());
     }

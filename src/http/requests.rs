@@ -19,7 +19,7 @@ use crate::calendar::Moment;
 use crate::case::{Actor, Role};
 use crate::request::{ActKind, RequestAct, Right};
 use crate::service::CaseDetail;
-use crate::storage::{Directory, ListFilter, Store};
+use crate::storage::{Directory, ListFilter};
 
 /// A request to file (art. 49). The titular's identity and request text stay on paper or
 /// in the body's own system: arco keeps only what the procedure needs.
@@ -118,11 +118,14 @@ pub(super) async fn request_body(
     access: Access,
 ) -> Result<String, Problem> {
     let missing = || Problem::not_found(format!("no existe la solicitud «{folio}»"));
-    let record = match app.registry.store().load(folio).await {
-        Ok((r, _)) => r,
-        Err(crate::storage::StoreError::NotFound(_)) => return Err(missing()),
-        Err(e) => return Err(e.into()),
-    };
+    // Only the case's kind and body are read: an out-of-scope folio answers as fast as a
+    // missing one.
+    let record = app
+        .registry
+        .store()
+        .case_scope(folio)
+        .await?
+        .ok_or_else(missing)?;
     if record.kind != crate::service::REQUEST_KIND || !who.may_request(&record.body, Access::Read) {
         return Err(missing());
     }
