@@ -460,3 +460,79 @@ fn lockouts_are_logged_and_a_half_sent_request_does_not_hold_the_stop() {
     drop((stalled, half));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn admin_lists_and_revokes_an_accounts_tokens_by_kind() {
+    let (dir, url) = temp_db("tokens");
+    let ok = |args: &[&str]| {
+        let o = arco(&url, args, None);
+        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    ok(&["admin", "add-body", "SEJ", "--name", "Secretaría"]);
+    ok(&[
+        "admin",
+        "add-account",
+        "sis",
+        "--name",
+        "Sistema",
+        "--body",
+        "SEJ",
+        "--role",
+        "unit_staff",
+    ]);
+    ok(&["admin", "token", "sis", "--label", "integración"]);
+    ok(&[
+        "admin", "token", "sis", "--kind", "feed", "--label", "cal-1",
+    ]);
+    ok(&[
+        "admin", "token", "sis", "--kind", "feed", "--label", "cal-2",
+    ]);
+    let listed = ok(&["admin", "tokens", "sis"]);
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    let line = |label: &str| {
+        listed
+            .lines()
+            .find(|l| l.ends_with(label))
+            .unwrap_or_else(|| panic!("sin {label}: {listed}"))
+            .to_string()
+    };
+    let api = line("integración");
+    assert!(
+        api.starts_with("api") && api.contains("vigente, sin caducidad"),
+        "{listed}"
+    );
+    // The second feed replaced the first; feeds always end.
+    let (cal1, cal2) = (line("cal-1"), line("cal-2"));
+    assert!(
+        cal1.starts_with("feed") && cal1.contains("revocado"),
+        "{listed}"
+    );
+    assert!(
+        cal2.starts_with("feed") && cal2.contains("vigente hasta"),
+        "{listed}"
+    );
+    let revoked = ok(&["admin", "tokens", "sis", "--revoke", "feed"]);
+    assert!(
+        revoked.contains("1 token(s) feed de sis revocado(s)"),
+        "{revoked}"
+    );
+    assert_eq!(revoked.matches("revocado ").count(), 2, "{revoked}");
+    assert!(revoked.contains("vigente, sin caducidad"), "{revoked}");
+    let o = arco(&url, &["admin", "tokens", "sis", "--revoke", "todo"], None);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("session, api, feed o all"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = arco(&url, &["admin", "tokens", "nadie"], None);
+    assert!(
+        text(&o.stderr).contains("no existe la cuenta «nadie»"),
+        "{}",
+        text(&o.stderr)
+    );
+    let all = ok(&["admin", "tokens", "sis", "--revoke", "all"]);
+    assert!(all.contains("1 token(s) de todo tipo"), "{all}");
+    let _ = std::fs::remove_dir_all(dir);
+}

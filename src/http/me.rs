@@ -145,11 +145,14 @@ pub async fn me(Caller(who): Caller) -> axum::Json<AccountView> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Feed {
     /// Subscribe to this address from Outlook or Google Calendar. It reads only the
-    /// caller's deadlines; keep it private.
+    /// caller's deadlines; keep it private. It replaces the previous address, and ends
+    /// with a password change or at `expires_at`.
     pub url: String,
+    pub expires_at: DateTime<Utc>,
 }
 
-/// A new address for the caller's iCalendar feed of deadlines.
+/// A new address for the caller's iCalendar feed of deadlines; the previous one stops
+/// working (one feed per account).
 #[utoipa::path(post, path = "/v1/me/feed", tag = "sesión",
     responses((status = 201, body = Feed), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
@@ -159,6 +162,9 @@ pub async fn new_feed(
     ClientAddr(client): ClientAddr,
 ) -> Result<(StatusCode, axum::Json<Feed>), Problem> {
     let (secret, digest) = generate_token();
+    let now = Utc::now();
+    let expires_at = now + chrono::Duration::days(app.config.feed_token_days);
+    // Replaces the account's previous feed address (one live feed per account).
     app.registry
         .store()
         .add_token(
@@ -167,9 +173,9 @@ pub async fn new_feed(
                 kind: TokenKind::Feed,
                 digest,
                 label: "calendario de plazos".into(),
-                expires_at: None,
+                expires_at: Some(expires_at),
             },
-            Utc::now(),
+            now,
         )
         .await?;
     tracing::info!(usuario = %who.account.username, direccion = %client, "nuevo token de calendario");
@@ -178,6 +184,7 @@ pub async fn new_feed(
         StatusCode::CREATED,
         axum::Json(Feed {
             url: format!("{base}/v1/feeds/{secret}/plazos.ics"),
+            expires_at,
         }),
     ))
 }
