@@ -360,3 +360,75 @@ async fn the_scope_check_reads_only_kind_and_bodies(backend: Backend) {
         .await
         .problem(500);
 }
+
+on_both_backends!(
+    csv_cells_never_run_in_a_spreadsheet,
+    tokio::test(flavor = "multi_thread")
+);
+async fn csv_cells_never_run_in_a_spreadsheet(backend: Backend) {
+    let s = start(backend).await;
+    let now = chrono::Utc::now();
+    // New codes must begin with a letter or digit...
+    let refused = arco::service::admin::add_body(
+        &s.db,
+        arco::accounts::Body {
+            code: "-1".into(),
+            name: "x".into(),
+            kind: arco::accounts::BodyKind::Obligated,
+            calendar: "mx-jalisco".into(),
+            guarantor: Some("ITEI".into()),
+        },
+        |_| Ok(()),
+        now,
+    )
+    .await;
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("debe empezar con una letra o un dígito")
+    );
+    // ...but an install may hold one from before: its cells are neutralised.
+    common::exec(
+        &s.db,
+        "INSERT INTO bodies (code, name, kind, calendar, guarantor, created_at)
+         VALUES ('-SEJ', 'Heredado', 'obligated', 'mx-jalisco', 'ITEI', '2026-01-01T00:00:00+00:00')",
+    )
+    .await
+    .unwrap();
+    use arco::accounts::TokenKind;
+    arco::service::admin::add_account(
+        &s.db,
+        "legado.staff",
+        "Legado",
+        Some("-SEJ"),
+        arco::case::Role::UnitStaff,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let token =
+        arco::service::admin::create_token(&s.db, "legado.staff", TokenKind::Api, "x", None, now)
+            .await
+            .unwrap();
+    let r = s
+        .post_with(
+            "/v1/requests",
+            Some(&token),
+            &json!({"right": "access", "at": "2026-02-05T10:00", "body": "-SEJ"}),
+        )
+        .await;
+    r.expect(201);
+    let folio = r.str("folio");
+    assert!(folio.starts_with("-SEJ-ARCO-"), "{folio}");
+    let csv = s
+        .get_with("/v1/requests?format=csv&as_of=2026-03-20", Some(&token))
+        .await;
+    csv.expect(200);
+    let line = csv.text.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(&format!("'{folio},solicitud,'-SEJ,")),
+        "{line}"
+    );
+}

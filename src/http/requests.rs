@@ -594,6 +594,35 @@ pub(super) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
     }
 }
 
+/// A CSV cell a spreadsheet will not run: one that begins with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading `'` (OWASP's advice for CSV injection). A negative
+/// number of days left is kept as a number: it is nothing but a sign and digits.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let number = cell
+        .strip_prefix('-')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    if !number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_neutralised() {
+        for bad in ["=1+1", "+1", "-1+1", "-SEJ", "@SUM(A1)", "\tx", "\rx", "-"] {
+            assert_eq!(spreadsheet_safe(bad), format!("'{bad}"));
+        }
+        for good in ["SEJ-ARCO-2026-00001", "-12", "0", "", "a=b"] {
+            assert_eq!(spreadsheet_safe(good), good);
+        }
+    }
+}
+
 /// A page as JSON, or as CSV (the `next` cursor in the `Link` header).
 pub(super) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
     if !csv {
@@ -614,22 +643,25 @@ pub(super) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
     ];
     w.write_record(head).map_err(|e| Problem::internal(&e))?;
     for i in &p.items {
-        w.write_record([
-            i.folio.as_str(),
-            if i.kind == "request" {
-                "solicitud"
-            } else {
-                "recurso"
-            },
-            &i.body,
-            i.request.as_deref().unwrap_or(""),
-            &i.state,
-            &i.filed.to_string(),
-            i.next_term.as_deref().unwrap_or(""),
-            &i.next_due.map(|d| d.to_string()).unwrap_or_default(),
-            &i.days_left.map(|d| d.to_string()).unwrap_or_default(),
-            &i.overdue.join(" "),
-        ])
+        w.write_record(
+            [
+                i.folio.as_str(),
+                if i.kind == "request" {
+                    "solicitud"
+                } else {
+                    "recurso"
+                },
+                &i.body,
+                i.request.as_deref().unwrap_or(""),
+                &i.state,
+                &i.filed.to_string(),
+                i.next_term.as_deref().unwrap_or(""),
+                &i.next_due.map(|d| d.to_string()).unwrap_or_default(),
+                &i.days_left.map(|d| d.to_string()).unwrap_or_default(),
+                &i.overdue.join(" "),
+            ]
+            .map(|c| spreadsheet_safe(c).into_owned()),
+        )
         .map_err(|e| Problem::internal(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| Problem::internal(&e))?;
