@@ -432,3 +432,59 @@ async fn csv_cells_never_run_in_a_spreadsheet(backend: Backend) {
         "{line}"
     );
 }
+
+on_both_backends!(
+    bodies_hide_calendar_paths_and_admins_filter_appeals_by_the_body_appealed,
+    tokio::test(flavor = "multi_thread")
+);
+async fn bodies_hide_calendar_paths_and_admins_filter_appeals_by_the_body_appealed(
+    backend: Backend,
+) {
+    let s = start(backend).await;
+    common::exec(
+        &s.db,
+        "UPDATE bodies SET calendar = '/srv/arco/calendarios/ssj-2026.toml' WHERE code = 'SSJ'",
+    )
+    .await
+    .unwrap();
+    let r = s.get("/v1/bodies", "mun.staff").await;
+    r.expect(200);
+    assert!(!r.text.contains("/srv"), "{}", r.text);
+    let ssj = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["code"] == "SSJ")
+        .cloned()
+        .unwrap();
+    assert_eq!(ssj["calendar"], "ssj-2026");
+
+    let request = s.denied_request().await;
+    let appeal = s
+        .file_appeal("sej.staff", &request, "guarantor", "2026-02-20T10:00")
+        .await;
+    appeal.expect(201);
+    let appeal = appeal.str("folio");
+    let listed = |v: serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["folio"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // `body` names the body appealed against, for an administrator as for everyone.
+    let r = s
+        .get("/v1/appeals?body=SEJ&as_of=2026-03-01", "admin")
+        .await;
+    assert_eq!(listed(r.json()), std::slice::from_ref(&appeal));
+    let r = s
+        .get("/v1/appeals?body=ITEI&as_of=2026-03-01", "admin")
+        .await;
+    assert!(listed(r.json()).is_empty(), "{}", r.text);
+    let r = s
+        .get("/v1/appeals?body=SEJ&as_of=2026-03-01", "itei.guarantor")
+        .await;
+    assert_eq!(listed(r.json()), [appeal]);
+}

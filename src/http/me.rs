@@ -196,6 +196,7 @@ pub struct BodyView {
     pub name: String,
     /// obligated or guarantor.
     pub kind: String,
+    /// The name of its calendar of business days (never a path on the server).
     pub calendar: String,
     pub guarantor: Option<String>,
 }
@@ -206,10 +207,17 @@ impl From<Body> for BodyView {
             code: b.code,
             name: b.name,
             kind: b.kind.as_str().to_string(),
-            calendar: b.calendar,
+            calendar: calendar_name(&b.calendar),
             guarantor: b.guarantor,
         }
     }
+}
+
+/// A calendar as others may see it: its name, or the file name without folder or
+/// extension when the install names it by path.
+fn calendar_name(calendar: &str) -> String {
+    let file = calendar.rsplit(['/', '\\']).next().unwrap_or(calendar);
+    file.strip_suffix(".toml").unwrap_or(file).to_string()
 }
 
 /// The bodies of the install.
@@ -229,4 +237,15 @@ pub async fn bodies(
             .map(BodyView::from)
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn calendars_are_shown_by_name() {
+        assert_eq!(super::calendar_name("mx-jalisco"), "mx-jalisco");
+        assert_eq!(super::calendar_name("/srv/arco/cal/sej.toml"), "sej");
+        assert_eq!(super::calendar_name("cal/sej"), "sej");
+        assert_eq!(super::calendar_name("C:\\cal\\sej.toml"), "sej");
+    }
 }

@@ -479,6 +479,8 @@ pub(super) fn scoped(
     }
     let asked = q.body.clone();
     match (who.role(), who.body()) {
+        // For appeals, `body` is the body appealed against, as for every other role.
+        (Role::Admin, _) if kind_appeal => f.parent_body = asked,
         (Role::Admin, _) => f.body = asked,
         (_, None) => {
             return Err(Problem::forbidden(
@@ -608,21 +610,6 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn cells_that_a_spreadsheet_would_run_are_neutralised() {
-        for bad in ["=1+1", "+1", "-1+1", "-SEJ", "@SUM(A1)", "\tx", "\rx", "-"] {
-            assert_eq!(spreadsheet_safe(bad), format!("'{bad}"));
-        }
-        for good in ["SEJ-ARCO-2026-00001", "-12", "0", "", "a=b"] {
-            assert_eq!(spreadsheet_safe(good), good);
-        }
-    }
-}
-
 /// A page as JSON, or as CSV (the `next` cursor in the `Link` header).
 pub(super) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
     if !csv {
@@ -672,4 +659,19 @@ pub(super) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
         res.headers_mut().insert(header::LINK, v);
     }
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_neutralised() {
+        for bad in ["=1+1", "+1", "-1+1", "-SEJ", "@SUM(A1)", "\tx", "\rx", "-"] {
+            assert_eq!(spreadsheet_safe(bad), format!("'{bad}"));
+        }
+        for good in ["SEJ-ARCO-2026-00001", "-12", "0", "", "a=b"] {
+            assert_eq!(spreadsheet_safe(good), good);
+        }
+    }
 }
