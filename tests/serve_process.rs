@@ -536,3 +536,35 @@ fn admin_lists_and_revokes_an_accounts_tokens_by_kind() {
     assert!(all.contains("1 token(s) de todo tipo"), "{all}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_database_and_exports_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let (dir, url) = temp_db("modes");
+    let o = arco(
+        &url,
+        &["admin", "add-body", "SEJ", "--name", "Secretaría"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let db = dir.join("arco.db");
+    assert_eq!(mode(&db), 0o600, "arco.db");
+    for companion in ["arco.db-wal", "arco.db-shm"] {
+        let p = dir.join(companion);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{companion}");
+        }
+    }
+    let export = dir.join("copia.jsonl");
+    let o = arco(&url, &["export", export.to_str().unwrap(), "--quiet"], None);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(mode(&export), 0o600, "export");
+    // A database left readable by others (by an older arco) is narrowed when opened.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = arco(&url, &["admin", "bodies"], None);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(mode(&db), 0o600, "arco.db tras abrirla");
+    let _ = std::fs::remove_dir_all(dir);
+}
