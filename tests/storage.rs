@@ -653,10 +653,11 @@ async fn postgres_is_migrated_explicitly() {
     assert!(e.contains("ejecute `arco migrate`"), "{e}");
     let report = Database::migrate(&db.url).await.unwrap();
     assert!(!report.created);
-    assert_eq!(report.applied.len(), 3);
+    assert_eq!(report.applied.len(), 4);
     assert_eq!(report.applied[0].description, "schema");
     assert_eq!(report.applied[1].description, "accounts");
     assert_eq!(report.applied[2].description, "list indexes");
+    assert_eq!(report.applied[3].description, "one feed token");
     let again = Database::migrate(&db.url).await.unwrap();
     assert!(again.applied.is_empty());
     let store = Database::open(&db.url).await.unwrap();
@@ -693,7 +694,7 @@ async fn the_log_cannot_be_truncated_on_postgres() {
 async fn sqlite_migrates_on_open_and_reports_nothing_pending() {
     let db = TestDb::unmigrated(Backend::Sqlite);
     let report = Database::migrate(&db.url).await.unwrap();
-    assert_eq!(report.applied.len(), 7);
+    assert_eq!(report.applied.len(), 8);
     assert!(Database::migrate(&db.url).await.unwrap().applied.is_empty());
     let store = Database::open(&db.url).await.unwrap();
     assert!(store.is_empty().await.unwrap());

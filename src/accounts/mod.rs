@@ -62,7 +62,9 @@ pub struct Body {
     pub guarantor: Option<String>,
 }
 
-/// Checks a body code: 1–32 letters, digits, `-` or `_`.
+/// Checks a body code: 1–32 letters, digits, `-` or `_`, beginning with a letter or digit
+/// (a code that begins with `-` would be a formula in a spreadsheet, and an option on a
+/// command line).
 pub fn parse_body_code(s: &str) -> Result<String, String> {
     let t = s.trim();
     if t.is_empty() || t.len() > 32 {
@@ -76,6 +78,11 @@ pub fn parse_body_code(s: &str) -> Result<String, String> {
     {
         return Err(format!(
             "clave de sujeto obligado «{t}»: solo letras sin acento, dígitos, «-» y «_»"
+        ));
+    }
+    if !t.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "clave de sujeto obligado «{t}»: debe empezar con una letra o un dígito"
         ));
     }
     Ok(t.to_string())
@@ -304,6 +311,9 @@ mod tests {
         assert_eq!(parse_body_code(" SEJ ").unwrap(), "SEJ");
         assert!(parse_body_code("SE J").is_err());
         assert!(parse_body_code("").is_err());
+        assert!(parse_body_code("-SEJ").is_err());
+        assert!(parse_body_code("_SEJ").is_err());
+        assert!(parse_body_code("9-SEJ_2").is_ok());
         assert!(parse_username("ana.lopez").is_ok());
         assert!(parse_username("Ana").is_err());
         assert!(parse_username("ab").is_err());

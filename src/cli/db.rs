@@ -58,7 +58,10 @@ pub fn export(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
     let partial = std::path::PathBuf::from(partial);
     runtime()?.block_on(async move {
         let store = Database::open(&db.database).await?;
-        let out = std::fs::File::create(&partial)
+        // Private (0600): the export holds password hashes and titulars' addresses. A
+        // `.parcial` left by an export cut off before is ours to replace.
+        let _ = std::fs::remove_file(&partial);
+        let out = arco::storage::private::create_private(&partial)
             .map_err(|e| {
                 format!(
                     "{}: no se pudo crear: {}",

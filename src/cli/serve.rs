@@ -90,12 +90,20 @@ pub enum AdminCommand {
         /// Para qué sistema es.
         #[arg(long, default_value = "integración")]
         label: String,
-        /// Días de vigencia (sin límite si se omite).
+        /// Días de vigencia (API: sin límite si se omite; calendario: 365 si se omite).
         #[arg(long)]
         days: Option<i64>,
     },
     /// Revoca un token (se lee de la entrada estándar).
     Revoke,
+    /// Lista los tokens de una cuenta (sesión, API, calendario) y, con --revoke, revoca
+    /// los vigentes de un tipo.
+    Tokens {
+        username: String,
+        /// Revoca los tokens vigentes de este tipo: session, api, feed o all.
+        #[arg(long)]
+        revoke: Option<String>,
+    },
 }
 
 fn read_secret(what: &str) -> Result<String, String> {
@@ -175,7 +183,7 @@ pub fn admin(db: &DbArgs, cmd: AdminCommand) -> CliResult {
                     return Err(format!("no existe la cuenta «{username}»").into());
                 };
                 store.update_account(&username, Some(&hash), active, now).await?;
-                outln!("Contraseña cambiada; las sesiones abiertas de {username} se cerraron");
+                outln!("Contraseña cambiada; las sesiones abiertas y el calendario de {username} quedaron revocados");
             }
             AdminCommand::Disable { username } => {
                 if !store.update_account(&username, None, false, now).await? {
@@ -191,10 +199,54 @@ pub fn admin(db: &DbArgs, cmd: AdminCommand) -> CliResult {
                 if days.is_some_and(|d| !(1..=3650).contains(&d)) {
                     return Err("--days: de 1 a 3650".into());
                 }
+                // A feed token always ends; a new one replaces the account's previous feed.
+                let days = match kind {
+                    TokenKind::Feed => Some(days.unwrap_or(365)),
+                    _ => days,
+                };
                 let expires = days.map(|d| now + chrono::Duration::days(d));
                 let secret = admin::create_token(store, &username, kind, &label, expires, now).await?;
                 eprintln!("Token para {username} ({label}); guárdelo ahora, no se volverá a mostrar:");
                 outln!("{secret}");
+            }
+            AdminCommand::Tokens { username, revoke } => {
+                if store.account(&username).await?.is_none() {
+                    return Err(format!("no existe la cuenta «{username}»").into());
+                }
+                if let Some(k) = revoke {
+                    let kind = match k.as_str() {
+                        "all" => None,
+                        other => Some(TokenKind::parse(other).ok_or_else(|| {
+                            format!("--revoke: «{other}»; se esperaba session, api, feed o all")
+                        })?),
+                    };
+                    let n = store.revoke_tokens(&username, kind, now).await?;
+                    outln!(
+                        "{n} token(s) {} de {username} revocado(s)",
+                        kind.map_or("de todo tipo", |k| k.as_str())
+                    );
+                }
+                let tokens = store.tokens_of(&username).await?;
+                if tokens.is_empty() {
+                    outln!("{username} no tiene tokens");
+                }
+                for t in tokens {
+                    let status = match (t.revoked_at, t.expires_at) {
+                        (Some(r), _) => format!("revocado {}", r.format("%Y-%m-%d %H:%M")),
+                        (None, Some(e)) if e <= now => format!("expiró {}", e.format("%Y-%m-%d %H:%M")),
+                        (None, Some(e)) => format!("vigente hasta {}", e.format("%Y-%m-%d %H:%M")),
+                        (None, None) => "vigente, sin caducidad".to_string(),
+                    };
+                    // The digest's first characters tell tokens apart; the secret is never stored.
+                    outln!(
+                        "{:<8} {:<12} creado {}  {:<34} {}",
+                        t.kind.as_str(),
+                        &t.digest[..12.min(t.digest.len())],
+                        t.created_at.format("%Y-%m-%d %H:%M"),
+                        status,
+                        t.label
+                    );
+                }
             }
             AdminCommand::Revoke => {
                 let secret = read_secret("el token")?;
@@ -290,6 +342,7 @@ pub fn serve(db: &DbArgs, args: ServeArgs) -> CliResult {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

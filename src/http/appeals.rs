@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::extract::{ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::problem::Problem;
 use super::requests::{
     ActInput, AsOf, CaseLine, CasePage, ListQuery, actor, format_is_csv, moment, page, parse_act,
@@ -21,7 +21,7 @@ use crate::accounts::{Access, Principal};
 use crate::appeal::{AppealAct, AppealActKind};
 use crate::calendar::Moment;
 use crate::service::{APPEAL_KIND, CaseDetail, REQUEST_KIND};
-use crate::storage::{Directory, Store};
+use crate::storage::Directory;
 
 /// An appeal to file against a request.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -45,20 +45,17 @@ pub(crate) async fn appeal_parties(
 ) -> Result<(), Problem> {
     let store = app.registry.store();
     let missing = || Problem::not_found(format!("no existe el recurso «{folio}»"));
-    let record = match store.load(folio).await {
-        Ok((r, _)) => r,
-        Err(crate::storage::StoreError::NotFound(_)) => return Err(missing()),
-        Err(e) => return Err(e.into()),
-    };
+    // Only the kind and bodies are read: an out-of-scope folio answers as fast as a
+    // missing one.
+    let record = store.case_scope(folio).await?.ok_or_else(missing)?;
     if record.kind != APPEAL_KIND {
         return Err(missing());
     }
-    let parent = record.parent.as_deref().ok_or_else(missing)?;
-    let (request, _) = store.load(parent).await?;
-    if !who.may_appeal(&record.body, &request.body, Access::Read) {
+    let parent_body = record.parent_body.as_deref().ok_or_else(missing)?;
+    if !who.may_appeal(&record.body, parent_body, Access::Read) {
         return Err(missing());
     }
-    if access == Access::Act && !who.may_appeal(&record.body, &request.body, Access::Act) {
+    if access == Access::Act && !who.may_appeal(&record.body, parent_body, Access::Act) {
         return Err(Problem::forbidden(format!(
             "{} no registra actos en este recurso",
             who.role().label_es()
@@ -74,7 +71,7 @@ pub(crate) async fn appeal_parties(
         (status = 201, description = "Recurso registrado", body = Object),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn file(
     State(app): State<Arc<App>>,
@@ -93,7 +90,10 @@ pub(crate) async fn file_as(
 ) -> Result<CaseDetail, Problem> {
     let store = app.registry.store();
     let missing = || Problem::not_found(format!("no existe la solicitud «{}»", input.request));
-    let (request, _) = store.load(&input.request).await.map_err(|_| missing())?;
+    let request = store
+        .case_scope(&input.request)
+        .await?
+        .ok_or_else(missing)?;
     if request.kind != REQUEST_KIND || !who.may_request(&request.body, Access::Read) {
         return Err(missing());
     }
@@ -148,12 +148,12 @@ pub(crate) async fn file_as(
         (status = 200, description = "El recurso después del acto", body = Object),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn act(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
-    Path(folio): Path<String>,
+    ApiPath(folio): ApiPath<String>,
     ApiJson(input): ApiJson<ActInput>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
     let (act, at) = act_input(&app, &who, &folio, input).await?;
@@ -191,7 +191,7 @@ pub(crate) async fn act_input(
 pub async fn show(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
-    Path(folio): Path<String>,
+    ApiPath(folio): ApiPath<String>,
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
     appeal_parties(&app, &who, &folio, Access::Read).await?;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::appeals::appeal_line;
-use super::extract::ApiQuery;
+use super::extract::{ApiPath, ApiQuery};
 use super::problem::Problem;
 use super::requests::{CaseLine, ListQuery, check_date, request_line, scoped};
 use super::{App, Caller, auth};
@@ -213,10 +213,10 @@ pub fn calendar_text(
 #[utoipa::path(get, path = "/v1/feeds/{token}/plazos.ics", tag = "plazos",
     params(("token" = String, Path, description = "Token de suscripción (POST /v1/me/feed)")),
     responses((status = 200, description = "iCalendar", content_type = "text/calendar", body = String),
-        (status = 401, body = Problem, content_type = "application/problem+json")))]
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn ics(
     State(app): State<Arc<App>>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> Result<Response, Problem> {
     let who = auth::principal(&app, &token).await?;
     if who.token != TokenKind::Feed {

@@ -1,10 +1,8 @@
 //! Health, login and logout, the caller's own account and calendar-feed link, and bodies.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::{StatusCode, header};
 use chrono::{DateTime, Utc};
@@ -13,8 +11,8 @@ use utoipa::ToSchema;
 
 use super::extract::ApiJson;
 use super::problem::Problem;
-use super::{App, Caller};
-use crate::accounts::{Account, Body, NewToken, TokenKind, generate_token, password, token_digest};
+use super::{App, Caller, ClientAddr};
+use crate::accounts::{Account, Body, NewToken, TokenKind, generate_token, token_digest};
 use crate::storage::{Directory, Store};
 
 /// Service health.
@@ -93,56 +91,19 @@ pub struct Session {
 #[utoipa::path(post, path = "/v1/login", tag = "sesión",
     request_body = Login,
     responses((status = 200, body = Session), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")))]
+        (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(app): State<Arc<App>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ApiJson(input): ApiJson<Login>,
 ) -> Result<axum::Json<Session>, Problem> {
-    let ip = addr.ip().to_string();
-    let user = input.username.trim().to_lowercase();
-    if let Some(wait) = app.limiter.blocked(&user, &ip, Instant::now()) {
-        return Err(Problem::too_many(wait.as_secs().max(1)));
-    }
-    let store = app.registry.store();
-    let account = store.account(&user).await?;
-    let password = input.password;
-    let ok = match account.as_ref().and_then(|a| a.password_hash.clone()) {
-        Some(h) => tokio::task::spawn_blocking(move || password::verify(&password, &h))
-            .await
-            .unwrap_or(false),
-        None => {
-            let _ = tokio::task::spawn_blocking(move || password::burn(&password)).await;
-            false
-        }
-    };
-    let account = match account {
-        Some(a) if ok && a.active => a,
-        _ => {
-            app.limiter.failed(&user, &ip, Instant::now());
-            tracing::info!("inicio de sesión rechazado");
-            return Err(Problem::unauthenticated("usuario o contraseña incorrectos"));
-        }
-    };
-    app.limiter.succeeded(&user);
-    let now = Utc::now();
-    let expires_at = now + chrono::Duration::hours(app.config.session_hours);
-    let (secret, digest) = generate_token();
-    store
-        .add_token(
-            &NewToken {
-                account: account.id,
-                kind: TokenKind::Session,
-                digest,
-                label: "inicio de sesión".into(),
-                expires_at: Some(expires_at),
-            },
-            now,
-        )
+    let account = app
+        .authenticate(&input.username, &input.password, client)
         .await?;
+    let (token, expires_at) = app.open_session(&account, "inicio de sesión").await?;
     Ok(axum::Json(Session {
-        token: secret,
+        token,
         expires_at,
         account: AccountView::from(&account),
     }))
@@ -154,7 +115,8 @@ pub async fn login(
     security(("token" = [])))]
 pub async fn logout(
     State(app): State<Arc<App>>,
-    _caller: Caller,
+    Caller(who): Caller,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
 ) -> Result<StatusCode, Problem> {
     let secret = headers
@@ -167,6 +129,7 @@ pub async fn logout(
         .store()
         .revoke_token(&token_digest(secret), Utc::now())
         .await?;
+    tracing::info!(usuario = %who.account.username, direccion = %client, "cierre de sesión");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -182,19 +145,38 @@ pub async fn me(Caller(who): Caller) -> axum::Json<AccountView> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Feed {
     /// Subscribe to this address from Outlook or Google Calendar. It reads only the
-    /// caller's deadlines; keep it private.
+    /// caller's deadlines; keep it private. It replaces the previous address, and ends
+    /// with a password change or at `expires_at`.
     pub url: String,
+    pub expires_at: DateTime<Utc>,
 }
 
-/// A new address for the caller's iCalendar feed of deadlines.
+/// A new address for the caller's iCalendar feed of deadlines; the previous one stops
+/// working (one feed per account).
 #[utoipa::path(post, path = "/v1/me/feed", tag = "sesión",
     responses((status = 201, body = Feed), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn new_feed(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
+    ClientAddr(client): ClientAddr,
 ) -> Result<(StatusCode, axum::Json<Feed>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(issue_feed(&app, &who, client).await?),
+    ))
+}
+
+/// A new feed address for `who` (the API and the calendar page alike); it replaces the
+/// account's previous one (one live feed per account).
+pub(crate) async fn issue_feed(
+    app: &App,
+    who: &crate::accounts::Principal,
+    client: std::net::IpAddr,
+) -> Result<Feed, Problem> {
     let (secret, digest) = generate_token();
+    let now = Utc::now();
+    let expires_at = now + chrono::Duration::days(app.config.feed_token_days);
     app.registry
         .store()
         .add_token(
@@ -203,18 +185,17 @@ pub async fn new_feed(
                 kind: TokenKind::Feed,
                 digest,
                 label: "calendario de plazos".into(),
-                expires_at: None,
+                expires_at: Some(expires_at),
             },
-            Utc::now(),
+            now,
         )
         .await?;
+    tracing::info!(usuario = %who.account.username, direccion = %client, "nuevo token de calendario");
     let base = app.config.base_url.trim_end_matches('/');
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(Feed {
-            url: format!("{base}/v1/feeds/{secret}/plazos.ics"),
-        }),
-    ))
+    Ok(Feed {
+        url: format!("{base}/v1/feeds/{secret}/plazos.ics"),
+        expires_at,
+    })
 }
 
 /// A body of the install.
@@ -224,6 +205,7 @@ pub struct BodyView {
     pub name: String,
     /// obligated or guarantor.
     pub kind: String,
+    /// The name of its calendar of business days (never a path on the server).
     pub calendar: String,
     pub guarantor: Option<String>,
 }
@@ -234,10 +216,17 @@ impl From<Body> for BodyView {
             code: b.code,
             name: b.name,
             kind: b.kind.as_str().to_string(),
-            calendar: b.calendar,
+            calendar: calendar_name(&b.calendar),
             guarantor: b.guarantor,
         }
     }
+}
+
+/// A calendar as others may see it: its name, or the file name without folder or
+/// extension when the install names it by path.
+fn calendar_name(calendar: &str) -> String {
+    let file = calendar.rsplit(['/', '\\']).next().unwrap_or(calendar);
+    file.strip_suffix(".toml").unwrap_or(file).to_string()
 }
 
 /// The bodies of the install.
@@ -257,4 +246,15 @@ pub async fn bodies(
             .map(BodyView::from)
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn calendars_are_shown_by_name() {
+        assert_eq!(super::calendar_name("mx-jalisco"), "mx-jalisco");
+        assert_eq!(super::calendar_name("/srv/arco/cal/sej.toml"), "sej");
+        assert_eq!(super::calendar_name("cal/sej"), "sej");
+        assert_eq!(super::calendar_name("C:\\cal\\sej.toml"), "sej");
+    }
 }

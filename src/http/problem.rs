@@ -103,6 +103,45 @@ impl Problem {
         p
     }
 
+    /// 503: every password check is busy.
+    pub fn busy(wait_secs: u64) -> Self {
+        let mut p = Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ocupado",
+            "Servicio ocupado",
+            format!(
+                "el servidor está verificando demasiadas contraseñas a la vez; intente de nuevo en {wait_secs} segundos"
+            ),
+        );
+        p.retry_after = Some(wait_secs);
+        p
+    }
+
+    /// 415: a body that is not JSON by its declared type.
+    pub fn unsupported_media(found: Option<&str>) -> Self {
+        Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "tipo-no-admitido",
+            "Tipo de contenido no admitido",
+            match found {
+                Some(t) => format!(
+                    "el cuerpo debe enviarse como application/json, no como «{t}» (encabezado Content-Type)"
+                ),
+                None => "falta el encabezado Content-Type: application/json".to_string(),
+            },
+        )
+    }
+
+    /// 408: the body did not arrive in time.
+    pub fn body_timeout() -> Self {
+        Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "tiempo-agotado",
+            "Tiempo agotado",
+            "el cuerpo de la solicitud no llegó completo a tiempo",
+        )
+    }
+
     /// 500, with a generic detail; the cause is logged, not sent.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "error interno");

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{ApiJson, ApiQuery, spanish_serde};
+use super::extract::{ApiJson, ApiPath, ApiQuery, spanish_serde};
 use super::problem::Problem;
 use super::{App, Caller};
 use crate::accounts::{Access, BodyKind, Principal};
@@ -19,7 +19,7 @@ use crate::calendar::Moment;
 use crate::case::{Actor, Role};
 use crate::request::{ActKind, RequestAct, Right};
 use crate::service::CaseDetail;
-use crate::storage::{Directory, ListFilter, Store};
+use crate::storage::{Directory, ListFilter};
 
 /// A request to file (art. 49). The titular's identity and request text stay on paper or
 /// in the body's own system: arco keeps only what the procedure needs.
@@ -118,11 +118,14 @@ pub(crate) async fn request_body(
     access: Access,
 ) -> Result<String, Problem> {
     let missing = || Problem::not_found(format!("no existe la solicitud «{folio}»"));
-    let record = match app.registry.store().load(folio).await {
-        Ok((r, _)) => r,
-        Err(crate::storage::StoreError::NotFound(_)) => return Err(missing()),
-        Err(e) => return Err(e.into()),
-    };
+    // Only the case's kind and body are read: an out-of-scope folio answers as fast as a
+    // missing one.
+    let record = app
+        .registry
+        .store()
+        .case_scope(folio)
+        .await?
+        .ok_or_else(missing)?;
     if record.kind != crate::service::REQUEST_KIND || !who.may_request(&record.body, Access::Read) {
         return Err(missing());
     }
@@ -217,7 +220,7 @@ fn culprit(v: &Value, message: &str) -> Option<String> {
         (status = 201, description = "Solicitud registrada: folio, plazos y acuse", body = Object),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn file(
     State(app): State<Arc<App>>,
@@ -300,12 +303,12 @@ pub(crate) async fn file_as(
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Acto improcedente o conflicto de versión", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json")),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn act(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
-    Path(folio): Path<String>,
+    ApiPath(folio): ApiPath<String>,
     ApiJson(input): ApiJson<ActInput>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
     let (act, at) = act_input(&app, &who, &folio, input).await?;
@@ -353,7 +356,7 @@ pub struct AsOf {
 pub async fn show(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
-    Path(folio): Path<String>,
+    ApiPath(folio): ApiPath<String>,
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<axum::Json<CaseDetail>, Problem> {
     request_body(&app, &who, &folio, Access::Read).await?;
@@ -365,6 +368,7 @@ pub async fn show(
 #[derive(Template)]
 #[template(path = "http/acuse.html")]
 struct AcusePage<'a> {
+    css: &'a str,
     d: &'a CaseDetail,
     body_name: &'a str,
     filed_at: &'a str,
@@ -380,7 +384,7 @@ struct AcusePage<'a> {
 pub async fn acuse(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
-    Path(folio): Path<String>,
+    ApiPath(folio): ApiPath<String>,
 ) -> Result<Response, Problem> {
     let body = request_body(&app, &who, &folio, Access::Read).await?;
     let d = app.registry.show(&folio, None, Utc::now()).await?;
@@ -398,13 +402,39 @@ pub async fn acuse(
         .map(|a| a.at.to_string())
         .unwrap_or_default();
     let page = AcusePage {
+        css: ACUSE_CSS,
         d: &d,
         body_name: &body_name,
         filed_at: &filed_at,
         right: d.view.right.label_es(),
     };
     let html = page.render().map_err(|e| Problem::internal(&e))?;
-    Ok(Html(html).into_response())
+    let mut res = Html(html).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, acuse_csp());
+    Ok(res)
+}
+
+/// The acuse's style sheet, inlined in its `<style>` so the page prints on its own.
+const ACUSE_CSS: &str = include_str!("../../templates/http/acuse.css");
+
+/// The acuse's policy: [`super::defences::HTML_CSP`], with its one inline style allowed
+/// by its SHA-256 (no `'unsafe-inline'`).
+fn acuse_csp() -> axum::http::HeaderValue {
+    static CSP: std::sync::OnceLock<axum::http::HeaderValue> = std::sync::OnceLock::new();
+    CSP.get_or_init(|| {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let hash =
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(ACUSE_CSS));
+        let policy = super::defences::HTML_CSP.replace(
+            "style-src 'self'",
+            &format!("style-src 'self' 'sha256-{hash}'"),
+        );
+        axum::http::HeaderValue::from_str(&policy)
+            .unwrap_or_else(|_| axum::http::HeaderValue::from_static(super::defences::HTML_CSP))
+    })
+    .clone()
 }
 
 /// The ListFilter for the caller's scope; 403 if a body outside it is asked for.
@@ -474,6 +504,8 @@ pub(crate) fn scoped(
     }
     let asked = q.body.clone();
     match (who.role(), who.body()) {
+        // For appeals, `body` is the body appealed against, as for every other role.
+        (Role::Admin, _) if kind_appeal => f.parent_body = asked,
         (Role::Admin, _) => f.body = asked,
         (_, None) => {
             return Err(Problem::forbidden(
@@ -589,6 +621,20 @@ pub(crate) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
     }
 }
 
+/// A CSV cell a spreadsheet will not run: one that begins with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading `'` (OWASP's advice for CSV injection). A negative
+/// number of days left is kept as a number: it is nothing but a sign and digits.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let number = cell
+        .strip_prefix('-')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    if !number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// A page as JSON, or as CSV (the `next` cursor in the `Link` header).
 pub(crate) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
     if !csv {
@@ -609,22 +655,25 @@ pub(crate) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
     ];
     w.write_record(head).map_err(|e| Problem::internal(&e))?;
     for i in &p.items {
-        w.write_record([
-            i.folio.as_str(),
-            if i.kind == "request" {
-                "solicitud"
-            } else {
-                "recurso"
-            },
-            &i.body,
-            i.request.as_deref().unwrap_or(""),
-            &i.state,
-            &i.filed.to_string(),
-            i.next_term.as_deref().unwrap_or(""),
-            &i.next_due.map(|d| d.to_string()).unwrap_or_default(),
-            &i.days_left.map(|d| d.to_string()).unwrap_or_default(),
-            &i.overdue.join(" "),
-        ])
+        w.write_record(
+            [
+                i.folio.as_str(),
+                if i.kind == "request" {
+                    "solicitud"
+                } else {
+                    "recurso"
+                },
+                &i.body,
+                i.request.as_deref().unwrap_or(""),
+                &i.state,
+                &i.filed.to_string(),
+                i.next_term.as_deref().unwrap_or(""),
+                &i.next_due.map(|d| d.to_string()).unwrap_or_default(),
+                &i.days_left.map(|d| d.to_string()).unwrap_or_default(),
+                &i.overdue.join(" "),
+            ]
+            .map(|c| spreadsheet_safe(c).into_owned()),
+        )
         .map_err(|e| Problem::internal(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| Problem::internal(&e))?;
@@ -635,4 +684,19 @@ pub(crate) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {
         res.headers_mut().insert(header::LINK, v);
     }
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_neutralised() {
+        for bad in ["=1+1", "+1", "-1+1", "-SEJ", "@SUM(A1)", "\tx", "\rx", "-"] {
+            assert_eq!(spreadsheet_safe(bad), format!("'{bad}"));
+        }
+        for good in ["SEJ-ARCO-2026-00001", "-12", "0", "", "a=b"] {
+            assert_eq!(spreadsheet_safe(good), good);
+        }
+    }
 }

@@ -406,6 +406,29 @@ impl super::Directory for Database {
     async fn revoke_token(&self, digest: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         delegate!(self, s => s.revoke_token(digest, now))
     }
+
+    async fn tokens_of(
+        &self,
+        username: &str,
+    ) -> Result<Vec<super::directory::TokenRecord>, StoreError> {
+        delegate!(self, s => s.tokens_of(username))
+    }
+
+    async fn revoke_tokens(
+        &self,
+        username: &str,
+        kind: Option<crate::accounts::TokenKind>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        delegate!(self, s => s.revoke_tokens(username, kind, now))
+    }
+
+    async fn case_scope(
+        &self,
+        folio: &str,
+    ) -> Result<Option<super::directory::CaseScope>, StoreError> {
+        delegate!(self, s => s.case_scope(folio))
+    }
 }
 
 #[cfg(test)]

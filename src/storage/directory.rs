@@ -44,6 +44,17 @@ pub struct TokenRecord {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Who a case belongs to, for a scope check, and nothing else of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseScope {
+    /// `request` or `appeal`.
+    pub kind: String,
+    /// The body it is filed with (for an appeal: the guarantor hearing it).
+    pub body: String,
+    /// For an appeal: the body of the request it challenges.
+    pub parent_body: Option<String>,
+}
+
 /// The whole directory, in the order it can be loaded back.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryDump {
@@ -92,7 +103,8 @@ pub trait Directory: Send + Sync {
     fn accounts(&self) -> impl Future<Output = Result<Vec<Account>, StoreError>> + Send;
 
     /// Replaces an account's password hash and activity; false if there is no such account.
-    /// Deactivating also revokes every token of the account.
+    /// A new password revokes the account's sessions and calendar-feed tokens (API tokens
+    /// belong to systems, not to the person); deactivating revokes every token.
     fn update_account(
         &self,
         username: &str,
@@ -101,7 +113,8 @@ pub trait Directory: Send + Sync {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Stores a token (its digest only).
+    /// Stores a token (its digest only). A calendar-feed token replaces the account's
+    /// previous ones (revoked in the same transaction): one live feed per account.
     fn add_token(
         &self,
         token: &NewToken,
@@ -124,6 +137,27 @@ pub trait Directory: Send + Sync {
         &self,
         dump: &DirectoryDump,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every token of an account (digests, never secrets), oldest first; empty if there is
+    /// no such account.
+    fn tokens_of(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Vec<TokenRecord>, StoreError>> + Send;
+
+    /// Revokes an account's live tokens of `kind` (every kind if `None`); how many.
+    fn revoke_tokens(
+        &self,
+        username: &str,
+        kind: Option<TokenKind>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// The kind and bodies of a case, for a scope check that reads nothing else of it.
+    fn case_scope(
+        &self,
+        folio: &str,
+    ) -> impl Future<Output = Result<Option<CaseScope>, StoreError>> + Send;
 
     /// Revokes a token; false if it was unknown or already revoked.
     fn revoke_token(

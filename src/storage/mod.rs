@@ -16,6 +16,7 @@ pub mod any;
 pub mod directory;
 pub mod postgres;
 mod postgres_directory;
+pub mod private;
 pub mod sqlite;
 mod sqlite_directory;
 pub mod transfer;

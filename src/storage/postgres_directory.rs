@@ -5,7 +5,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use super::directory::{
-    AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord, directory_time,
+    AccountRecord, BodyRecord, CaseScope, Directory, DirectoryDump, TokenRecord, directory_time,
 };
 use super::postgres::{corrupt, db};
 use super::{PostgresStore, StoreError};
@@ -43,6 +43,22 @@ fn account_row(r: &PgRow) -> Result<Account, StoreError> {
         role: Role::parse(&role).ok_or_else(|| corrupt("accounts.role", &role))?,
         active: r.get::<bool, _>("active"),
         password_hash: r.get("password_hash"),
+    })
+}
+
+fn token_row(r: &PgRow) -> Result<TokenRecord, StoreError> {
+    let kind: String = r.get("kind");
+    let time = |c: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
+        r.try_get(c).map_err(|e| corrupt(c, e))
+    };
+    Ok(TokenRecord {
+        digest: r.get("digest"),
+        account_id: r.get("account_id"),
+        kind: TokenKind::parse(&kind).ok_or_else(|| corrupt("tokens.kind", &kind))?,
+        label: r.get("label"),
+        created_at: time("created_at")?.ok_or_else(|| corrupt("tokens.created_at", "NULL"))?,
+        expires_at: time("expires_at")?,
+        revoked_at: time("revoked_at")?,
     })
 }
 
@@ -151,11 +167,11 @@ impl Directory for PostgresStore {
         .map_err(db)?
         .rows_affected();
         if n > 0 && (!active || password_hash.is_some()) {
-            // A new password or a deactivation ends every session; a deactivation also
-            // ends API and feed tokens.
+            // A new password or a deactivation ends every session and feed; a
+            // deactivation also ends API tokens.
             sqlx::query(
                 "UPDATE tokens SET revoked_at = $1
-                 WHERE revoked_at IS NULL AND (kind = 'session' OR $2)
+                 WHERE revoked_at IS NULL AND (kind IN ('session', 'feed') OR $2)
                    AND account_id = (SELECT id FROM accounts WHERE username = $3)",
             )
             .bind(directory_time(now))
@@ -170,6 +186,24 @@ impl Directory for PostgresStore {
     }
 
     async fn add_token(&self, t: &NewToken, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await.map_err(db)?;
+        if t.kind == TokenKind::Feed {
+            // The account's row serializes two feeds made at once: one stays live.
+            sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+                .bind(t.account)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+            sqlx::query(
+                "UPDATE tokens SET revoked_at = $1
+                 WHERE account_id = $2 AND kind = 'feed' AND revoked_at IS NULL",
+            )
+            .bind(directory_time(now))
+            .bind(t.account)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
         sqlx::query(
             "INSERT INTO tokens (digest, account_id, kind, label, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -180,9 +214,10 @@ impl Directory for PostgresStore {
         .bind(&t.label)
         .bind(directory_time(now))
         .bind(t.expires_at.map(directory_time))
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(|e| unique(e, "un token con ese resumen".to_string()))?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -248,19 +283,7 @@ impl Directory for PostgresStore {
             .await
             .map_err(db)?
         {
-            let kind: String = r.get("kind");
-            let opt = |c: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
-                r.try_get(c).map_err(|e| corrupt(c, e))
-            };
-            dump.tokens.push(TokenRecord {
-                digest: r.get("digest"),
-                account_id: r.get("account_id"),
-                kind: TokenKind::parse(&kind).ok_or_else(|| corrupt("tokens.kind", &kind))?,
-                label: r.get("label"),
-                created_at: time(&r, "created_at")?,
-                expires_at: opt("expires_at")?,
-                revoked_at: opt("revoked_at")?,
-            });
+            dump.tokens.push(token_row(&r)?);
         }
         Ok(dump)
     }
@@ -350,5 +373,57 @@ impl Directory for PostgresStore {
         .map_err(db)?
         .rows_affected();
         Ok(n > 0)
+    }
+
+    async fn tokens_of(&self, username: &str) -> Result<Vec<TokenRecord>, StoreError> {
+        sqlx::query(
+            "SELECT t.* FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE a.username = $1 ORDER BY t.created_at, t.digest",
+        )
+        .bind(username)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?
+        .iter()
+        .map(token_row)
+        .collect()
+    }
+
+    async fn revoke_tokens(
+        &self,
+        username: &str,
+        kind: Option<TokenKind>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let n = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1
+             WHERE revoked_at IS NULL AND ($2::text IS NULL OR kind = $2)
+               AND account_id = (SELECT id FROM accounts WHERE username = $3)",
+        )
+        .bind(directory_time(now))
+        .bind(kind.map(TokenKind::as_str))
+        .bind(username)
+        .execute(self.pool())
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(n)
+    }
+
+    async fn case_scope(&self, folio: &str) -> Result<Option<CaseScope>, StoreError> {
+        Ok(sqlx::query(
+            "SELECT c.kind, c.body, p.body AS parent_body FROM cases c
+             LEFT JOIN cases p ON p.folio = c.parent
+             WHERE c.folio = $1",
+        )
+        .bind(folio)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?
+        .map(|r| CaseScope {
+            kind: r.get("kind"),
+            body: r.get("body"),
+            parent_body: r.get("parent_body"),
+        }))
     }
 }

@@ -81,6 +81,14 @@ impl SqliteStore {
             // memory. Durability is unchanged (WAL, synchronous = FULL).
             .pragma("mmap_size", "1073741824")
             .pragma("cache_size", "-65536");
+        if !memory {
+            // The file holds password hashes, token digests and titulars' addresses.
+            let file = options.get_filename().to_path_buf();
+            super::private::private_database(&file).map_err(|e| StoreError::Open {
+                url: url.to_string(),
+                message: format!("{}: {e}", file.display()),
+            })?;
+        }
         let pool = SqlitePoolOptions::new()
             // An in-memory database lives in one connection.
             .max_connections(if memory { 1 } else { 4 })

@@ -5,7 +5,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::directory::{
-    AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord, directory_time,
+    AccountRecord, BodyRecord, CaseScope, Directory, DirectoryDump, TokenRecord, directory_time,
 };
 use super::sqlite::{corrupt, db};
 use super::{SqliteStore, StoreError};
@@ -43,6 +43,28 @@ fn account_row(r: &SqliteRow) -> Result<Account, StoreError> {
         role: Role::parse(&role).ok_or_else(|| corrupt("accounts.role", &role))?,
         active: r.get::<i64, _>("active") != 0,
         password_hash: r.get("password_hash"),
+    })
+}
+
+fn token_row(r: &SqliteRow) -> Result<TokenRecord, StoreError> {
+    let time = |c: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
+        r.get::<Option<String>, _>(c)
+            .map(|s| {
+                DateTime::parse_from_rfc3339(&s)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| corrupt(c, e))
+            })
+            .transpose()
+    };
+    let kind: String = r.get("kind");
+    Ok(TokenRecord {
+        digest: r.get("digest"),
+        account_id: r.get("account_id"),
+        kind: TokenKind::parse(&kind).ok_or_else(|| corrupt("tokens.kind", &kind))?,
+        label: r.get("label"),
+        created_at: time("created_at")?.ok_or_else(|| corrupt("tokens.created_at", "NULL"))?,
+        expires_at: time("expires_at")?,
+        revoked_at: time("revoked_at")?,
     })
 }
 
@@ -155,11 +177,11 @@ impl Directory for SqliteStore {
         .map_err(db)?
         .rows_affected();
         if n > 0 && (!active || password_hash.is_some()) {
-            // A new password or a deactivation ends every session; a deactivation also
-            // ends API and feed tokens.
+            // A new password or a deactivation ends every session and feed; a
+            // deactivation also ends API tokens.
             sqlx::query(
                 "UPDATE tokens SET revoked_at = ?
-                 WHERE revoked_at IS NULL AND (kind = 'session' OR ?)
+                 WHERE revoked_at IS NULL AND (kind IN ('session', 'feed') OR ?)
                    AND account_id = (SELECT id FROM accounts WHERE username = ?)",
             )
             .bind(directory_time(now).to_rfc3339())
@@ -174,6 +196,22 @@ impl Directory for SqliteStore {
     }
 
     async fn add_token(&self, t: &NewToken, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db)?;
+        if t.kind == TokenKind::Feed {
+            sqlx::query(
+                "UPDATE tokens SET revoked_at = ?
+                 WHERE account_id = ? AND kind = 'feed' AND revoked_at IS NULL",
+            )
+            .bind(directory_time(now).to_rfc3339())
+            .bind(t.account)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
         sqlx::query(
             "INSERT INTO tokens (digest, account_id, kind, label, created_at, expires_at)
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -184,9 +222,10 @@ impl Directory for SqliteStore {
         .bind(&t.label)
         .bind(directory_time(now).to_rfc3339())
         .bind(t.expires_at.map(|e| directory_time(e).to_rfc3339()))
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(|e| unique(e, "un token con ese resumen".to_string()))?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -259,21 +298,7 @@ impl Directory for SqliteStore {
             .await
             .map_err(db)?
         {
-            let kind: String = r.get("kind");
-            let opt = |c: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
-                r.get::<Option<String>, _>(c)
-                    .map(|s| time(s, c))
-                    .transpose()
-            };
-            dump.tokens.push(TokenRecord {
-                digest: r.get("digest"),
-                account_id: r.get("account_id"),
-                kind: TokenKind::parse(&kind).ok_or_else(|| corrupt("tokens.kind", &kind))?,
-                label: r.get("label"),
-                created_at: time(r.get("created_at"), "tokens.created_at")?,
-                expires_at: opt("expires_at")?,
-                revoked_at: opt("revoked_at")?,
-            });
+            dump.tokens.push(token_row(&r)?);
         }
         Ok(dump)
     }
@@ -357,5 +382,58 @@ impl Directory for SqliteStore {
                 .map_err(db)?
                 .rows_affected();
         Ok(n > 0)
+    }
+
+    async fn tokens_of(&self, username: &str) -> Result<Vec<TokenRecord>, StoreError> {
+        sqlx::query(
+            "SELECT t.* FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE a.username = ? ORDER BY t.created_at, t.digest",
+        )
+        .bind(username)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?
+        .iter()
+        .map(token_row)
+        .collect()
+    }
+
+    async fn revoke_tokens(
+        &self,
+        username: &str,
+        kind: Option<TokenKind>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let n = sqlx::query(
+            "UPDATE tokens SET revoked_at = ?
+             WHERE revoked_at IS NULL AND (? IS NULL OR kind = ?)
+               AND account_id = (SELECT id FROM accounts WHERE username = ?)",
+        )
+        .bind(directory_time(now).to_rfc3339())
+        .bind(kind.map(TokenKind::as_str))
+        .bind(kind.map(TokenKind::as_str))
+        .bind(username)
+        .execute(self.pool())
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(n)
+    }
+
+    async fn case_scope(&self, folio: &str) -> Result<Option<CaseScope>, StoreError> {
+        Ok(sqlx::query(
+            "SELECT c.kind, c.body, p.body AS parent_body FROM cases c
+             LEFT JOIN cases p ON p.folio = c.parent
+             WHERE c.folio = ?",
+        )
+        .bind(folio)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?
+        .map(|r| CaseScope {
+            kind: r.get("kind"),
+            body: r.get("body"),
+            parent_body: r.get("parent_body"),
+        }))
     }
 }

@@ -12,8 +12,7 @@ use serde::Deserialize;
 
 use super::session::CsrfForm;
 use super::{Chrome, Staff, WebError, date_text, render};
-use crate::accounts::{NewToken, TokenKind, generate_token};
-use crate::http::{App, Problem};
+use crate::http::{App, ClientAddr, Problem};
 use crate::storage::Directory;
 
 const MONTHS: [&str; 12] = [
@@ -51,7 +50,7 @@ struct CalendarPage {
     calendar: String,
     summary: String,
     months: Vec<Month>,
-    feed: Option<String>,
+    feed: Option<(String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,7 +63,7 @@ async fn calendar_page(
     app: &App,
     staff: &Staff,
     year: Option<i32>,
-    feed: Option<String>,
+    feed: Option<(String, String)>,
 ) -> Result<Response, WebError> {
     let today = app.today(Utc::now());
     let year = year.unwrap_or(today.year());
@@ -125,25 +124,12 @@ pub async fn page(
 /// A new address for the caller's iCalendar feed of deadlines, shown once.
 pub async fn subscribe(
     State(app): State<Arc<App>>,
+    ClientAddr(client): ClientAddr,
     staff: Staff,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     staff.check_csrf(Some(&f.csrf))?;
-    let (secret, digest) = generate_token();
-    app.registry
-        .store()
-        .add_token(
-            &NewToken {
-                account: staff.who.account.id,
-                kind: TokenKind::Feed,
-                digest,
-                label: "calendario de plazos".into(),
-                expires_at: None,
-            },
-            Utc::now(),
-        )
-        .await?;
-    let base = app.config.base_url.trim_end_matches('/');
-    let url = format!("{base}/v1/feeds/{secret}/plazos.ics");
-    calendar_page(&app, &staff, None, Some(url)).await
+    let feed = crate::http::me::issue_feed(&app, &staff.who, client).await?;
+    let until = super::moment_text(feed.expires_at);
+    calendar_page(&app, &staff, None, Some((feed.url, until))).await
 }

@@ -1,12 +1,11 @@
 //! Sign-in and sign-out: a cookie session on the same tokens and failed-login limiter as
 //! the API's `POST /v1/login`.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -15,8 +14,8 @@ use serde::Deserialize;
 use super::{
     EXPIRY_COOKIE, LOGIN_COOKIE, SESSION_COOKIE, Staff, WebError, cookie, no_store, render,
 };
-use crate::accounts::{NewToken, TokenKind, generate_token, token_digest};
-use crate::http::App;
+use crate::accounts::{generate_token, token_digest};
+use crate::http::{App, ClientAddr, Problem};
 use crate::storage::Directory;
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,7 +96,7 @@ pub struct SignInForm {
 /// HttpOnly cookie.
 pub async fn sign_in(
     State(app): State<Arc<App>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Result<Response, WebError> {
@@ -120,27 +119,16 @@ pub async fn sign_in(
             "El formulario venció o no viene de esta página. Vuelva a escribir sus datos.".into(),
         );
     }
-    let account = match crate::http::sign_in(&app, &f.usuario, &f.contrasena, addr, &headers).await
-    {
+    // The API's own sign-in: the limiter's reservation, the bounded password check, the
+    // log line (never the password).
+    let account = match app.authenticate(&f.usuario, &f.contrasena, client).await {
         Ok(a) => a,
-        Err(p) => return again(p.status_code(), p.detail),
+        Err(r) => {
+            let p = Problem::from(r);
+            return again(p.status_code(), p.detail);
+        }
     };
-    let now = Utc::now();
-    let expires_at = now + chrono::Duration::hours(app.config.session_hours);
-    let (secret, digest) = generate_token();
-    app.registry
-        .store()
-        .add_token(
-            &NewToken {
-                account: account.id,
-                kind: TokenKind::Session,
-                digest,
-                label: "sesión web".into(),
-                expires_at: Some(expires_at),
-            },
-            now,
-        )
-        .await?;
+    let (secret, expires_at) = app.open_session(&account, "sesión web").await?;
     let mut res = no_store(Redirect::to(&next).into_response());
     session_cookies(&mut res, &app, &secret, expires_at);
     Ok(res)
@@ -172,6 +160,7 @@ pub struct CsrfForm {
 /// Signs out: revokes the session's token and clears the cookies.
 pub async fn sign_out(
     State(app): State<Arc<App>>,
+    ClientAddr(client): ClientAddr,
     staff: Staff,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
@@ -180,7 +169,7 @@ pub async fn sign_out(
         .store()
         .revoke_token(&token_digest(&staff.secret), Utc::now())
         .await?;
-    tracing::info!(usuario = %staff.who.account.username, "sesión web cerrada");
+    tracing::info!(usuario = %staff.who.account.username, direccion = %client, "sesión web cerrada");
     let mut res = no_store(Redirect::to("/entrar?salio=1").into_response());
     set_cookie(
         &mut res,

@@ -59,6 +59,8 @@ pub struct Server {
     _test_db: TestDb,
     pub client: reqwest::Client,
     tokens: HashMap<String, String>,
+    /// The server's shared state (its limiter, its password-check permits...).
+    pub app: std::sync::Arc<App>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -91,6 +93,15 @@ pub async fn start_with_login(backend: Backend) -> Server {
 }
 
 async fn start_with(backend: Backend, login: bool) -> Server {
+    start_configured(backend, login, |_| {}).await
+}
+
+/// As [`start`] (with [`LOGIN_USER`] if `login`), with settings changed by `configure`.
+pub async fn start_configured(
+    backend: Backend,
+    login: bool,
+    configure: impl FnOnce(&mut ServeConfig),
+) -> Server {
     let test_db = TestDb::new(backend);
     let url = test_db.url.clone();
     let reg = test_db.registry().await;
@@ -152,14 +163,15 @@ async fn start_with(backend: Backend, login: bool) -> Server {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = ServeConfig {
+    let mut config = ServeConfig {
         base_url: base.clone(),
         listen: listener.local_addr().unwrap().to_string(),
         ..ServeConfig::default()
     };
+    configure(&mut config);
     let app = App::new(reg, config);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(arco::http::serve(listener, app, async move {
+    tokio::spawn(arco::http::serve(listener, app.clone(), async move {
         let _ = rx.await;
     }));
     Server {
@@ -172,6 +184,7 @@ async fn start_with(backend: Backend, login: bool) -> Server {
             .build()
             .unwrap(),
         tokens,
+        app,
         shutdown: Some(tx),
     }
 }
