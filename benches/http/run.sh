@@ -45,7 +45,7 @@ target/release/arco --database "$URL_DB" serve --listen 127.0.0.1:0 >"$OUT" 2>/d
 PID=$!
 trap 'kill $PID 2>/dev/null; rm -f $OUT' EXIT
 for _ in $(seq 100); do grep -q escuchando "$OUT" && break; sleep 0.1; done
-URL=$(grep -o 'http://[0-9.:]*' "$OUT")
+URL=$(grep -o 'http://[0-9.:]*' "$OUT" | head -1)
 echo "== GET /v1/due (mis pendientes), $CASES casos, $BODIES sujetos obligados"
 curl -s -H "Authorization: Bearer $(awk '$1=="B000"{print $2}' "$TOKENS")" "$URL/v1/due?as_of=2026-11-23" \
   | python3 -c 'import sys,json; d=json.load(sys.stdin); print("  partidas por respuesta:", len(d["items"]))'
