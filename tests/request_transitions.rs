@@ -107,6 +107,7 @@ fn delivery() -> Delivery {
         certification_cost: 0,
         shipping_cost: 0,
         medium_provided: false,
+        waived: false,
     }
 }
 
@@ -161,6 +162,8 @@ impl Col {
         match self {
             Col::Filed => RequestAct::Filed {
                 right: Right::Access,
+                channel: None,
+                external_folio: None,
             },
             Col::PreventionNotified => RequestAct::PreventionNotified,
             Col::PreventionAnswered => RequestAct::PreventionAnswered,
