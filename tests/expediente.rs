@@ -12,8 +12,7 @@ use arco::expediente::admin::{AdminEntry, AreaName};
 use arco::expediente::notes::NoteText;
 use arco::request::reception::{IdentityMeans, Instrument, Standing};
 use arco::request::{
-    Channel, Delivery, ExternalFolio, Modality, Outcome, Reception, RequestAct, RequestError,
-    Right,
+    Channel, Delivery, ExternalFolio, Modality, Outcome, Reception, RequestAct, RequestError, Right,
 };
 use arco::service::{Registry, ServiceError};
 use arco::storage::{AdminStore, Database, ListFilter, Store};
@@ -68,7 +67,9 @@ async fn setup(db: &TestDb, right: Right, reception: Reception) -> (Registry<Dat
         ("auditor", Role::Auditor, "SEJ"),
         ("otra", Role::UnitStaff, "SSJ"),
     ] {
-        add_account(dir, u, u, Some(body), role, None, t).await.unwrap();
+        add_account(dir, u, u, Some(body), role, None, t)
+            .await
+            .unwrap();
     }
     let d = reg
         .file_request_received(
@@ -95,18 +96,35 @@ async fn assignment_is_recorded_and_mine_means_assigned_to_me(b: Backend) {
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
     // Nobody assigned: whoever filed is in charge.
     assert_eq!(reg.list(&mine("ana"), as_of, false).await.unwrap().len(), 1);
-    assert!(reg.list(&mine("luis"), as_of, false).await.unwrap().is_empty());
+    assert!(
+        reg.list(&mine("luis"), as_of, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let before = reg.show(&folio, Some(as_of), now()).await.unwrap();
 
     let head = staff("ana");
-    reg.assign(&folio, "SEJ", Some("luis"), &head, now()).await.unwrap();
+    reg.assign(&folio, "SEJ", Some("luis"), &head, now())
+        .await
+        .unwrap();
     let area = AreaName::parse("Dirección de Recursos Humanos").unwrap();
-    reg.set_area(&folio, Some(area.clone()), &head, now()).await.unwrap();
+    reg.set_area(&folio, Some(area.clone()), &head, now())
+        .await
+        .unwrap();
     reg.record_non_cooperation(&folio, area.clone(), &head, now())
         .await
         .unwrap();
-    assert!(reg.list(&mine("ana"), as_of, false).await.unwrap().is_empty());
-    assert_eq!(reg.list(&mine("luis"), as_of, false).await.unwrap().len(), 1);
+    assert!(
+        reg.list(&mine("ana"), as_of, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        reg.list(&mine("luis"), as_of, false).await.unwrap().len(),
+        1
+    );
 
     // Alerts go to the person in charge.
     let rows = reg
@@ -134,16 +152,29 @@ async fn assignment_is_recorded_and_mine_means_assigned_to_me(b: Backend) {
 
     // The record is append-only.
     let store = db.store().await;
-    assert!(exec(&store, "UPDATE case_admin SET actor = 'x'").await.is_err());
+    assert!(
+        exec(&store, "UPDATE case_admin SET actor = 'x'")
+            .await
+            .is_err()
+    );
     assert!(exec(&store, "DELETE FROM case_admin").await.is_err());
 
     // Only an active UT account of the body may be put in charge, only by the UT.
     for bad in ["comite", "otra", "nadie"] {
         let e = reg.assign(&folio, "SEJ", Some(bad), &head, now()).await;
-        assert!(matches!(e, Err(ServiceError::BadInput(ref m)) if m.contains(bad)), "{bad}: {e:?}");
+        assert!(
+            matches!(e, Err(ServiceError::BadInput(ref m)) if m.contains(bad)),
+            "{bad}: {e:?}"
+        );
     }
     let e = reg
-        .assign(&folio, "SEJ", None, &Actor::new("comite", Role::Committee), now())
+        .assign(
+            &folio,
+            "SEJ",
+            None,
+            &Actor::new("comite", Role::Committee),
+            now(),
+        )
         .await;
     assert!(matches!(e, Err(ServiceError::Forbidden(_))), "{e:?}");
     // Unassigned again: the filer is in charge again.
@@ -157,7 +188,13 @@ async fn notes_are_internal_append_only_and_erasable(b: Backend) {
     let (reg, folio) = setup(&db, Right::Access, Reception::default()).await;
     let text = |s: &str| NoteText::parse(s).unwrap();
     let n1 = reg
-        .add_note(&folio, &text("Llamó la titular; pide copia simple."), None, &staff("ana"), now())
+        .add_note(
+            &folio,
+            &text("Llamó la titular; pide copia simple."),
+            None,
+            &staff("ana"),
+            now(),
+        )
         .await
         .unwrap();
     let n2 = reg
@@ -175,15 +212,27 @@ async fn notes_are_internal_append_only_and_erasable(b: Backend) {
     let e = reg
         .add_note(&folio, &text("x"), Some(n2.id + 100), &staff("ana"), now())
         .await;
-    assert!(matches!(e, Err(ServiceError::BadInput(ref m)) if m.starts_with("corrects")), "{e:?}");
+    assert!(
+        matches!(e, Err(ServiceError::BadInput(ref m)) if m.starts_with("corrects")),
+        "{e:?}"
+    );
     // Auditors read, do not write; the guarantor does not even read.
     let auditor = Actor::new("auditor", Role::Auditor);
     assert!(matches!(
-        reg.add_note(&folio, &text("x"), None, &auditor, now()).await,
+        reg.add_note(&folio, &text("x"), None, &auditor, now())
+            .await,
         Err(ServiceError::Forbidden(_))
     ));
-    let seen = reg.expediente(&folio, &auditor).await.unwrap().notes.unwrap();
-    assert_eq!(seen.iter().map(|n| n.id).collect::<Vec<_>>(), vec![n1.id, n2.id]);
+    let seen = reg
+        .expediente(&folio, &auditor)
+        .await
+        .unwrap()
+        .notes
+        .unwrap();
+    assert_eq!(
+        seen.iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![n1.id, n2.id]
+    );
     assert_eq!(seen[0].author, "ana");
     let g = Actor::new("itei", Role::Guarantor);
     assert!(reg.expediente(&folio, &g).await.unwrap().notes.is_none());
@@ -193,9 +242,20 @@ async fn notes_are_internal_append_only_and_erasable(b: Backend) {
     let everything = format!("{:?}{:?}", record, log);
     assert!(!everything.contains("copia"), "{everything}");
     // Not updated; erased with the case's personal data.
-    assert!(exec(&store, "UPDATE notes SET text = 'otra'").await.is_err());
+    assert!(
+        exec(&store, "UPDATE notes SET text = 'otra'")
+            .await
+            .is_err()
+    );
     assert_eq!(reg.forget_notes(&folio).await.unwrap(), 2);
-    assert!(reg.expediente(&folio, &auditor).await.unwrap().notes.unwrap().is_empty());
+    assert!(
+        reg.expediente(&folio, &auditor)
+            .await
+            .unwrap()
+            .notes
+            .unwrap()
+            .is_empty()
+    );
 }
 on_both_backends!(notes_are_internal_append_only_and_erasable);
 
@@ -208,7 +268,12 @@ async fn the_reception_is_recorded_and_searchable(b: Backend) {
     let (reg, folio) = setup(&db, Right::Access, reception.clone()).await;
     let d = reg.show(&folio, None, now()).await.unwrap();
     assert_eq!(d.view.reception, reception);
-    assert!(d.view.reception.reply_medium_es().contains("Plataforma Nacional"));
+    assert!(
+        d.view
+            .reception
+            .reply_medium_es()
+            .contains("Plataforma Nacional")
+    );
     // In the log: the filing carries it, and a rebuild keeps it.
     let (_, log) = db.store().await.load(&folio).await.unwrap();
     assert_eq!(log[0].event.payload["channel"], "pnt");
@@ -219,9 +284,20 @@ async fn the_reception_is_recorded_and_searchable(b: Backend) {
         ..ListFilter::default()
     };
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
-    let found = reg.list(&find("140287926000123"), as_of, false).await.unwrap();
-    assert_eq!(found.iter().map(|c| c.folio.clone()).collect::<Vec<_>>(), vec![folio]);
-    assert!(reg.list(&find("140287926000124"), as_of, false).await.unwrap().is_empty());
+    let found = reg
+        .list(&find("140287926000123"), as_of, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|c| c.folio.clone()).collect::<Vec<_>>(),
+        vec![folio]
+    );
+    assert!(
+        reg.list(&find("140287926000124"), as_of, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(ExternalFolio::parse("abc<script>").is_err());
     assert!(ExternalFolio::parse("").is_err());
 }
@@ -231,9 +307,15 @@ on_both_backends!(the_reception_is_recorded_and_searchable);
 /// notified Fri 6 Nov 2026.
 async fn granted(reg: &Registry<Database>, folio: &str) {
     let c = Actor::new("comite", Role::Committee);
-    reg.act(folio, RequestAct::Admitted, at("2026-11-03T10:00"), &staff("ana"), now())
-        .await
-        .unwrap();
+    reg.act(
+        folio,
+        RequestAct::Admitted,
+        at("2026-11-03T10:00"),
+        &staff("ana"),
+        now(),
+    )
+    .await
+    .unwrap();
     reg.act(
         folio,
         RequestAct::Resolved {
@@ -245,9 +327,15 @@ async fn granted(reg: &Registry<Database>, folio: &str) {
     )
     .await
     .unwrap();
-    reg.act(folio, RequestAct::ResolutionNotified, at("2026-11-06T10:00"), &staff("ana"), now())
-        .await
-        .unwrap();
+    reg.act(
+        folio,
+        RequestAct::ResolutionNotified,
+        at("2026-11-06T10:00"),
+        &staff("ana"),
+        now(),
+    )
+    .await
+    .unwrap();
 }
 
 fn delivery(waived: bool) -> RequestAct {
@@ -268,16 +356,38 @@ async fn data_reach_only_an_accredited_titular(b: Backend) {
     let db = TestDb::new(b);
     let (reg, folio) = setup(&db, Right::Access, Reception::default()).await;
     granted(&reg, &folio).await;
-    assert!(reg.show(&folio, None, now()).await.unwrap().view.identity_pending);
+    assert!(
+        reg.show(&folio, None, now())
+            .await
+            .unwrap()
+            .view
+            .identity_pending
+    );
     let e = reg
-        .act(&folio, delivery(false), at("2026-11-09T10:00"), &staff("ana"), now())
+        .act(
+            &folio,
+            delivery(false),
+            at("2026-11-09T10:00"),
+            &staff("ana"),
+            now(),
+        )
         .await;
     assert!(
-        matches!(e, Err(ServiceError::Refused { error: RequestError::IdentityNotAccredited, .. })),
+        matches!(
+            e,
+            Err(ServiceError::Refused {
+                error: RequestError::IdentityNotAccredited,
+                ..
+            })
+        ),
         "{e:?}"
     );
     assert!(e.unwrap_err().to_string().contains("88.1.III"));
-    assert_eq!(db.store().await.load(&folio).await.unwrap().1.len(), 4, "nothing written");
+    assert_eq!(
+        db.store().await.load(&folio).await.unwrap().1.len(),
+        4,
+        "nothing written"
+    );
     // A representative names the instrument of personalidad; only a representative does.
     let accredit = |standing, instrument| RequestAct::IdentityAccredited {
         standing,
@@ -285,18 +395,63 @@ async fn data_reach_only_an_accredited_titular(b: Backend) {
         instrument,
     };
     let e = reg
-        .act(&folio, accredit(Standing::Representative, None), at("2026-11-09T10:00"), &staff("ana"), now())
+        .act(
+            &folio,
+            accredit(Standing::Representative, None),
+            at("2026-11-09T10:00"),
+            &staff("ana"),
+            now(),
+        )
         .await;
-    assert!(matches!(e, Err(ServiceError::Refused { error: RequestError::InstrumentMissing, .. })), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            Err(ServiceError::Refused {
+                error: RequestError::InstrumentMissing,
+                ..
+            })
+        ),
+        "{e:?}"
+    );
     let e = reg
-        .act(&folio, accredit(Standing::Titular, Some(Instrument::PowerLetter)), at("2026-11-09T10:00"), &staff("ana"), now())
+        .act(
+            &folio,
+            accredit(Standing::Titular, Some(Instrument::PowerLetter)),
+            at("2026-11-09T10:00"),
+            &staff("ana"),
+            now(),
+        )
         .await;
-    assert!(matches!(e, Err(ServiceError::Refused { error: RequestError::InstrumentWithoutRepresentative, .. })), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            Err(ServiceError::Refused {
+                error: RequestError::InstrumentWithoutRepresentative,
+                ..
+            })
+        ),
+        "{e:?}"
+    );
     // Only the UT accredits.
     let e = reg
-        .act(&folio, accredit(Standing::Titular, None), at("2026-11-09T10:00"), &Actor::new("comite", Role::Committee), now())
+        .act(
+            &folio,
+            accredit(Standing::Titular, None),
+            at("2026-11-09T10:00"),
+            &Actor::new("comite", Role::Committee),
+            now(),
+        )
         .await;
-    assert!(matches!(e, Err(ServiceError::Refused { error: RequestError::Forbidden { .. }, .. })), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            Err(ServiceError::Refused {
+                error: RequestError::Forbidden { .. },
+                ..
+            })
+        ),
+        "{e:?}"
+    );
     reg.act(
         &folio,
         accredit(Standing::Representative, Some(Instrument::PowerLetter)),
@@ -316,7 +471,13 @@ async fn data_reach_only_an_accredited_titular(b: Backend) {
         6_000 + 5_000 + 10_000
     );
     let d = reg
-        .act(&folio, delivery(true), at("2026-11-10T10:00"), &staff("ana"), now())
+        .act(
+            &folio,
+            delivery(true),
+            at("2026-11-10T10:00"),
+            &staff("ana"),
+            now(),
+        )
         .await
         .unwrap();
     assert_eq!(d.view.amount_due, Some(5_000));
@@ -334,7 +495,13 @@ async fn rights_that_deliver_no_data_need_no_accreditation(b: Backend) {
     let db = TestDb::new(b);
     let (reg, folio) = setup(&db, Right::Rectification, Reception::default()).await;
     granted(&reg, &folio).await;
-    assert!(!reg.show(&folio, None, now()).await.unwrap().view.identity_pending);
+    assert!(
+        !reg.show(&folio, None, now())
+            .await
+            .unwrap()
+            .view
+            .identity_pending
+    );
     reg.act(
         &folio,
         RequestAct::Fulfilled { delivery: None },
@@ -350,9 +517,17 @@ on_both_backends!(rights_that_deliver_no_data_need_no_accreditation);
 async fn export_and_import_carry_the_expediente(b: Backend) {
     let db = TestDb::new(b);
     let (reg, folio) = setup(&db, Right::Access, Reception::default()).await;
-    reg.assign(&folio, "SEJ", Some("luis"), &staff("ana"), now()).await.unwrap();
+    reg.assign(&folio, "SEJ", Some("luis"), &staff("ana"), now())
+        .await
+        .unwrap();
     let n = reg
-        .add_note(&folio, &NoteText::parse("Nota secreta").unwrap(), None, &staff("ana"), now())
+        .add_note(
+            &folio,
+            &NoteText::parse("Nota secreta").unwrap(),
+            None,
+            &staff("ana"),
+            now(),
+        )
         .await
         .unwrap();
     let file = db.file("export.jsonl");
@@ -372,22 +547,39 @@ async fn export_and_import_carry_the_expediente(b: Backend) {
         Backend::Postgres => Backend::Sqlite,
     });
     let target = other.store().await;
-    arco::storage::transfer::import(&target, &file, |_| {}).await.unwrap();
+    arco::storage::transfer::import(&target, &file, |_| {})
+        .await
+        .unwrap();
     let records = target.admin_records(&folio).await.unwrap();
     assert_eq!(records.len(), 1);
-    assert_eq!(records[0].entry, AdminEntry::Assigned { assignee: Some("luis".into()) });
+    assert_eq!(
+        records[0].entry,
+        AdminEntry::Assigned {
+            assignee: Some("luis".into())
+        }
+    );
     let notes = target.notes(&folio).await.unwrap();
     assert_eq!(notes, vec![n.clone()]);
-    let c = arco::storage::transfer::compare(&target, &file).await.unwrap();
+    let c = arco::storage::transfer::compare(&target, &file)
+        .await
+        .unwrap();
     assert!(c.differences.is_empty(), "{:?}", c.differences);
     // A new note continues after the imported numbers.
     let next = target
-        .add_note(&folio, "ana", now(), &NoteText::parse("otra").unwrap(), None)
+        .add_note(
+            &folio,
+            "ana",
+            now(),
+            &NoteText::parse("otra").unwrap(),
+            None,
+        )
         .await
         .unwrap();
     assert!(next.id > n.id);
     // verify --against names a difference without showing the note's text.
-    let c = arco::storage::transfer::compare(&target, &file).await.unwrap();
+    let c = arco::storage::transfer::compare(&target, &file)
+        .await
+        .unwrap();
     assert_eq!(c.differences.len(), 1, "{:?}", c.differences);
     assert!(!format!("{:?}", c.differences).contains("otra\""));
 }

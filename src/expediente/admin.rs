@@ -122,10 +122,25 @@ mod tests {
         };
         let area = AreaName::parse("Recursos Humanos").unwrap();
         let records = [
-            rec(1, AdminEntry::Assigned { assignee: Some("ana".into()) }),
-            rec(2, AdminEntry::AreaSet { area: Some(area.clone()) }),
+            rec(
+                1,
+                AdminEntry::Assigned {
+                    assignee: Some("ana".into()),
+                },
+            ),
+            rec(
+                2,
+                AdminEntry::AreaSet {
+                    area: Some(area.clone()),
+                },
+            ),
             rec(3, AdminEntry::AreaNonCooperation { area: area.clone() }),
-            rec(4, AdminEntry::Assigned { assignee: Some("luis".into()) }),
+            rec(
+                4,
+                AdminEntry::Assigned {
+                    assignee: Some("luis".into()),
+                },
+            ),
         ];
         let a = Assignment::fold(&records);
         assert_eq!(a.assignee.as_deref(), Some("luis"));

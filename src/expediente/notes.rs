@@ -65,6 +65,9 @@ mod tests {
         assert!(NoteText::parse(" \n ").is_err());
         assert!(NoteText::parse("a\0b").is_err());
         assert!(NoteText::parse(&"x".repeat(MAX_NOTE_CHARS + 1)).is_err());
-        assert_eq!(NoteText::parse(" hola\r\nmundo ").unwrap().as_str(), "hola\nmundo");
+        assert_eq!(
+            NoteText::parse(" hola\r\nmundo ").unwrap().as_str(),
+            "hola\nmundo"
+        );
     }
 }

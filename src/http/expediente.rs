@@ -11,10 +11,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::extract::{ApiJson, ApiPath};
-use super::{App, Caller};
-use crate::accounts::Access;
 use super::problem::Problem;
 use super::requests::{actor, request_body};
+use super::{App, Caller};
+use crate::accounts::Access;
 use crate::expediente::admin::{AdminRecord, AreaName};
 use crate::expediente::notes::{Note, NoteText};
 use crate::service::Expediente;

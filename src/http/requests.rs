@@ -313,7 +313,15 @@ pub(crate) async fn file_as(
     let now = Utc::now();
     let detail = app
         .registry
-        .file_request_received(&body.code, &body.calendar, right, reception, at, &actor(who), now)
+        .file_request_received(
+            &body.code,
+            &body.calendar,
+            right,
+            reception,
+            at,
+            &actor(who),
+            now,
+        )
         .await?;
     if let Some(email) = &input.titular_email {
         app.registry

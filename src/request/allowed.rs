@@ -5,10 +5,10 @@
 
 use chrono::NaiveDate;
 
+use super::reception::{IdentityMeans, Standing};
 use super::{
     ActKind, Delivery, ImprocedenceCause, Modality, Outcome, Request, RequestAct, Review, Right,
 };
-use super::reception::{IdentityMeans, Standing};
 use crate::calendar::Moment;
 use crate::case::{Actor, Clock, Role};
 

@@ -61,9 +61,7 @@ pub enum RequestError {
         "instrument: quien actúa como representante acredita su personalidad con instrumento público, carta poder firmada ante dos testigos o declaración en comparecencia personal del titular (art. 48.4.II.c); indique cuál"
     )]
     InstrumentMissing,
-    #[error(
-        "instrument: solo se indica cuando actúa un representante (art. 48.4.II.c)"
-    )]
+    #[error("instrument: solo se indica cuando actúa un representante (art. 48.4.II.c)")]
     InstrumentWithoutRepresentative,
     #[error("la resolución fue «{}»: no hay derecho que hacer efectivo (art. 59.3)", outcome.label_es())]
     NothingToFulfil { outcome: Outcome },

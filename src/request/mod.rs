@@ -31,8 +31,8 @@ pub use reception::{Accreditation, Channel, ExternalFolio, Reception};
 
 use crate::calendar::Moment;
 use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Stamp};
-use reception::Standing;
 use crate::rules::TermId;
+use reception::Standing;
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

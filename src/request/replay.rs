@@ -411,9 +411,7 @@ pub fn view(request: &Request, clock: &Clock, as_of: NaiveDate) -> Result<CaseVi
         reception: request.reception.clone(),
         identity: request.identity.map(|(_, a)| a),
         identity_pending: request.delivery_waits_for_identity(),
-        amount_due: request
-            .fulfilment
-            .map(|(_, d)| d.map_or(0, |d| d.cost())),
+        amount_due: request.fulfilment.map(|(_, d)| d.map_or(0, |d| d.cost())),
     })
 }
 

@@ -238,7 +238,15 @@ pub async fn seed<S: Store + Directory>(
                 .flatten(),
         };
         let d = reg
-            .file_request_received(BODY, calendar, right, reception, at(today, filed), &unit, now)
+            .file_request_received(
+                BODY,
+                calendar,
+                right,
+                reception,
+                at(today, filed),
+                &unit,
+                now,
+            )
             .await?;
         for step in steps {
             let done = match step {

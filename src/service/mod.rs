@@ -31,9 +31,9 @@ mod appeal;
 pub mod demo;
 mod expediente;
 mod preview;
-pub use expediente::Expediente;
 pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
+pub use expediente::Expediente;
 
 /// Why the registry refused or failed. Spanish: shown to staff.
 #[derive(Debug, Error)]
@@ -373,7 +373,8 @@ impl<S: Store> Registry<S> {
             error,
         };
         check_not_future(ActKind::Filed.as_str(), &at, &cal, now)?;
-        let request = Request::file_received(&clock, right, reception, at, actor).map_err(refused)?;
+        let request =
+            Request::file_received(&clock, right, reception, at, actor).map_err(refused)?;
         let event = event_of(&request, request.acts.len() - 1, now);
         let record = self
             .store

@@ -33,8 +33,8 @@ use thiserror::Error;
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
 
-pub use any::{Backend, Database, MigrationInfo, MigrationReport};
 pub use admin::AdminStore;
+pub use any::{Backend, Database, MigrationInfo, MigrationReport};
 pub use directory::Directory;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

@@ -5,8 +5,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use super::admin::{
-    AdminStore, ExpedienteDump, entry_json, folded, no_such_note, parse_at, parse_entry,
-    parse_text,
+    AdminStore, ExpedienteDump, entry_json, folded, no_such_note, parse_at, parse_entry, parse_text,
 };
 use super::postgres::db;
 use super::{PostgresStore, StoreError};
@@ -203,7 +202,9 @@ impl AdminStore for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-            let before = folded_rows.get(&r.folio).map(|(a, b, _)| (Clone::clone(a), Clone::clone(b)));
+            let before = folded_rows
+                .get(&r.folio)
+                .map(|(a, b, _)| (Clone::clone(a), Clone::clone(b)));
             let (a, b) = folded(before, &r.entry);
             folded_rows.insert(r.folio.clone(), (a, b, r.at));
         }

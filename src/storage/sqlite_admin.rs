@@ -5,8 +5,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::admin::{
-    AdminStore, ExpedienteDump, entry_json, folded, no_such_note, parse_at, parse_entry,
-    parse_text,
+    AdminStore, ExpedienteDump, entry_json, folded, no_such_note, parse_at, parse_entry, parse_text,
 };
 use super::sqlite::db;
 use super::{SqliteStore, StoreError};
@@ -42,7 +41,11 @@ impl AdminStore for SqliteStore {
         by: &str,
         at: DateTime<Utc>,
     ) -> Result<AdminRecord, StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db)?;
         let seq: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_admin WHERE folio = ?")
                 .bind(folio)
@@ -108,7 +111,11 @@ impl AdminStore for SqliteStore {
         text: &NoteText,
         corrects: Option<i64>,
     ) -> Result<Note, StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db)?;
         if let Some(id) = corrects {
             let found: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM notes WHERE id = ? AND folio = ?")
@@ -183,7 +190,11 @@ impl AdminStore for SqliteStore {
     }
 
     async fn restore_expediente(&self, dump: &ExpedienteDump) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db)?;
         let mut folded_rows = std::collections::BTreeMap::new();
         for r in &dump.records {
             sqlx::query(
@@ -197,7 +208,9 @@ impl AdminStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-            let before = folded_rows.get(&r.folio).map(|(a, b, _)| (Clone::clone(a), Clone::clone(b)));
+            let before = folded_rows
+                .get(&r.folio)
+                .map(|(a, b, _)| (Clone::clone(a), Clone::clone(b)));
             let (a, b) = folded(before, &r.entry);
             folded_rows.insert(r.folio.clone(), (a, b, r.at));
         }

@@ -43,14 +43,14 @@ use thiserror::Error;
 
 use super::admin::{AdminStore, ExpedienteDump};
 use super::directory::{AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord};
-use crate::expediente::admin::AdminRecord;
-use crate::expediente::notes::Note;
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, NewEvent, OutboxItem,
     OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
 };
 use crate::accounts::{Body, BodyKind, TokenKind};
 use crate::case::{DeadlineStatus, Role};
+use crate::expediente::admin::AdminRecord;
+use crate::expediente::notes::Note;
 use crate::rules::TermId;
 
 /// The header's `format`.
@@ -1067,7 +1067,10 @@ fn compare_state(
                 "registro administrativo".into(),
                 format!("{} #{}", r.folio, r.seq),
             ),
-            Line::Note(n) => ("notas internas".into(), format!("{} nota {}", n.folio, n.id)),
+            Line::Note(n) => (
+                "notas internas".into(),
+                format!("{} nota {}", n.folio, n.id),
+            ),
             Line::Case(c) => ("expedientes".into(), c.folio.clone()),
             Line::Body(_) | Line::Account(_) | Line::Token(_) | Line::End(_) => {
                 (String::new(), String::new())
@@ -1075,7 +1078,10 @@ fn compare_state(
         }
     };
     let index = |(s, x): (&InstallState, &ExpedienteDump)| -> BTreeMap<(String, String), Line> {
-        state_lines(s, x).into_iter().map(|l| (key(&l), l)).collect()
+        state_lines(s, x)
+            .into_iter()
+            .map(|l| (key(&l), l))
+            .collect()
     };
     let (a, b) = (index(expected), index(actual));
     for ((table, k), line) in &a {

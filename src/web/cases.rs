@@ -376,6 +376,20 @@ async fn list(
                 Redirect::to(&format!("{base}/{}", urlencode(folio))).into_response(),
             ));
         }
+        // Or the folio another system gave it (the PNT's, art. 49.1).
+        if !appeal && let Ok(x) = crate::request::ExternalFolio::parse(folio) {
+            let q = requests::ListQuery {
+                external_folio: Some(x.as_str().to_string()),
+                ..requests::ListQuery::default()
+            };
+            let filter = scoped(who, &q, false, app.config.max_page, today)?;
+            let hits = app.registry.list(&filter, today, false).await?;
+            if let [one] = hits.as_slice() {
+                return Ok(no_store(
+                    Redirect::to(&format!("{base}/{}", urlencode(&one.folio))).into_response(),
+                ));
+            }
+        }
         message = Some(format!(
             "No hay ningún expediente con el folio «{folio}» a su alcance."
         ));
@@ -844,6 +858,10 @@ struct AcusePage {
     effective: String,
     calendar: String,
     terms: Vec<TermView>,
+    channel: Option<String>,
+    external_folio: Option<String>,
+    /// How the answers go back (art. 55.2: "por el mismo medio").
+    reply: String,
 }
 
 /// The acuse de recibo (art. 49.3) as a page with a print stylesheet.
@@ -875,6 +893,14 @@ pub async fn acuse(
         effective: date_text(d.view.filed),
         calendar: d.view.calendar.clone(),
         terms: d.timeline.iter().map(term_view).collect(),
+        channel: d.view.reception.channel.map(|c| c.label_es().to_string()),
+        external_folio: d
+            .view
+            .reception
+            .external_folio
+            .as_ref()
+            .map(|x| x.to_string()),
+        reply: d.view.reception.reply_medium_es(),
     })
 }
 

@@ -159,7 +159,8 @@ async fn done(
             .into_response(),
         )),
         Err(e) => {
-            let mut r = show_request(app, staff, folio, CaseQuery::default(), Some(e), form).await?;
+            let mut r =
+                show_request(app, staff, folio, CaseQuery::default(), Some(e), form).await?;
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -207,15 +208,25 @@ pub async fn assign(
         match AreaName::parse(area_typed) {
             Ok(a) => Some(a),
             Err(m) => {
-                return done(&app, &staff, &folio, "asignacion", Err(("area".into(), m)), &form)
-                    .await;
+                return done(
+                    &app,
+                    &staff,
+                    &folio,
+                    "asignacion",
+                    Err(("area".into(), m)),
+                    &form,
+                )
+                .await;
             }
         }
     };
     // Only what changed is recorded.
     let mut result = Ok(());
     if assignee != e.assignment.assignee.as_deref()
-        && let Err(err) = app.registry.assign(&folio, &body, assignee, &who, now).await
+        && let Err(err) = app
+            .registry
+            .assign(&folio, &body, assignee, &who, now)
+            .await
     {
         result = Err(refusal(err, "assignee")?);
     }
@@ -272,7 +283,10 @@ pub async fn add_note(
             )
         }),
     };
-    let result = match (unknown_field(&form, &["csrf", "text", "corrects"]), corrects) {
+    let result = match (
+        unknown_field(&form, &["csrf", "text", "corrects"]),
+        corrects,
+    ) {
         (Some(k), _) => Err((k.clone(), format!("campo desconocido «{k}»"))),
         (None, Err(e)) => Err(e),
         (None, Ok(corrects)) => match NoteText::parse(form_value(&form, "text").unwrap_or("")) {

@@ -94,8 +94,14 @@ const APPEAL_OUTCOMES: &[(&str, &str)] = &[
 const STANDINGS: &[(&str, &str)] = &[
     ("titular", "La persona titular"),
     ("representative", "Su representante (art. 48.4.II)"),
-    ("legal_provision", "Persona distinta, por disposición legal (art. 48.2)"),
-    ("court_order", "Persona distinta, por mandato judicial (art. 48.2)"),
+    (
+        "legal_provision",
+        "Persona distinta, por disposición legal (art. 48.2)",
+    ),
+    (
+        "court_order",
+        "Persona distinta, por mandato judicial (art. 48.2)",
+    ),
     (
         "deceased_legal_interest",
         "Interés jurídico sobre datos de persona fallecida (art. 48.3)",
@@ -117,7 +123,10 @@ const MEANS: &[(&str, &str)] = &[
 const INSTRUMENTS: &[(&str, &str)] = &[
     ("", "— no actúa representante —"),
     ("public_instrument", "Instrumento público"),
-    ("power_letter", "Carta poder simple firmada ante dos testigos"),
+    (
+        "power_letter",
+        "Carta poder simple firmada ante dos testigos",
+    ),
     (
         "personal_appearance",
         "Declaración en comparecencia personal del titular",
