@@ -1198,3 +1198,98 @@ fn export_import_and_verify_move_an_install_to_the_other_backend(from: Backend) 
     let out = ok(arco_db(&fresh, &["verify"]));
     assert!(out.contains("0 expedientes verificados"), "{out}");
 }
+
+on_both_backends_sync!(the_expediente_from_the_command_line);
+fn the_expediente_from_the_command_line(backend: Backend) {
+    let db = TestDb::new(backend);
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-11-02T10:00",
+            "--body",
+            "SEJ",
+            "--channel",
+            "pnt",
+            "--external-folio",
+            "140287926000777",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["reception"]["channel"], "pnt");
+    assert_eq!(v["reception"]["external_folio"], "140287926000777");
+    let folio = v["folio"].as_str().unwrap().to_string();
+    let o = arco_db(
+        &db,
+        &["request", "file", "--right", "access", "--channel", "fax"],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--channel"), "{}", stderr(&o));
+    // A representative needs the instrument of personalidad (art. 48.4.II.c).
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            &folio,
+            "identity_accredited",
+            "--at",
+            "2026-11-02T11:00",
+            "--standing",
+            "representative",
+            "--means",
+            "official_id",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("48.4.II.c"), "{}", stderr(&o));
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            &folio,
+            "identity_accredited",
+            "--at",
+            "2026-11-02T11:00",
+            "--standing",
+            "representative",
+            "--means",
+            "official_id",
+            "--instrument",
+            "power_letter",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["identity"]["instrument"], "power_letter");
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "assign",
+            &folio,
+            "--area",
+            "Dirección de Archivo",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("área Dirección de Archivo"),
+        "{}",
+        stdout(&o)
+    );
+    let o = arco_db(&db, &["request", "assign", &folio, "--to", "nadie"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("nadie"), "{}", stderr(&o));
+    let o = arco_db(&db, &["request", "forget-notes", &folio]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("se borraron 0 notas"), "{}", stdout(&o));
+}
