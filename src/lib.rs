@@ -35,6 +35,7 @@ pub mod alerts;
 pub mod appeal;
 pub mod calendar;
 pub mod case;
+pub mod expediente;
 pub mod http;
 pub mod request;
 pub mod rules;

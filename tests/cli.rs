@@ -957,7 +957,8 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
         out.contains("aplicada: 20261201000001 one feed token"),
         "{out}"
     );
-    assert!(out.contains("4 migraciones aplicadas"), "{out}");
+    assert!(out.contains("aplicada: 20261202000002 expediente"), "{out}");
+    assert!(out.contains("5 migraciones aplicadas"), "{out}");
     let o = arco_db(&db, &["migrate"]);
     assert!(
         stdout(&o).contains("al día, ninguna migración pendiente"),
@@ -974,7 +975,7 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(
-        err.contains("4 migraciones pendientes (20261124000001 schema, 20261124000002 accounts, 20261124000003 list indexes, 20261201000001 one feed token)")
+        err.contains("5 migraciones pendientes (20261124000001 schema, 20261124000002 accounts, 20261124000003 list indexes, 20261201000001 one feed token, 20261202000002 expediente)")
             && err.contains("ejecute `arco migrate`"),
         "{err}"
     );
@@ -986,7 +987,7 @@ fn migrate_on_sqlite_applies_every_migration_once() {
     let o = arco_db(&db, &["migrate"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("8 migraciones aplicadas"),
+        stdout(&o).contains("9 migraciones aplicadas"),
         "{}",
         stdout(&o)
     );
@@ -1196,4 +1197,99 @@ fn export_import_and_verify_move_an_install_to_the_other_backend(from: Backend) 
     );
     let out = ok(arco_db(&fresh, &["verify"]));
     assert!(out.contains("0 expedientes verificados"), "{out}");
+}
+
+on_both_backends_sync!(the_expediente_from_the_command_line);
+fn the_expediente_from_the_command_line(backend: Backend) {
+    let db = TestDb::new(backend);
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-11-02T10:00",
+            "--body",
+            "SEJ",
+            "--channel",
+            "pnt",
+            "--external-folio",
+            "140287926000777",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["reception"]["channel"], "pnt");
+    assert_eq!(v["reception"]["external_folio"], "140287926000777");
+    let folio = v["folio"].as_str().unwrap().to_string();
+    let o = arco_db(
+        &db,
+        &["request", "file", "--right", "access", "--channel", "fax"],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--channel"), "{}", stderr(&o));
+    // A representative needs the instrument of personalidad (art. 48.4.II.c).
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            &folio,
+            "identity_accredited",
+            "--at",
+            "2026-11-02T11:00",
+            "--standing",
+            "representative",
+            "--means",
+            "official_id",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("48.4.II.c"), "{}", stderr(&o));
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            &folio,
+            "identity_accredited",
+            "--at",
+            "2026-11-02T11:00",
+            "--standing",
+            "representative",
+            "--means",
+            "official_id",
+            "--instrument",
+            "power_letter",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["identity"]["instrument"], "power_letter");
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "assign",
+            &folio,
+            "--area",
+            "Dirección de Archivo",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("área Dirección de Archivo"),
+        "{}",
+        stdout(&o)
+    );
+    let o = arco_db(&db, &["request", "assign", &folio, "--to", "nadie"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("nadie"), "{}", stderr(&o));
+    let o = arco_db(&db, &["request", "forget-notes", &folio]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("se borraron 0 notas"), "{}", stdout(&o));
 }

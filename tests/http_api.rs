@@ -321,6 +321,13 @@ async fn a_request_goes_from_filing_to_closing(backend: Backend) {
             "notified",
         ),
         (
+            // The data reach only an accredited titular (art. 88.1.III).
+            "sej.staff",
+            json!({"act": "identity_accredited", "standing": "titular", "means": "official_id"}),
+            "2026-02-16T10:00",
+            "notified",
+        ),
+        (
             "sej.staff",
             json!({"act": "fulfilled", "delivery": {"modality": "simple_copy", "pages": 25, "page_cost": 100}}),
             "2026-02-17T10:00",
@@ -348,7 +355,7 @@ async fn a_request_goes_from_filing_to_closing(backend: Backend) {
     shown.expect(200);
     let v = shown.json();
     assert_eq!(v["state"], "closed");
-    assert_eq!(log_len(&shown), 6);
+    assert_eq!(log_len(&shown), 7);
     assert_eq!(v["deadlines"]["resolution"]["status"], "met", "{v}");
     // A closed file takes no further acts.
     let p = s
@@ -1396,6 +1403,10 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         ("/v1/requests/{folio}", &["get"]),
         ("/v1/requests/{folio}/acts", &["post"]),
         ("/v1/requests/{folio}/acuse", &["get"]),
+        ("/v1/requests/{folio}/expediente", &["get"]),
+        ("/v1/requests/{folio}/assignment", &["put"]),
+        ("/v1/requests/{folio}/non-cooperation", &["post"]),
+        ("/v1/requests/{folio}/notes", &["post"]),
         ("/v1/appeals", &["get", "post"]),
         ("/v1/appeals/{folio}", &["get"]),
         ("/v1/appeals/{folio}/acts", &["post"]),
@@ -1438,6 +1449,8 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         for m in *methods {
             let r = if *m == "get" {
                 s.get(&concrete, "sej.staff").await
+            } else if *m == "put" {
+                s.put(&concrete, "sej.staff", &json!({})).await
             } else {
                 s.post(&concrete, "sej.staff", &json!({})).await
             };

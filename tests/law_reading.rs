@@ -311,6 +311,8 @@ fn item_4_a_stored_log_from_before_still_rebuilds_flagged() {
         (
             RequestAct::Filed {
                 right: Right::Access,
+                channel: None,
+                external_folio: None,
             },
             at("2026-06-01T10:00"),
         ),

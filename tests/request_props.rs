@@ -134,6 +134,7 @@ fn delivery() -> impl Strategy<Value = Delivery> {
                     certification_cost,
                     shipping_cost,
                     medium_provided,
+                    waived: false,
                 }
             },
         )
@@ -143,7 +144,11 @@ fn delivery() -> impl Strategy<Value = Delivery> {
 /// notified, fulfilled) as well as refused.
 fn act() -> impl Strategy<Value = RequestAct> {
     prop_oneof![
-        1 => right().prop_map(|right| RequestAct::Filed { right }),
+        1 => right().prop_map(|right| RequestAct::Filed {
+            right,
+            channel: None,
+            external_folio: None,
+        }),
         3 => Just(RequestAct::PreventionNotified),
         3 => Just(RequestAct::PreventionAnswered),
         6 => Just(RequestAct::Admitted),

@@ -619,7 +619,8 @@ async fn an_import_checks_the_whole_file_and_the_target_first(backend: Backend) 
     let short = write("short-token.jsonl", &short);
     let e = refused(transfer::import(&store, &short, |_| {}).await.unwrap_err());
     assert!(
-        e.contains("6 tokens, pero el archivo tiene") && e.contains("5 tokens"),
+        e.contains("6 tokens; 0 cambios de asignación, 0 notas internas, pero el archivo tiene")
+            && e.contains("5 tokens"),
         "{e}"
     );
     // A case twice.

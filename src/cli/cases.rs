@@ -8,11 +8,12 @@ use serde_json::{Map, Value};
 
 use arco::calendar::{CalendarLoader, Moment};
 use arco::case::{Actor, Role};
+use arco::expediente::admin::AreaName;
 use arco::request::replay::History;
 use arco::request::{ActKind, RequestAct, Right};
 use arco::rules::Rulebooks;
 use arco::service::{CaseDetail, CaseSummary, Registry};
-use arco::storage::{Database, ListFilter};
+use arco::storage::{Database, Directory, ListFilter};
 
 use super::CliResult;
 
@@ -63,12 +64,33 @@ pub enum RequestCommand {
         /// registro y se puede borrar con «arco request forget-contact»).
         #[arg(long)]
         titular_email: Option<String>,
+        /// Medio por el que se presentó (art. 49.1): pnt, email, in_person, post, other.
+        #[arg(long)]
+        channel: Option<String>,
+        /// Folio de la Plataforma Nacional u otro sistema.
+        #[arg(long)]
+        external_folio: Option<String>,
         /// Imprime JSON en lugar del acuse.
         #[arg(long)]
         json: bool,
     },
     /// Borra el correo del titular de un expediente.
     ForgetContact { folio: String },
+    /// Borra las notas internas de un expediente (pueden contener datos personales).
+    ForgetNotes { folio: String },
+    /// Asigna la solicitud a una persona de la Unidad de Transparencia y/o registra el área
+    /// que detenta los datos (registro administrativo: no cambia ningún plazo).
+    Assign {
+        folio: String,
+        /// Usuario a cargo; «-» para quitar la asignación.
+        #[arg(long)]
+        to: Option<String>,
+        /// Área administrativa que detenta los datos; «-» para quitarla.
+        #[arg(long)]
+        area: Option<String>,
+        #[command(flatten)]
+        who: ActorArgs,
+    },
     /// Registra un acto en un expediente.
     Act {
         folio: String,
@@ -114,6 +136,20 @@ pub enum RequestCommand {
         /// El titular aportó el medio (art. 62.3).
         #[arg(long)]
         medium_provided: bool,
+        /// La Unidad exceptúa el pago de reproducción y envío (art. 62.4).
+        #[arg(long)]
+        waived: bool,
+        /// Con «identity_accredited»: quién ejerce el derecho (titular, representative,
+        /// legal_provision, court_order, deceased_legal_interest; art. 48).
+        #[arg(long)]
+        standing: Option<String>,
+        /// Con «identity_accredited»: official_id, electronic, prior_mechanism (art. 48.4.I).
+        #[arg(long)]
+        means: Option<String>,
+        /// Con «identity_accredited» de un representante: public_instrument, power_letter,
+        /// personal_appearance (art. 48.4.II.c).
+        #[arg(long)]
+        instrument: Option<String>,
         #[command(flatten)]
         who: ActorArgs,
         #[arg(long)]
@@ -218,6 +254,8 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 calendar,
                 who,
                 titular_email,
+                channel,
+                external_folio,
                 json,
             } => {
                 let right: Right = serde_json::from_value(Value::String(right.clone())).map_err(|_| {
@@ -228,9 +266,31 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 {
                     return Err(format!("--titular-email: dirección de correo inválida «{e}»").into());
                 }
+                let channel = match &channel {
+                    None => None,
+                    Some(c) => Some(arco::request::Channel::parse(c).ok_or_else(|| {
+                        format!("--channel: medio desconocido «{c}»; se esperaba pnt, email, in_person, post u other")
+                    })?),
+                };
+                let external_folio = match &external_folio {
+                    None => None,
+                    Some(x) => Some(
+                        arco::request::ExternalFolio::parse(x)
+                            .map_err(|m| format!("--external-folio: {m}"))?,
+                    ),
+                };
+                let reception = arco::request::Reception { channel, external_folio };
                 let actor = actor_for(&who, ActKind::Filed.allowed_roles())?;
                 let detail = reg
-                    .file_request(&body, &calendar, right, moment_or_now(&at, now)?, &actor, now)
+                    .file_request_received(
+                        &body,
+                        &calendar,
+                        right,
+                        reception,
+                        moment_or_now(&at, now)?,
+                        &actor,
+                        now,
+                    )
                     .await?;
                 if let Some(email) = titular_email {
                     reg.set_titular_contact(&detail.folio, &email, now).await?;
@@ -256,6 +316,10 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 certification_cost,
                 shipping_cost,
                 medium_provided,
+                waived,
+                standing,
+                means,
+                instrument,
                 who,
                 json,
             } => {
@@ -282,13 +346,18 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                 if let Some(d) = decision {
                     m.insert("decision".into(), Value::String(d));
                 }
+                for (k, v) in [("standing", standing), ("means", means), ("instrument", instrument)] {
+                    if let Some(v) = v {
+                        m.insert(k.into(), Value::String(v));
+                    }
+                }
                 if let Some(modality) = modality {
                     m.insert(
                         "delivery".into(),
                         serde_json::json!({
                             "modality": modality, "pages": pages, "page_cost": page_cost,
                             "certification_cost": certification_cost, "shipping_cost": shipping_cost,
-                            "medium_provided": medium_provided,
+                            "medium_provided": medium_provided, "waived": waived,
                         }),
                     );
                 }
@@ -311,6 +380,41 @@ pub fn request(db: &DbArgs, cmd: RequestCommand) -> CliResult {
                         );
                     }
                     print_detail(&detail, false);
+                }
+            }
+            RequestCommand::ForgetNotes { folio } => {
+                let n = reg.forget_notes(&folio).await?;
+                outln!("{folio}: se borraron {n} notas internas");
+            }
+            RequestCommand::Assign {
+                folio,
+                to,
+                area,
+                who,
+            } => {
+                let scope = reg
+                    .store()
+                    .case_scope(&folio)
+                    .await?
+                    .ok_or_else(|| format!("no existe la solicitud «{folio}»"))?;
+                let actor = actor_for(&who, &[Role::UnitStaff, Role::UnitHead])?;
+                if to.is_none() && area.is_none() {
+                    return Err("indique --to, --area o ambos".into());
+                }
+                if let Some(t) = &to {
+                    let t = (t != "-").then_some(t.as_str());
+                    reg.assign(&folio, &scope.body, t, &actor, now).await?;
+                    outln!("{folio}: a cargo {}", t.unwrap_or("quien registró la solicitud"));
+                }
+                if let Some(a) = &area {
+                    let a = if a == "-" {
+                        None
+                    } else {
+                        Some(AreaName::parse(a).map_err(|m| format!("--area: {m}"))?)
+                    };
+                    let shown = a.as_ref().map_or("sin indicar", |x| x.as_str()).to_string();
+                    reg.set_area(&folio, a, &actor, now).await?;
+                    outln!("{folio}: área {shown}");
                 }
             }
             RequestCommand::ForgetContact { folio } => {

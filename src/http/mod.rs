@@ -9,6 +9,7 @@
 pub(crate) mod appeals;
 mod auth;
 pub mod defences;
+pub(crate) mod expediente;
 mod extract;
 pub(crate) mod feeds;
 pub(crate) mod me;
@@ -217,6 +218,16 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route("/v1/requests/{folio}", get(requests::show))
         .route("/v1/requests/{folio}/acts", post(requests::act))
         .route("/v1/requests/{folio}/acuse", get(requests::acuse))
+        .route("/v1/requests/{folio}/expediente", get(expediente::show))
+        .route(
+            "/v1/requests/{folio}/assignment",
+            axum::routing::put(expediente::assign),
+        )
+        .route(
+            "/v1/requests/{folio}/non-cooperation",
+            post(expediente::non_cooperation),
+        )
+        .route("/v1/requests/{folio}/notes", post(expediente::add_note))
         .route("/v1/appeals", post(appeals::file).get(appeals::list))
         .route("/v1/appeals/{folio}", get(appeals::show))
         .route("/v1/appeals/{folio}/acts", post(appeals::act))

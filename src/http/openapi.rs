@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{appeals, feeds, me, problem, requests};
+use super::{appeals, expediente, feeds, me, problem, requests};
 
 struct BearerAuth;
 
@@ -30,6 +30,7 @@ impl Modify for BearerAuth {
         me::health, me::login, me::logout, me::me, me::new_feed, me::bodies,
         feeds::due, feeds::ics,
         requests::file, requests::list, requests::show, requests::act, requests::acuse,
+        expediente::show, expediente::assign, expediente::non_cooperation, expediente::add_note,
         appeals::file, appeals::list, appeals::show, appeals::act,
     ),
     components(schemas(problem::Problem)),

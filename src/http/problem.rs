@@ -182,6 +182,8 @@ fn refused_request(e: &RequestError) -> (StatusCode, &'static str, &'static str)
         RequestError::Forbidden { .. } => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
         RequestError::Term(_)
         | RequestError::InFuture { .. }
+        | RequestError::InstrumentMissing
+        | RequestError::InstrumentWithoutRepresentative
         | RequestError::ExtensionDays { .. } => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "dato-invalido",
@@ -243,6 +245,7 @@ impl From<ServiceError> for Problem {
         let (status, key, title) = match &e {
             ServiceError::Store(_) => return Problem::internal(&e),
             ServiceError::Refused { error, .. } => refused_request(error),
+            ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
             ServiceError::AppealRefused { error, .. } => refused_appeal(error),
             ServiceError::Term(_)
             | ServiceError::Rulebook(_)
@@ -261,6 +264,13 @@ impl From<ServiceError> for Problem {
         if matches!(e, ServiceError::InFuture { .. }) {
             // The act's date is the field at fault (`at` in the API and in the forms).
             p.field = Some("at".into());
+        }
+        if let ServiceError::Refused {
+            error: RequestError::InstrumentMissing | RequestError::InstrumentWithoutRepresentative,
+            ..
+        } = &e
+        {
+            p.field = Some("instrument".into());
         }
         p
     }

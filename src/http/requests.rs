@@ -36,6 +36,12 @@ pub struct FileRequest {
     pub body: Option<String>,
     /// The titular's address for optional deadline alerts, kept apart from the record.
     pub titular_email: Option<String>,
+    /// How it came in (art. 49.1): pnt, email, in_person, post or other.
+    #[schema(example = "pnt")]
+    pub channel: Option<String>,
+    /// The folio another system gave it (the PNT's): 1–40 letters, digits, `-_/.`.
+    #[schema(example = "140287926000123")]
+    pub external_folio: Option<String>,
 }
 
 /// An act to record.
@@ -66,8 +72,11 @@ pub struct ListQuery {
     pub due_within: Option<u32>,
     /// Only cases with a duty past its due date.
     pub overdue: Option<bool>,
-    /// Only cases filed by the caller.
+    /// Only cases in the caller's charge: assigned to the caller, or filed by the caller
+    /// and assigned to nobody.
     pub mine: Option<bool>,
+    /// Only the request with this folio of another system (the PNT's).
+    pub external_folio: Option<String>,
     /// Page size (default 50, at most 500).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
@@ -280,11 +289,39 @@ pub(crate) async fn file_as(
             "dirección de correo inválida",
         ));
     }
+    let channel = match &input.channel {
+        None => None,
+        Some(c) => Some(crate::request::Channel::parse(c).ok_or_else(|| {
+            Problem::invalid(
+                Some("channel"),
+                format!("medio de recepción desconocido «{c}»; se esperaba pnt, email, in_person, post u other"),
+            )
+        })?),
+    };
+    let external_folio = match &input.external_folio {
+        None => None,
+        Some(x) => Some(
+            crate::request::ExternalFolio::parse(x)
+                .map_err(|m| Problem::invalid(Some("external_folio"), m))?,
+        ),
+    };
+    let reception = crate::request::Reception {
+        channel,
+        external_folio,
+    };
     let at = moment(&input.at, "at")?;
     let now = Utc::now();
     let detail = app
         .registry
-        .file_request(&body.code, &body.calendar, right, at, &actor(who), now)
+        .file_request_received(
+            &body.code,
+            &body.calendar,
+            right,
+            reception,
+            at,
+            &actor(who),
+            now,
+        )
         .await?;
     if let Some(email) = &input.titular_email {
         app.registry
@@ -501,6 +538,11 @@ pub(crate) fn scoped(
     }
     if q.mine == Some(true) {
         f.in_charge = Some(who.account.username.clone());
+    }
+    if let Some(x) = &q.external_folio {
+        let x = crate::request::ExternalFolio::parse(x)
+            .map_err(|m| Problem::invalid(Some("external_folio"), m))?;
+        f.external_folio = Some(x.as_str().to_string());
     }
     let asked = q.body.clone();
     match (who.role(), who.body()) {

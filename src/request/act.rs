@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::reception::{Channel, ExternalFolio, IdentityMeans, Instrument, Standing};
 use crate::case::Role;
 
 /// The right exercised (art. 46; portability, art. 63).
@@ -172,6 +173,11 @@ pub struct Delivery {
     /// The titular provided the medium (art. 62.3): reproduction is free.
     #[serde(default)]
     pub medium_provided: bool,
+    /// The Unidad de Transparencia waived reproduction and shipping on the titular's
+    /// socioeconomic circumstances (art. 62.4). The reason is kept apart from the log, as
+    /// an internal note of the case (it is the titular's personal data).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waived: bool,
 }
 
 /// Pages delivered free of charge (art. 62.4).
@@ -180,8 +186,12 @@ pub const FREE_PAGES: u32 = 20;
 impl Delivery {
     /// What the titular pays (art. 62): the exercise of the right is free; only
     /// reproduction, certification and shipping are charged, the first 20 pages are free,
-    /// and reproduction is free when the titular provides the medium.
+    /// and reproduction is free when the titular provides the medium; a waiver (art.
+    /// 62.4) leaves only certification to pay.
     pub fn cost(&self) -> u64 {
+        if self.waived {
+            return u64::from(self.certification_cost);
+        }
         let reproduction = if self.medium_provided {
             0
         } else {
@@ -200,8 +210,25 @@ impl Delivery {
 #[serde(tag = "act", rename_all = "snake_case", deny_unknown_fields)]
 #[serde(remote = "Self")]
 pub enum RequestAct {
-    /// Filing (art. 49): starts the case; gives the acuse de recibo.
-    Filed { right: Right },
+    /// Filing (art. 49): starts the case; gives the acuse de recibo. `channel` and
+    /// `external_folio` say how it came in (art. 49.1); absent in logs written before.
+    Filed {
+        right: Right,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<Channel>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external_folio: Option<ExternalFolio>,
+    },
+    /// The Unidad de Transparencia records how the identity of whoever exercises the
+    /// right, and a representative's personalidad, was accredited (arts. 48, 88.1.III).
+    /// Only the fact and the means are recorded, never a copy of the ID. Delivery of the
+    /// data waits for it (art. 88.1.III).
+    IdentityAccredited {
+        standing: Standing,
+        means: IdentityMeans,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instrument: Option<Instrument>,
+    },
     /// Prevention notified to the titular (art. 52.1), once only.
     PreventionNotified,
     /// The titular cured the omissions (art. 52.1); restarts the resolution term (52.2).
@@ -256,6 +283,7 @@ pub enum RequestAct {
 #[serde(rename_all = "snake_case")]
 pub enum ActKind {
     Filed,
+    IdentityAccredited,
     PreventionNotified,
     PreventionAnswered,
     Admitted,
@@ -273,8 +301,9 @@ pub enum ActKind {
 }
 
 impl ActKind {
-    pub const ALL: [ActKind; 15] = [
+    pub const ALL: [ActKind; 16] = [
         ActKind::Filed,
+        ActKind::IdentityAccredited,
         ActKind::PreventionNotified,
         ActKind::PreventionAnswered,
         ActKind::Admitted,
@@ -294,6 +323,7 @@ impl ActKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ActKind::Filed => "filed",
+            ActKind::IdentityAccredited => "identity_accredited",
             ActKind::PreventionNotified => "prevention_notified",
             ActKind::PreventionAnswered => "prevention_answered",
             ActKind::Admitted => "admitted",
@@ -319,6 +349,7 @@ impl ActKind {
     pub fn label_es(self) -> &'static str {
         match self {
             ActKind::Filed => "presentación de la solicitud",
+            ActKind::IdentityAccredited => "acreditación de la identidad",
             ActKind::PreventionNotified => "notificación de la prevención",
             ActKind::PreventionAnswered => "desahogo de la prevención",
             ActKind::Admitted => "admisión",
@@ -392,6 +423,7 @@ impl RequestAct {
             | RequestAct::Withdrawn
             | RequestAct::Closed => true,
             RequestAct::Filed { .. }
+            | RequestAct::IdentityAccredited { .. }
             | RequestAct::IncompetenceNotified { .. }
             | RequestAct::ImprocedenceReviewed { .. }
             | RequestAct::ImprocedenceNotified { .. }
@@ -404,6 +436,7 @@ impl RequestAct {
     pub fn kind(&self) -> ActKind {
         match self {
             RequestAct::Filed { .. } => ActKind::Filed,
+            RequestAct::IdentityAccredited { .. } => ActKind::IdentityAccredited,
             RequestAct::PreventionNotified => ActKind::PreventionNotified,
             RequestAct::PreventionAnswered => ActKind::PreventionAnswered,
             RequestAct::Admitted => ActKind::Admitted,
@@ -435,6 +468,7 @@ mod tests {
             certification_cost: 0,
             shipping_cost: 0,
             medium_provided: false,
+            waived: false,
         };
         assert_eq!(d.cost(), 0);
         d.pages = 25;

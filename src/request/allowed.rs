@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::reception::{IdentityMeans, Standing};
 use super::{
     ActKind, Delivery, ImprocedenceCause, Modality, Outcome, Request, RequestAct, Review, Right,
 };
@@ -18,6 +19,13 @@ pub fn sample_acts(kind: ActKind) -> Vec<RequestAct> {
     match kind {
         ActKind::Filed => vec![RequestAct::Filed {
             right: Right::Access,
+            channel: None,
+            external_folio: None,
+        }],
+        ActKind::IdentityAccredited => vec![RequestAct::IdentityAccredited {
+            standing: Standing::Titular,
+            means: IdentityMeans::OfficialId,
+            instrument: None,
         }],
         ActKind::PreventionNotified => vec![RequestAct::PreventionNotified],
         ActKind::PreventionAnswered => vec![RequestAct::PreventionAnswered],
@@ -60,6 +68,7 @@ pub fn sample_acts(kind: ActKind) -> Vec<RequestAct> {
                     certification_cost: 0,
                     shipping_cost: 0,
                     medium_provided: false,
+                    waived: false,
                 }),
             },
         ],

@@ -53,6 +53,16 @@ pub enum RequestError {
         "la falta de competencia se notifica como incompetencia («incompetence_notified»), dentro de los tres días siguientes a la presentación y orientando al titular hacia el responsable competente (art. 54.1), no como improcedencia de la fracción VIII del art. 55.1"
     )]
     IncompetenceAsImprocedence,
+    #[error(
+        "la identidad del titular (y, en su caso, la identidad y personalidad de su representante) no se ha acreditado: los datos solo se entregan al titular o a su representante debidamente acreditados (arts. 48 y 88.1.III); registre antes la acreditación de la identidad («identity_accredited»)"
+    )]
+    IdentityNotAccredited,
+    #[error(
+        "instrument: quien actúa como representante acredita su personalidad con instrumento público, carta poder firmada ante dos testigos o declaración en comparecencia personal del titular (art. 48.4.II.c); indique cuál"
+    )]
+    InstrumentMissing,
+    #[error("instrument: solo se indica cuando actúa un representante (art. 48.4.II.c)")]
+    InstrumentWithoutRepresentative,
     #[error("la resolución fue «{}»: no hay derecho que hacer efectivo (art. 59.3)", outcome.label_es())]
     NothingToFulfil { outcome: Outcome },
     #[error("el acto {act} corresponde a: {}; quien lo registra actúa como {}", allowed.iter().filter(|r| **r != Role::Migration).map(|r| r.label_es()).collect::<Vec<_>>().join(" o "), role.label_es())]

@@ -14,6 +14,7 @@
 mod act;
 mod allowed;
 mod error;
+pub mod reception;
 pub mod replay;
 
 use std::collections::BTreeMap;
@@ -26,10 +27,12 @@ pub use act::{
 };
 pub use allowed::sample_acts;
 pub use error::RequestError;
+pub use reception::{Accreditation, Channel, ExternalFolio, Reception};
 
 use crate::calendar::Moment;
 use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Stamp};
 use crate::rules::TermId;
+use reception::Standing;
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -151,6 +154,12 @@ pub struct RecordedAct {
 pub struct Request {
     pub right: Right,
     pub rulebook: String,
+    /// How it came in (art. 49.1), as the filing said.
+    #[serde(default, skip_serializing_if = "Reception::is_empty")]
+    pub reception: Reception,
+    /// The last accreditation of identity recorded (art. 48): the fact and the means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<(Stamp, Accreditation)>,
     /// The state after the last act (see [`Request::state_on`] for the state on a date).
     pub state: RequestState,
     pub filed: Stamp,
@@ -188,6 +197,17 @@ impl Request {
         at: Moment,
         actor: &Actor,
     ) -> Result<Request, RequestError> {
+        Request::file_received(clock, right, Reception::default(), at, actor)
+    }
+
+    /// [`Request::file`], saying how the request came in (art. 49.1).
+    pub fn file_received(
+        clock: &Clock,
+        right: Right,
+        reception: Reception,
+        at: Moment,
+        actor: &Actor,
+    ) -> Result<Request, RequestError> {
         check_role(ActKind::Filed, actor)?;
         let filed = clock.stamp(at)?;
         // Every term that now runs must be countable (inside the calendar's range).
@@ -195,6 +215,7 @@ impl Request {
         Ok(Request {
             right,
             rulebook: clock.rulebook.id.clone(),
+            identity: None,
             state: RequestState::Filed,
             filed,
             prevention: None,
@@ -210,9 +231,14 @@ impl Request {
             fulfilment: None,
             withdrawal: None,
             closing: None,
+            reception: reception.clone(),
             acts: vec![RecordedAct {
                 seq: 1,
-                act: RequestAct::Filed { right },
+                act: RequestAct::Filed {
+                    right,
+                    channel: reception.channel,
+                    external_folio: reception.external_folio,
+                },
                 at,
                 effective: filed.effective,
                 actor: actor.clone(),
@@ -235,8 +261,22 @@ impl Request {
         let mut req: Option<Request> = None;
         for (i, (act, at, actor)) in acts.into_iter().enumerate() {
             match (&mut req, act) {
-                (None, RequestAct::Filed { right }) => {
-                    req = Some(Request::file(clock, *right, at, actor).map_err(|e| (i, e))?);
+                (
+                    None,
+                    RequestAct::Filed {
+                        right,
+                        channel,
+                        external_folio,
+                    },
+                ) => {
+                    let reception = Reception {
+                        channel: *channel,
+                        external_folio: external_folio.clone(),
+                    };
+                    req = Some(
+                        Request::file_received(clock, *right, reception, at, actor)
+                            .map_err(|e| (i, e))?,
+                    );
                 }
                 (None, other) => return Err((i, RequestError::NotFiledYet { act: other.kind() })),
                 (Some(r), act) => {
@@ -518,10 +558,36 @@ impl Request {
                 let (_, due) = self.resolution_due(clock)?.ok_or_else(invalid)?;
                 (S::Notified, Some((TermId::Resolution, due)))
             }
+            (
+                RequestAct::IdentityAccredited {
+                    standing,
+                    instrument,
+                    ..
+                },
+                s,
+            ) if !s.is_final() => {
+                match (standing, instrument) {
+                    (Standing::Representative, None) => {
+                        return Err(RequestError::InstrumentMissing);
+                    }
+                    (Standing::Representative, Some(_)) | (_, None) => {}
+                    (_, Some(_)) => return Err(RequestError::InstrumentWithoutRepresentative),
+                }
+                (s, None)
+            }
             (RequestAct::Fulfilled { .. }, S::Notified) => {
                 let (_, outcome) = self.resolution.ok_or_else(invalid)?;
                 if !outcome.must_fulfil() {
                     return Err(RequestError::NothingToFulfil { outcome });
+                }
+                // Data reach only the titular or an accredited representative (art.
+                // 88.1.III): access and portability deliver data; the other rights do not.
+                // A migration records past acts as they happened.
+                if matches!(self.right, Right::Access | Right::Portability)
+                    && self.identity.is_none()
+                    && actor.role != crate::case::Role::Migration
+                {
+                    newly_refused!(RequestError::IdentityNotAccredited);
                 }
                 let notice = self.response_notice.ok_or_else(invalid)?;
                 let due = clock.due(TermId::Fulfilment, notice.effective, 0)?;
@@ -572,6 +638,20 @@ impl Request {
             RequestAct::Fulfilled { delivery } => self.fulfilment = Some((stamp, *delivery)),
             RequestAct::Withdrawn => self.withdrawal = Some(stamp),
             RequestAct::Closed => self.closing = Some(stamp),
+            RequestAct::IdentityAccredited {
+                standing,
+                means,
+                instrument,
+            } => {
+                self.identity = Some((
+                    stamp,
+                    Accreditation {
+                        standing: *standing,
+                        means: *means,
+                        instrument: *instrument,
+                    },
+                ))
+            }
             RequestAct::Filed { .. } => {}
         }
         self.state = next;
@@ -587,6 +667,15 @@ impl Request {
             irregular: irregular.map(|e| e.to_string()),
         });
         Ok(self.acts.last().expect("just pushed"))
+    }
+
+    /// Whether delivering the data still waits for the accreditation of identity: an
+    /// access or portability request not yet made effective, with none recorded (arts. 48,
+    /// 88.1.III).
+    pub fn delivery_waits_for_identity(&self) -> bool {
+        matches!(self.right, Right::Access | Right::Portability)
+            && self.identity.is_none()
+            && !self.state.is_final()
     }
 
     /// The notice that answered the request instead of a resolution, if any.

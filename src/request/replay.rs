@@ -152,6 +152,10 @@ pub fn request_error_code(e: &RequestError) -> &'static str {
         RequestError::ExtensionDays { .. } => "bad_value",
         RequestError::ImprocedenceNotConfirmed { .. } => "improcedence_not_confirmed",
         RequestError::IncompetenceAsImprocedence => "incompetence_as_improcedence",
+        RequestError::IdentityNotAccredited => "identity_not_accredited",
+        RequestError::InstrumentMissing | RequestError::InstrumentWithoutRepresentative => {
+            "bad_value"
+        }
         RequestError::Forbidden { .. } => "forbidden",
         RequestError::OutOfOrder { .. } => "out_of_order",
         RequestError::InFuture { .. } => "in_future",
@@ -374,6 +378,18 @@ pub struct CaseView {
     pub acts: Vec<ActView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appeal: Option<AppealView>,
+    /// How the request came in (art. 49.1).
+    #[serde(default, skip_serializing_if = "super::Reception::is_empty")]
+    pub reception: super::Reception,
+    /// How identity was accredited (art. 48), the last time it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<super::Accreditation>,
+    /// Delivering the data waits for that accreditation (arts. 48, 88.1.III).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub identity_pending: bool,
+    /// What the titular pays for the delivery, in centavos (art. 62), once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_due: Option<u64>,
 }
 
 /// A request, its clock and its view on `as_of`.
@@ -392,6 +408,10 @@ pub fn view(request: &Request, clock: &Clock, as_of: NaiveDate) -> Result<CaseVi
             .collect(),
         acts: request.acts.iter().map(ActView::from).collect(),
         appeal: None,
+        reception: request.reception.clone(),
+        identity: request.identity.map(|(_, a)| a),
+        identity_pending: request.delivery_waits_for_identity(),
+        amount_due: request.fulfilment.map(|(_, d)| d.map_or(0, |d| d.cost())),
     })
 }
 
@@ -476,8 +496,22 @@ pub fn build(clock: &Clock, events: &[Event], now: DateTime<Utc>) -> Result<Requ
             }));
         }
         match (&mut request, act) {
-            (None, RequestAct::Filed { right }) => {
-                request = Some(Request::file(clock, *right, ev.at, &actor).map_err(refused)?);
+            (
+                None,
+                RequestAct::Filed {
+                    right,
+                    channel,
+                    external_folio,
+                },
+            ) => {
+                let reception = super::Reception {
+                    channel: *channel,
+                    external_folio: external_folio.clone(),
+                };
+                request = Some(
+                    Request::file_received(clock, *right, reception, ev.at, &actor)
+                        .map_err(refused)?,
+                );
             }
             (None, other) => return Err(refused(RequestError::NotFiledYet { act: other.kind() })),
             (Some(r), act) => {

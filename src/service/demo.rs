@@ -13,7 +13,8 @@ use crate::accounts::{Body, BodyKind, generate_token};
 use crate::appeal::{AppealAct, Ground, Venue};
 use crate::calendar::Moment;
 use crate::case::{Actor, Role};
-use crate::request::{Outcome, RequestAct, Right};
+use crate::request::reception::{IdentityMeans, Standing};
+use crate::request::{Channel, ExternalFolio, Outcome, Reception, RequestAct, Right};
 use crate::storage::{Directory, Store};
 
 /// The code of the demonstration's obligated body.
@@ -102,6 +103,14 @@ fn cases() -> Vec<(u64, Right, Vec<Step>)> {
             24,
             Right::Access,
             vec![
+                Act(
+                    24,
+                    A::IdentityAccredited {
+                        standing: Standing::Titular,
+                        means: IdentityMeans::OfficialId,
+                        instrument: None,
+                    },
+                ),
                 Act(23, A::Admitted),
                 Act(
                     14,
@@ -219,9 +228,25 @@ pub async fn seed<S: Store + Directory>(
     let unit = Actor::new("ut.demo", Role::UnitStaff);
     let committee = Actor::new("comite.demo", Role::Committee);
     let guarantor = Actor::new("garante.demo", Role::Guarantor);
-    for (filed, right, steps) in cases() {
+    for (i, (filed, right, steps)) in cases().into_iter().enumerate() {
+        // Every medium of art. 49.1 appears; PNT filings carry the platform's folio.
+        let channel = Channel::ALL[i % Channel::ALL.len()];
+        let reception = Reception {
+            channel: Some(channel),
+            external_folio: (channel == Channel::Pnt)
+                .then(|| ExternalFolio::parse(&format!("1402879260{i:05}")).ok())
+                .flatten(),
+        };
         let d = reg
-            .file_request(BODY, calendar, right, at(today, filed), &unit, now)
+            .file_request_received(
+                BODY,
+                calendar,
+                right,
+                reception,
+                at(today, filed),
+                &unit,
+                now,
+            )
             .await?;
         for step in steps {
             let done = match step {

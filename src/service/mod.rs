@@ -11,7 +11,7 @@ use thiserror::Error;
 use crate::calendar::{Calendar, CalendarError, CalendarLoader, MIN_DATE, Moment, TermError};
 use crate::case::{Actor, Clock, Deadline, DeadlineStatus};
 use crate::request::replay::{self, CaseView, DeadlineView, History, ReplayError};
-use crate::request::{ActKind, Request, RequestAct, RequestError, RequestState, Right};
+use crate::request::{ActKind, Reception, Request, RequestAct, RequestError, RequestState, Right};
 use crate::rules::{Actor as TermActor, RulebookError, Rulebooks, TermId};
 use crate::storage::{
     CaseRecord, DeadlineRow, FolioFormat, ListFilter, NewCase, NewEvent, Projection, Store,
@@ -29,9 +29,11 @@ pub mod admin;
 mod allowed;
 mod appeal;
 pub mod demo;
+mod expediente;
 mod preview;
 pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
+pub use expediente::Expediente;
 
 /// Why the registry refused or failed. Spanish: shown to staff.
 #[derive(Debug, Error)]
@@ -52,6 +54,9 @@ pub enum ServiceError {
     Template(String),
     #[error("{0}")]
     BadInput(String),
+    /// The role may not do this (the message says who may).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("el acto «{act}» tiene fecha {at}, posterior al momento del registro ({now})")]
     InFuture {
         act: String,
@@ -343,6 +348,22 @@ impl<S: Store> Registry<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseDetail, ServiceError> {
+        self.file_request_received(body, calendar, right, Reception::default(), at, actor, now)
+            .await
+    }
+
+    /// [`Registry::file_request`], saying how the request came in (art. 49.1).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn file_request_received(
+        &self,
+        body: &str,
+        calendar: &str,
+        right: Right,
+        reception: Reception,
+        at: Moment,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseDetail, ServiceError> {
         let cal = self.calendar(calendar)?;
         let filed = cal.effective_date(&at)?;
         let book = self.books.in_force(replay::DEFAULT_JURISDICTION, filed)?;
@@ -352,7 +373,8 @@ impl<S: Store> Registry<S> {
             error,
         };
         check_not_future(ActKind::Filed.as_str(), &at, &cal, now)?;
-        let request = Request::file(&clock, right, at, actor).map_err(refused)?;
+        let request =
+            Request::file_received(&clock, right, reception, at, actor).map_err(refused)?;
         let event = event_of(&request, request.acts.len() - 1, now);
         let record = self
             .store

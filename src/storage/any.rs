@@ -473,3 +473,52 @@ mod tests {
         assert_eq!(redact("sqlite:arco.db"), "sqlite:arco.db");
     }
 }
+
+impl super::AdminStore for Database {
+    async fn record_admin(
+        &self,
+        folio: &str,
+        entry: &crate::expediente::admin::AdminEntry,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<crate::expediente::admin::AdminRecord, StoreError> {
+        delegate!(self, s => s.record_admin(folio, entry, by, at))
+    }
+
+    async fn admin_records(
+        &self,
+        folio: &str,
+    ) -> Result<Vec<crate::expediente::admin::AdminRecord>, StoreError> {
+        delegate!(self, s => s.admin_records(folio))
+    }
+
+    async fn add_note(
+        &self,
+        folio: &str,
+        author: &str,
+        at: DateTime<Utc>,
+        text: &crate::expediente::notes::NoteText,
+        corrects: Option<i64>,
+    ) -> Result<crate::expediente::notes::Note, StoreError> {
+        delegate!(self, s => s.add_note(folio, author, at, text, corrects))
+    }
+
+    async fn notes(&self, folio: &str) -> Result<Vec<crate::expediente::notes::Note>, StoreError> {
+        delegate!(self, s => s.notes(folio))
+    }
+
+    async fn forget_notes(&self, folio: &str) -> Result<u64, StoreError> {
+        delegate!(self, s => s.forget_notes(folio))
+    }
+
+    async fn dump_expediente(&self) -> Result<super::admin::ExpedienteDump, StoreError> {
+        delegate!(self, s => s.dump_expediente())
+    }
+
+    async fn restore_expediente(
+        &self,
+        dump: &super::admin::ExpedienteDump,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.restore_expediente(dump))
+    }
+}

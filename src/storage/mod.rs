@@ -12,12 +12,15 @@
 //! migrated explicitly with `arco migrate`). [`transfer`] moves a whole install between
 //! them.
 
+pub mod admin;
 pub mod any;
 pub mod directory;
 pub mod postgres;
+mod postgres_admin;
 mod postgres_directory;
 pub mod private;
 pub mod sqlite;
+mod sqlite_admin;
 mod sqlite_directory;
 pub mod transfer;
 
@@ -30,6 +33,7 @@ use thiserror::Error;
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
 
+pub use admin::AdminStore;
 pub use any::{Backend, Database, MigrationInfo, MigrationReport};
 pub use directory::Directory;
 pub use postgres::PostgresStore;
@@ -160,8 +164,11 @@ pub struct ListFilter {
     pub after: Option<String>,
     /// Only cases linked to a case of this body (the appeals against a body's requests).
     pub parent_body: Option<String>,
-    /// Only cases filed by this account (the staff member in charge: the actor of act 1).
+    /// Only cases in this account's charge: assigned to it, or filed by it and assigned
+    /// to nobody (issue 14: "mis casos" means assigned to me).
     pub in_charge: Option<String>,
+    /// Only requests with this folio of another system (the PNT's, art. 49.1).
+    pub external_folio: Option<String>,
     /// Only cases with this term open (status pending), whatever its due date.
     pub term: Option<TermId>,
 }

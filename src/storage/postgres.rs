@@ -680,8 +680,12 @@ impl Store for PostgresStore {
                 f.parent_body.clone(),
             ),
             (
-                "EXISTS (SELECT 1 FROM events e WHERE e.case_id = cases.id AND e.seq = 1 AND e.actor = ?)",
+                "COALESCE((SELECT a.assignee FROM assignments a WHERE a.folio = cases.folio), (SELECT e.actor FROM events e WHERE e.case_id = cases.id AND e.seq = 1)) = ?",
                 f.in_charge.clone(),
+            ),
+            (
+                "projection #>> '{reception,external_folio}' = ?",
+                f.external_folio.clone(),
             ),
             (
                 "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?)",
@@ -751,10 +755,11 @@ impl Store for PostgresStore {
     async fn due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<Vec<DueRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.folio, c.body, c.kind, c.calendar, c.rulebook, c.state, d.term, d.due, d.article,
-                    e.actor AS in_charge, ct.email AS titular, d.optional
+                    COALESCE(asg.assignee, e.actor) AS in_charge, ct.email AS titular, d.optional
              FROM deadlines d
              JOIN cases c ON c.id = d.case_id
              LEFT JOIN events e ON e.case_id = c.id AND e.seq = 1
+             LEFT JOIN assignments asg ON asg.folio = c.folio
              LEFT JOIN contacts ct ON ct.folio = c.folio
              WHERE d.status = 'pending' AND (NOT d.optional OR ct.email IS NOT NULL) AND d.due <= $1
                AND NOT (d.due < $2 AND EXISTS (SELECT 1 FROM outbox o

@@ -484,8 +484,14 @@ impl Store for SqliteStore {
         }
         if let Some(a) = &f.in_charge {
             cond(
-                "EXISTS (SELECT 1 FROM events e WHERE e.case_id = cases.id AND e.seq = 1 AND e.actor = ?)",
+                "COALESCE((SELECT a.assignee FROM assignments a WHERE a.folio = cases.folio), (SELECT e.actor FROM events e WHERE e.case_id = cases.id AND e.seq = 1)) = ?",
                 a.clone(),
+            );
+        }
+        if let Some(x) = &f.external_folio {
+            cond(
+                "json_extract(projection, '$.reception.external_folio') = ?",
+                x.clone(),
             );
         }
         if let Some(t) = f.term {
@@ -549,10 +555,11 @@ impl Store for SqliteStore {
     async fn due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<Vec<DueRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.folio, c.body, c.kind, c.calendar, c.rulebook, c.state, d.term, d.due, d.article,
-                    e.actor AS in_charge, ct.email AS titular, d.optional
+                    COALESCE(asg.assignee, e.actor) AS in_charge, ct.email AS titular, d.optional
              FROM deadlines d INDEXED BY deadlines_open_due
              JOIN cases c ON c.id = d.case_id
              LEFT JOIN events e ON e.case_id = c.id AND e.seq = 1
+             LEFT JOIN assignments asg ON asg.folio = c.folio
              LEFT JOIN contacts ct ON ct.folio = c.folio
              WHERE d.status = 'pending' AND (d.optional = 0 OR ct.email IS NOT NULL) AND d.due <= ?1
                AND NOT (d.due < ?2 AND EXISTS (SELECT 1 FROM outbox o

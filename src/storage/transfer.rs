@@ -11,7 +11,8 @@
 //! when it happened and took effect, whether late, when recorded, the rulebook); then one
 //! line per folio sequence (`{"counter":...}`), titular's contact (`{"contact":...}`),
 //! outbox alert with its delivery status (`{"outbox":...}`) and nightly run
-//! (`{"alert_run":...}`); and last a line with the counts (`{"end":...}`), so a file cut
+//! (`{"alert_run":...}`), change of a case's assignment or área (`{"admin":...}`) and
+//! internal note (`{"note":...}`); and last a line with the counts (`{"end":...}`), so a file cut
 //! short is refused. Nothing is left out: the file holds the titulars' alert addresses and
 //! the accounts' password hashes, and must be kept as carefully as the database.
 //!
@@ -40,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
+use super::admin::{AdminStore, ExpedienteDump};
 use super::directory::{AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, NewEvent, OutboxItem,
@@ -47,6 +49,8 @@ use super::{
 };
 use crate::accounts::{Body, BodyKind, TokenKind};
 use crate::case::{DeadlineStatus, Role};
+use crate::expediente::admin::AdminRecord;
+use crate::expediente::notes::Note;
 use crate::rules::TermId;
 
 /// The header's `format`.
@@ -112,13 +116,19 @@ pub struct Counts {
     pub accounts: usize,
     #[serde(default)]
     pub tokens: usize,
+    /// The expediente beyond the acts (absent before it existed): changes of assignment
+    /// and área, and internal notes.
+    #[serde(default)]
+    pub admin_records: usize,
+    #[serde(default)]
+    pub notes: usize,
 }
 
 impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} expedientes ({} actos), {} secuencias de folios, {} contactos, {} avisos, {} corridas nocturnas; directorio: {} sujetos obligados, {} cuentas, {} tokens",
+            "{} expedientes ({} actos), {} secuencias de folios, {} contactos, {} avisos, {} corridas nocturnas; directorio: {} sujetos obligados, {} cuentas, {} tokens; {} cambios de asignación, {} notas internas",
             self.cases,
             self.events,
             self.counters,
@@ -127,7 +137,9 @@ impl std::fmt::Display for Counts {
             self.alert_runs,
             self.bodies,
             self.accounts,
-            self.tokens
+            self.tokens,
+            self.admin_records,
+            self.notes
         )
     }
 }
@@ -257,6 +269,10 @@ pub enum Line {
         recorded_at: DateTime<Utc>,
     },
     Outbox(ExportOutbox),
+    /// A change of a case's administrative record (assignment, área, non-cooperation).
+    Admin(AdminRecord),
+    /// An internal note.
+    Note(Note),
     AlertRun {
         night: NaiveDate,
         holder: String,
@@ -468,8 +484,10 @@ fn add_to_directory(dump: &mut DirectoryDump, line: &Line) -> bool {
     true
 }
 
-fn state_lines(state: &InstallState) -> Vec<Line> {
+fn state_lines(state: &InstallState, exp: &ExpedienteDump) -> Vec<Line> {
     let mut out = Vec::new();
+    out.extend(exp.records.iter().cloned().map(Line::Admin));
+    out.extend(exp.notes.iter().cloned().map(Line::Note));
     for c in &state.counters {
         out.push(Line::Counter {
             body: c.body.clone(),
@@ -512,8 +530,10 @@ fn state_lines(state: &InstallState) -> Vec<Line> {
 }
 
 /// Adds a non-case line to an install state.
-fn add_to_state(state: &mut InstallState, line: Line) {
+fn add_to_state(state: &mut InstallState, exp: &mut ExpedienteDump, line: Line) {
     match line {
+        Line::Admin(r) => exp.records.push(r),
+        Line::Note(n) => exp.notes.push(n),
         Line::Counter { body, year, last } => {
             state.counters.push(FolioCounter { body, year, last })
         }
@@ -579,7 +599,7 @@ fn io_err(path: &Path, e: std::io::Error) -> TransferError {
 
 /// Writes the whole install in `store` to `out` (see the module's doc for the format);
 /// `source` names the backend for the header, `progress` hears the cases written so far.
-pub async fn export<S: Store + Directory, W: Write>(
+pub async fn export<S: Store + Directory + AdminStore, W: Write>(
     store: &S,
     source: &str,
     out: W,
@@ -626,7 +646,10 @@ pub async fn export<S: Store + Directory, W: Write>(
     counts.contacts = state.contacts.len();
     counts.outbox = state.outbox.len();
     counts.alert_runs = state.runs.len();
-    for line in state_lines(&state) {
+    let exp = store.dump_expediente().await?;
+    counts.admin_records = exp.records.len();
+    counts.notes = exp.notes.len();
+    for line in state_lines(&state, &exp) {
         write(&|o| line_to(o, &line))?;
     }
     let end = Line::End(counts.clone());
@@ -825,6 +848,8 @@ pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
                 counts.outbox += 1
             }
             Line::AlertRun { .. } => counts.alert_runs += 1,
+            Line::Admin(_) => counts.admin_records += 1,
+            Line::Note(_) => counts.notes += 1,
             Line::End(c) => end = Some(c),
         }
     }
@@ -847,7 +872,7 @@ async fn directory_is_empty<D: Directory>(store: &D) -> Result<bool, StoreError>
 /// Loads the export at `path` into `store`, which must be empty: the file is checked
 /// whole first ([`check`]), then written (see the module's doc): the directory, the cases,
 /// the rest. `progress` hears the cases written so far.
-pub async fn import<S: Store + Directory>(
+pub async fn import<S: Store + Directory + AdminStore>(
     store: &S,
     path: &Path,
     mut progress: impl FnMut(usize),
@@ -882,6 +907,7 @@ pub async fn import<S: Store + Directory>(
     }
     let mut batch: Vec<StoredCase> = Vec::with_capacity(BATCH as usize);
     let mut state = InstallState::default();
+    let mut exp = ExpedienteDump::default();
     loop {
         let flush = match &line {
             None | Some(Line::End(_)) => !batch.is_empty(),
@@ -899,12 +925,16 @@ pub async fn import<S: Store + Directory>(
         match line {
             None | Some(Line::End(_)) => break,
             Some(Line::Case(c)) => batch.push(c.into_stored()),
-            Some(other) => add_to_state(&mut state, other),
+            Some(other) => add_to_state(&mut state, &mut exp, other),
         }
         line = r.next_line().map_err(|e| partial(done, e))?;
     }
     store
         .restore_state(&state)
+        .await
+        .map_err(|e| partial(done, e.into()))?;
+    store
+        .restore_expediente(&exp)
         .await
         .map_err(|e| partial(done, e.into()))?;
     Ok(expected)
@@ -924,7 +954,7 @@ pub struct Comparison {
 /// projection and every act of the log), then folio sequences, contacts (without showing
 /// the addresses), outbox and nightly runs; what is in the database and not in the file is
 /// reported too.
-pub async fn compare<S: Store + Directory>(
+pub async fn compare<S: Store + Directory + AdminStore>(
     store: &S,
     path: &Path,
 ) -> Result<Comparison, TransferError> {
@@ -932,6 +962,7 @@ pub async fn compare<S: Store + Directory>(
     let mut out = Comparison::default();
     let mut seen = HashSet::new();
     let mut expected_state = InstallState::default();
+    let mut expected_exp = ExpedienteDump::default();
     let mut expected_directory = DirectoryDump::default();
     let mut ended = false;
     while let Some(line) = r.next_line()? {
@@ -962,7 +993,7 @@ pub async fn compare<S: Store + Directory>(
                 }
             }
             Line::End(_) => ended = true,
-            other => add_to_state(&mut expected_state, other),
+            other => add_to_state(&mut expected_state, &mut expected_exp, other),
         }
     }
     if !ended {
@@ -985,7 +1016,12 @@ pub async fn compare<S: Store + Directory>(
         }
     }
     let actual = store.install_state().await?;
-    compare_state(&expected_state, &actual, &mut out.differences);
+    let actual_exp = store.dump_expediente().await?;
+    compare_state(
+        (&expected_state, &expected_exp),
+        (&actual, &actual_exp),
+        &mut out.differences,
+    );
     Ok(out)
 }
 
@@ -1014,7 +1050,11 @@ fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn compare_state(expected: &InstallState, actual: &InstallState, out: &mut Vec<(String, String)>) {
+fn compare_state(
+    expected: (&InstallState, &ExpedienteDump),
+    actual: (&InstallState, &ExpedienteDump),
+    out: &mut Vec<(String, String)>,
+) {
     let key = |l: &Line| -> (String, String) {
         match l {
             Line::Counter { body, year, .. } => {
@@ -1023,14 +1063,25 @@ fn compare_state(expected: &InstallState, actual: &InstallState, out: &mut Vec<(
             Line::Contact { folio, .. } => ("contactos".into(), folio.clone()),
             Line::Outbox(o) => ("bandeja de avisos".into(), format!("aviso {}", o.id)),
             Line::AlertRun { night, .. } => ("corridas nocturnas".into(), night.to_string()),
+            Line::Admin(r) => (
+                "registro administrativo".into(),
+                format!("{} #{}", r.folio, r.seq),
+            ),
+            Line::Note(n) => (
+                "notas internas".into(),
+                format!("{} nota {}", n.folio, n.id),
+            ),
             Line::Case(c) => ("expedientes".into(), c.folio.clone()),
             Line::Body(_) | Line::Account(_) | Line::Token(_) | Line::End(_) => {
                 (String::new(), String::new())
             }
         }
     };
-    let index = |s: &InstallState| -> BTreeMap<(String, String), Line> {
-        state_lines(s).into_iter().map(|l| (key(&l), l)).collect()
+    let index = |(s, x): (&InstallState, &ExpedienteDump)| -> BTreeMap<(String, String), Line> {
+        state_lines(s, x)
+            .into_iter()
+            .map(|l| (key(&l), l))
+            .collect()
     };
     let (a, b) = (index(expected), index(actual));
     for ((table, k), line) in &a {
@@ -1043,6 +1094,9 @@ fn compare_state(expected: &InstallState, actual: &InstallState, out: &mut Vec<(
                 if let Line::Contact { .. } = line {
                     // The titular's address is never shown.
                     out.push((table.clone(), format!("{k}: el contacto difiere")));
+                } else if let Line::Note(_) = line {
+                    // Nor a note's text.
+                    out.push((table.clone(), format!("{k}: la nota difiere")));
                 } else {
                     let mut found = Vec::new();
                     diff("", &to_value(line), &to_value(other), &mut found);

@@ -376,6 +376,20 @@ async fn list(
                 Redirect::to(&format!("{base}/{}", urlencode(folio))).into_response(),
             ));
         }
+        // Or the folio another system gave it (the PNT's, art. 49.1).
+        if !appeal && let Ok(x) = crate::request::ExternalFolio::parse(folio) {
+            let q = requests::ListQuery {
+                external_folio: Some(x.as_str().to_string()),
+                ..requests::ListQuery::default()
+            };
+            let filter = scoped(who, &q, false, app.config.max_page, today)?;
+            let hits = app.registry.list(&filter, today, false).await?;
+            if let [one] = hits.as_slice() {
+                return Ok(no_store(
+                    Redirect::to(&format!("{base}/{}", urlencode(&one.folio))).into_response(),
+                ));
+            }
+        }
         message = Some(format!(
             "No hay ningún expediente con el folio «{folio}» a su alcance."
         ));
@@ -661,12 +675,20 @@ struct CasePage_ {
     may_appeal: bool,
     notice: Option<String>,
     today: String,
+    /// (how it came in, how answers go back): art. 49.1, 55.2.
+    reception: Option<(String, String)>,
+    identity: Option<String>,
+    identity_pending: bool,
+    amount_due: Option<String>,
+    exp: Option<super::expediente::ExpView>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseQuery {
     pub registrado: Option<String>,
+    /// A change of the expediente just recorded (`asignacion`, `nota`, `no_colaboracion`).
+    pub hecho: Option<String>,
 }
 
 /// A request's page.
@@ -676,9 +698,23 @@ pub async fn request_page(
     Path(folio): Path<String>,
     axum::extract::Query(q): axum::extract::Query<CaseQuery>,
 ) -> Result<Response, WebError> {
-    request_body(&app, &staff.who, &folio, Access::Read).await?;
-    let d = app.registry.show(&folio, None, Utc::now()).await?;
-    case_page(&app, &staff, d, false, q).await
+    show_request(&app, &staff, &folio, q, None, &[]).await
+}
+
+/// A request's page, with a refusal of one of the expediente's forms if there was one.
+pub(crate) async fn show_request(
+    app: &App,
+    staff: &Staff,
+    folio: &str,
+    q: CaseQuery,
+    error: Option<(String, String)>,
+    typed: &[(String, String)],
+) -> Result<Response, WebError> {
+    let body = request_body(app, &staff.who, folio, Access::Read).await?;
+    let d = app.registry.show(folio, None, Utc::now()).await?;
+    let filer = d.log.first().map(|e| e.actor.clone()).unwrap_or_default();
+    let exp = super::expediente::view(app, staff, folio, &body, &filer, error, typed).await?;
+    case_page(app, staff, d, false, q, Some(exp)).await
 }
 
 /// An appeal's page.
@@ -690,7 +726,7 @@ pub async fn appeal_page(
 ) -> Result<Response, WebError> {
     appeals::appeal_parties(&app, &staff.who, &folio, Access::Read).await?;
     let d = app.registry.show_appeal(&folio, None, Utc::now()).await?;
-    case_page(&app, &staff, d, true, q).await
+    case_page(&app, &staff, d, true, q, None).await
 }
 
 async fn case_page(
@@ -699,8 +735,32 @@ async fn case_page(
     d: CaseDetail,
     appeal: bool,
     q: CaseQuery,
+    exp: Option<super::expediente::ExpView>,
 ) -> Result<Response, WebError> {
     let role = staff.who.role();
+    let v = &d.view;
+    let reception = (!appeal).then(|| {
+        let r = &v.reception;
+        let mut s = r
+            .channel
+            .map_or_else(|| "no registrado".to_string(), |c| c.label_es().to_string());
+        if let Some(x) = &r.external_folio {
+            s.push_str(&format!("; folio externo {x}"));
+        }
+        (s, r.reply_medium_es())
+    });
+    let identity = (!appeal).then(|| match (&v.identity, v.identity_pending) {
+        (Some(a), _) => a.describe_es(),
+        (None, true) => "Sin acreditar: los datos no pueden entregarse hasta que se acredite (arts. 48 y 88.1.III).".to_string(),
+        (None, false) => "Sin acreditación registrada.".to_string(),
+    });
+    let amount_due = v.amount_due.map(|c| {
+        if c == 0 {
+            "Sin costo (art. 62)".to_string()
+        } else {
+            format!("${}.{:02} MXN (art. 62)", c / 100, c % 100)
+        }
+    });
     let acts = super::acts::allowed(app, &staff.who, &d.folio, appeal).await?;
     let base = if appeal { "recursos" } else { "solicitudes" };
     let acts = acts
@@ -767,8 +827,23 @@ async fn case_page(
         may_appeal,
         notice: q
             .registrado
-            .map(|a| format!("Quedó registrado: {}.", act_label(&a, appeal))),
+            .map(|a| format!("Quedó registrado: {}.", act_label(&a, appeal)))
+            .or_else(|| {
+                q.hecho.as_deref().and_then(|h| match h {
+                    "asignacion" => Some("Quedó registrada la asignación.".to_string()),
+                    "nota" => Some("Quedó registrada la nota interna.".to_string()),
+                    "no_colaboracion" => {
+                        Some("Quedó registrado que el área no colaboró (art. 88.1.IX).".to_string())
+                    }
+                    _ => None,
+                })
+            }),
         today: date_text(d.view.as_of),
+        reception,
+        identity,
+        identity_pending: d.view.identity_pending,
+        amount_due,
+        exp,
     })
 }
 
@@ -783,6 +858,10 @@ struct AcusePage {
     effective: String,
     calendar: String,
     terms: Vec<TermView>,
+    channel: Option<String>,
+    external_folio: Option<String>,
+    /// How the answers go back (art. 55.2: "por el mismo medio").
+    reply: String,
 }
 
 /// The acuse de recibo (art. 49.3) as a page with a print stylesheet.
@@ -814,12 +893,21 @@ pub async fn acuse(
         effective: date_text(d.view.filed),
         calendar: d.view.calendar.clone(),
         terms: d.timeline.iter().map(term_view).collect(),
+        channel: d.view.reception.channel.map(|c| c.label_es().to_string()),
+        external_folio: d
+            .view
+            .reception
+            .external_folio
+            .as_ref()
+            .map(|x| x.to_string()),
+        reply: d.view.reception.reply_medium_es(),
     })
 }
 
 /// A field of a filing form, with what was typed and its error.
 pub struct FormField {
     pub date: bool,
+    pub text: bool,
     pub name: &'static str,
     pub label: &'static str,
     pub help: &'static str,
@@ -845,6 +933,7 @@ pub(crate) fn form_fields(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default();
             let date = matches!(f.input, fields::Input::Date);
+            let text = matches!(f.input, fields::Input::Text);
             let (options, number, flag) = match f.input {
                 fields::Input::Choice(o) => (
                     o.iter()
@@ -857,11 +946,14 @@ pub(crate) fn form_fields(
                     false,
                     false,
                 ),
-                fields::Input::Number | fields::Input::Date => (Vec::new(), true, false),
+                fields::Input::Number | fields::Input::Date | fields::Input::Text => {
+                    (Vec::new(), true, false)
+                }
                 fields::Input::Flag => (Vec::new(), false, true),
             };
             FormField {
                 date,
+                text,
                 name: f.name,
                 label: f.label,
                 help: f.help,
@@ -891,13 +983,29 @@ struct FilePage {
     summary: Option<String>,
 }
 
-const REQUEST_FILING: &[Field] = &[Field {
-    name: "right",
-    label: "Derecho que se ejerce",
-    help: "Art. 46; portabilidad, art. 63.",
-    input: fields::Input::Choice(RIGHTS),
-    required: true,
-}];
+const REQUEST_FILING: &[Field] = &[
+    Field {
+        name: "right",
+        label: "Derecho que se ejerce",
+        help: "Art. 46; portabilidad, art. 63.",
+        input: fields::Input::Choice(RIGHTS),
+        required: true,
+    },
+    Field {
+        name: "channel",
+        label: "Medio por el que se presentó",
+        help: "Art. 49.1. El acuse y los avisos se envían por el mismo medio (art. 55.2).",
+        input: fields::Input::Choice(fields::CHANNELS),
+        required: false,
+    },
+    Field {
+        name: "external_folio",
+        label: "Folio de la Plataforma Nacional (u otro sistema)",
+        help: "Si lo tiene: permite buscar la solicitud por ese folio.",
+        input: fields::Input::Text,
+        required: false,
+    },
+];
 
 fn now_local() -> String {
     Utc::now()
@@ -921,7 +1029,7 @@ pub async fn new_request(staff: Staff) -> Result<Response, WebError> {
     })
 }
 
-fn form_value<'a>(form: &'a [(String, String)], k: &str) -> Option<&'a str> {
+pub(crate) fn form_value<'a>(form: &'a [(String, String)], k: &str) -> Option<&'a str> {
     form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
@@ -952,7 +1060,7 @@ pub async fn file_request(
     };
     if let Some((k, _)) = form
         .iter()
-        .find(|(k, _)| !["csrf", "at", "right"].contains(&k.as_str()))
+        .find(|(k, _)| !["csrf", "at", "right", "channel", "external_folio"].contains(&k.as_str()))
     {
         return again(Some(k.clone()), format!("campo desconocido «{k}»"));
     }
@@ -960,11 +1068,19 @@ pub async fn file_request(
     let at = form_value(&form, "at")
         .filter(|s| !s.trim().is_empty())
         .map(str::to_string);
+    let typed = |name: &str| {
+        form_value(&form, name)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let input = requests::FileRequest {
         right,
         at,
         body: None,
         titular_email: None,
+        channel: typed("channel"),
+        external_folio: typed("external_folio"),
     };
     match requests::file_as(&app, &staff.who, input).await {
         Ok(d) => Ok(no_store(

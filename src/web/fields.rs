@@ -17,6 +17,8 @@ pub enum Input {
     Flag,
     /// A date (`AAAA-MM-DD`).
     Date,
+    /// A line of text.
+    Text,
 }
 
 /// A field of an act's form. `name` is the act's JSON key; a dotted name (`delivery.pages`)
@@ -89,6 +91,48 @@ const APPEAL_OUTCOMES: &[(&str, &str)] = &[
     ("delivery_ordered", "Ordenar la entrega de los datos"),
 ];
 
+const STANDINGS: &[(&str, &str)] = &[
+    ("titular", "La persona titular"),
+    ("representative", "Su representante (art. 48.4.II)"),
+    (
+        "legal_provision",
+        "Persona distinta, por disposición legal (art. 48.2)",
+    ),
+    (
+        "court_order",
+        "Persona distinta, por mandato judicial (art. 48.2)",
+    ),
+    (
+        "deceased_legal_interest",
+        "Interés jurídico sobre datos de persona fallecida (art. 48.3)",
+    ),
+];
+
+const MEANS: &[(&str, &str)] = &[
+    ("official_id", "Identificación oficial"),
+    (
+        "electronic",
+        "Instrumento electrónico o mecanismo de autenticación",
+    ),
+    (
+        "prior_mechanism",
+        "Mecanismo establecido previamente por el responsable",
+    ),
+];
+
+const INSTRUMENTS: &[(&str, &str)] = &[
+    ("", "— no actúa representante —"),
+    ("public_instrument", "Instrumento público"),
+    (
+        "power_letter",
+        "Carta poder simple firmada ante dos testigos",
+    ),
+    (
+        "personal_appearance",
+        "Declaración en comparecencia personal del titular",
+    ),
+];
+
 const YES_NO: &[(&str, &str)] = &[("true", "Sí"), ("false", "No")];
 
 const REVIEWS: &[(&str, &str)] = &[
@@ -106,6 +150,15 @@ pub const VENUES: &[(&str, &str)] = &[
         "unit",
         "Ante la Unidad de Transparencia (la remite al día siguiente, art. 99.3)",
     ),
+];
+
+pub const CHANNELS: &[(&str, &str)] = &[
+    ("", "— no registrado —"),
+    ("pnt", "Plataforma Nacional de Transparencia (SISAI)"),
+    ("email", "Correo electrónico"),
+    ("in_person", "En persona, ante la Unidad de Transparencia"),
+    ("post", "Correo postal o mensajería"),
+    ("other", "Otro medio habilitado por el sujeto obligado"),
 ];
 
 pub const RIGHTS: &[(&str, &str)] = &[
@@ -207,6 +260,36 @@ pub fn request_fields(act: &str) -> &'static [Field] {
             Input::Flag,
             false,
         ),
+        field(
+            "delivery.waived",
+            "Se exceptúa el pago de reproducción y envío",
+            "Por las circunstancias socioeconómicas de la persona titular (art. 62.4); anote las circunstancias en una nota interna, no aquí.",
+            Input::Flag,
+            false,
+        ),
+    ];
+    const IDENTITY: &[Field] = &[
+        field(
+            "standing",
+            "Quién ejerce el derecho",
+            "Art. 48.",
+            Input::Choice(STANDINGS),
+            true,
+        ),
+        field(
+            "means",
+            "Con qué acreditó su identidad",
+            "Art. 48.4.I. Se registra el medio, nunca una copia de la identificación.",
+            Input::Choice(MEANS),
+            true,
+        ),
+        field(
+            "instrument",
+            "Con qué acreditó su personalidad el representante",
+            "Solo si actúa un representante (art. 48.4.II.c).",
+            Input::Choice(INSTRUMENTS),
+            false,
+        ),
     ];
     const EXTENSION: &[Field] = &[field(
         "days",
@@ -238,6 +321,7 @@ pub fn request_fields(act: &str) -> &'static [Field] {
         "improcedence_notified" => CAUSE,
         "resolved" => OUTCOME,
         "fulfilled" => DELIVERY,
+        "identity_accredited" => IDENTITY,
         _ => &[],
     }
 }
@@ -412,6 +496,7 @@ pub fn act_json(
                 }
                 Some(Value::String(raw.to_string()))
             }
+            Input::Text => Some(Value::String(raw.to_string())),
             Input::Choice(options) => {
                 if !options.iter().any(|(v, _)| *v == raw) {
                     return Err(FieldError {

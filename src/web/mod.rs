@@ -13,6 +13,7 @@ mod acts;
 mod assets;
 mod calendar;
 mod cases;
+mod expediente;
 mod fields;
 mod session;
 
@@ -52,6 +53,12 @@ pub fn router() -> Router<Arc<App>> {
         )
         .route("/solicitudes/{folio}", get(cases::request_page))
         .route("/solicitudes/{folio}/acuse", get(cases::acuse))
+        .route("/solicitudes/{folio}/asignacion", post(expediente::assign))
+        .route(
+            "/solicitudes/{folio}/no-colaboracion",
+            post(expediente::non_cooperation),
+        )
+        .route("/solicitudes/{folio}/notas", post(expediente::add_note))
         .route(
             "/solicitudes/{folio}/actos/{act}",
             get(acts::request_form).post(acts::request_post),

@@ -340,6 +340,13 @@ impl Server {
             .await
     }
 
+    /// PUT of JSON as `user`.
+    pub async fn put(&self, path: &str, user: &str, body: &Value) -> Resp {
+        let t = self.token(user);
+        self.send(Self::auth(self.client.put(self.url(path)), Some(&t)).json(body))
+            .await
+    }
+
     /// POST as `user`.
     pub async fn post(&self, path: &str, user: &str, body: &Value) -> Resp {
         let t = self.token(user);
