@@ -431,49 +431,6 @@ impl super::Directory for Database {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_scheme_picks_the_backend() {
-        assert_eq!(Backend::of("sqlite:arco.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::of("sqlite::memory:").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::of("arco.db").unwrap(), Backend::Sqlite);
-        assert_eq!(
-            Backend::of("/var/lib/arco/arco.db").unwrap(),
-            Backend::Sqlite
-        );
-        assert_eq!(
-            Backend::of("postgres://arco@db/arco").unwrap(),
-            Backend::Postgres
-        );
-        assert_eq!(
-            Backend::of("postgresql://arco@db/arco").unwrap(),
-            Backend::Postgres
-        );
-        let e = Backend::of("mysql://root:secreto@db/arco")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("el esquema «mysql:» no se admite"), "{e}");
-        assert!(
-            e.contains("sqlite:RUTA") && e.contains("postgres://"),
-            "{e}"
-        );
-        assert!(!e.contains("secreto"), "{e}");
-    }
-
-    #[test]
-    fn passwords_are_left_out_of_messages() {
-        assert_eq!(
-            redact("postgres://arco:clave@db:5432/arco?pool_size=5"),
-            "postgres://arco:***@db:5432/arco?pool_size=5"
-        );
-        assert_eq!(redact("postgres://arco@db/arco"), "postgres://arco@db/arco");
-        assert_eq!(redact("sqlite:arco.db"), "sqlite:arco.db");
-    }
-}
-
 impl super::AdminStore for Database {
     async fn record_admin(
         &self,
@@ -520,5 +477,48 @@ impl super::AdminStore for Database {
         dump: &super::admin::ExpedienteDump,
     ) -> Result<(), StoreError> {
         delegate!(self, s => s.restore_expediente(dump))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scheme_picks_the_backend() {
+        assert_eq!(Backend::of("sqlite:arco.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of("arco.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::of("/var/lib/arco/arco.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::of("postgres://arco@db/arco").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::of("postgresql://arco@db/arco").unwrap(),
+            Backend::Postgres
+        );
+        let e = Backend::of("mysql://root:secreto@db/arco")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("el esquema «mysql:» no se admite"), "{e}");
+        assert!(
+            e.contains("sqlite:RUTA") && e.contains("postgres://"),
+            "{e}"
+        );
+        assert!(!e.contains("secreto"), "{e}");
+    }
+
+    #[test]
+    fn passwords_are_left_out_of_messages() {
+        assert_eq!(
+            redact("postgres://arco:clave@db:5432/arco?pool_size=5"),
+            "postgres://arco:***@db:5432/arco?pool_size=5"
+        );
+        assert_eq!(redact("postgres://arco@db/arco"), "postgres://arco@db/arco");
+        assert_eq!(redact("sqlite:arco.db"), "sqlite:arco.db");
     }
 }
