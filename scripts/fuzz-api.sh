@@ -55,7 +55,7 @@ fuzz() {
     grep -q "escuchando" "$WORK/out-$name" 2>/dev/null && break
     sleep 0.1
   done
-  URL=$(grep -o 'http://[0-9.:]*' "$WORK/out-$name")
+  URL=$(grep -o 'http://[0-9.:]*' "$WORK/out-$name" | head -1)
   echo "servidor en $URL ($name)"
   local status=0
   "$VENV/bin/schemathesis" run "$URL/openapi.json" \

@@ -86,8 +86,8 @@ pub async fn show(
 #[utoipa::path(put, path = "/v1/requests/{folio}/assignment", tag = "expediente",
     params(("folio" = String, Path, description = "Folio de la solicitud")),
     request_body = AssignmentInput,
-    responses((status = 200, description = "Los cambios registrados", body = Object),
-        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, description = "Los cambios registrados", body = [Object]),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn assign(
     State(app): State<Arc<App>>,
@@ -127,7 +127,7 @@ pub async fn assign(
     params(("folio" = String, Path, description = "Folio de la solicitud")),
     request_body = NonCooperationInput,
     responses((status = 201, description = "Registrado", body = Object),
-        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json")),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn non_cooperation(
     State(app): State<Arc<App>>,
@@ -148,7 +148,7 @@ pub async fn non_cooperation(
     params(("folio" = String, Path, description = "Folio de la solicitud")),
     request_body = NoteInput,
     responses((status = 201, description = "La nota", body = Object),
-        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json")),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn add_note(
     State(app): State<Arc<App>>,
