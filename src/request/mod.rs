@@ -200,6 +200,30 @@ impl Request {
         Request::file_received(clock, right, Reception::default(), at, actor)
     }
 
+    /// The request a filing act starts (its right and reception); any other act is
+    /// [`RequestError::NotFiledYet`].
+    pub fn from_filing(
+        clock: &Clock,
+        act: &RequestAct,
+        at: Moment,
+        actor: &Actor,
+    ) -> Result<Request, RequestError> {
+        match act {
+            RequestAct::Filed {
+                right,
+                channel,
+                external_folio,
+            } => {
+                let reception = Reception {
+                    channel: *channel,
+                    external_folio: external_folio.clone(),
+                };
+                Request::file_received(clock, *right, reception, at, actor)
+            }
+            other => Err(RequestError::NotFiledYet { act: other.kind() }),
+        }
+    }
+
     /// [`Request::file`], saying how the request came in (art. 49.1).
     pub fn file_received(
         clock: &Clock,
@@ -261,22 +285,8 @@ impl Request {
         let mut req: Option<Request> = None;
         for (i, (act, at, actor)) in acts.into_iter().enumerate() {
             match (&mut req, act) {
-                (
-                    None,
-                    RequestAct::Filed {
-                        right,
-                        channel,
-                        external_folio,
-                    },
-                ) => {
-                    let reception = Reception {
-                        channel: *channel,
-                        external_folio: external_folio.clone(),
-                    };
-                    req = Some(
-                        Request::file_received(clock, *right, reception, at, actor)
-                            .map_err(|e| (i, e))?,
-                    );
+                (None, RequestAct::Filed { .. }) => {
+                    req = Some(Request::from_filing(clock, act, at, actor).map_err(|e| (i, e))?);
                 }
                 (None, other) => return Err((i, RequestError::NotFiledYet { act: other.kind() })),
                 (Some(r), act) => {

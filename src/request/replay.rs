@@ -496,22 +496,8 @@ pub fn build(clock: &Clock, events: &[Event], now: DateTime<Utc>) -> Result<Requ
             }));
         }
         match (&mut request, act) {
-            (
-                None,
-                RequestAct::Filed {
-                    right,
-                    channel,
-                    external_folio,
-                },
-            ) => {
-                let reception = super::Reception {
-                    channel: *channel,
-                    external_folio: external_folio.clone(),
-                };
-                request = Some(
-                    Request::file_received(clock, *right, reception, ev.at, &actor)
-                        .map_err(refused)?,
-                );
+            (None, RequestAct::Filed { .. }) => {
+                request = Some(Request::from_filing(clock, act, ev.at, &actor).map_err(refused)?);
             }
             (None, other) => return Err(refused(RequestError::NotFiledYet { act: other.kind() })),
             (Some(r), act) => {
