@@ -72,6 +72,42 @@ async fn expediente(backend: Backend) {
     let page = body_text(&c).await;
     assert!(page.contains("identificación oficial"), "{page}");
     assert!(page.contains("en persona"), "{page}");
+    // Made effective with 30 copies at $1.00 (20 free, art. 62.4) and $20.00 shipping: the
+    // confirmation says what the titular pays, and with the waiver only what is left.
+    c.goto(&site.url(&format!("/solicitudes/{accredited}/actos/fulfilled")))
+        .await
+        .unwrap();
+    select(&c, "[name='delivery.modality']", "simple_copy").await;
+    fill(&c, "[name='delivery.pages']", "30").await;
+    fill(&c, "[name='delivery.page_cost']", "100").await;
+    fill(&c, "[name='delivery.shipping_cost']", "2000").await;
+    click(&c, "form.formulario button[type=submit]").await;
+    let confirm = text_of(&c, ".confirmar").await;
+    assert!(
+        confirm.contains("Costo para la persona titular: $30.00 MXN"),
+        "{confirm}"
+    );
+    c.back().await.unwrap();
+    c.goto(&site.url(&format!("/solicitudes/{accredited}/actos/fulfilled")))
+        .await
+        .unwrap();
+    select(&c, "[name='delivery.modality']", "simple_copy").await;
+    fill(&c, "[name='delivery.pages']", "30").await;
+    fill(&c, "[name='delivery.page_cost']", "100").await;
+    fill(&c, "[name='delivery.shipping_cost']", "2000").await;
+    click(&c, "[name='delivery.waived']").await;
+    click(&c, "form.formulario button[type=submit]").await;
+    let confirm = text_of(&c, ".confirmar").await;
+    assert!(
+        confirm.contains("Costo para la persona titular: Sin costo"),
+        "{confirm}"
+    );
+    click(&c, ".confirmar button[type=submit]").await;
+    assert!(
+        body_text(&c).await.contains("Sin costo (art. 62)"),
+        "{}",
+        body_text(&c).await
+    );
 
     // Assign it and say which área holds the data.
     c.goto(&site.url(&format!("/solicitudes/{folio}")))

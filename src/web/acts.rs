@@ -229,6 +229,13 @@ fn changes(before: &CaseDetail, after: &CaseDetail, appeal: bool) -> Vec<Change>
             text: format!("El acto surte efectos el {}.", date_text(e.effective_on)),
         });
     }
+    if after.view.amount_due != before.view.amount_due
+        && let Some(c) = after.view.amount_due
+    {
+        out.push(Change {
+            text: format!("Costo para la persona titular: {}.", super::amount_text(c)),
+        });
+    }
     for t in &after.timeline {
         match before.timeline.iter().find(|b| b.term == t.term) {
             None => out.push(Change {

@@ -754,13 +754,7 @@ async fn case_page(
         (None, true) => "Sin acreditar: los datos no pueden entregarse hasta que se acredite (arts. 48 y 88.1.III).".to_string(),
         (None, false) => "Sin acreditación registrada.".to_string(),
     });
-    let amount_due = v.amount_due.map(|c| {
-        if c == 0 {
-            "Sin costo (art. 62)".to_string()
-        } else {
-            format!("${}.{:02} MXN (art. 62)", c / 100, c % 100)
-        }
-    });
+    let amount_due = v.amount_due.map(super::amount_text);
     let acts = super::acts::allowed(app, &staff.who, &d.folio, appeal).await?;
     let base = if appeal { "recursos" } else { "solicitudes" };
     let acts = acts

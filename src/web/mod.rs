@@ -298,6 +298,15 @@ const WEEKDAYS: [&str; 7] = [
 ];
 
 /// A date as staff read it: `jueves 05/02/2026`.
+/// An amount in centavos as the titular pays it (art. 62): "Sin costo" or "$12.50 MXN".
+pub(crate) fn amount_text(centavos: u64) -> String {
+    if centavos == 0 {
+        "Sin costo (art. 62)".to_string()
+    } else {
+        format!("${}.{:02} MXN (art. 62)", centavos / 100, centavos % 100)
+    }
+}
+
 pub(crate) fn date_text(d: NaiveDate) -> String {
     format!("{} {}", weekday_es(d.weekday()), d.format("%d/%m/%Y"))
 }
