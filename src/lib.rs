@@ -8,6 +8,7 @@
 //!   due (effective date, closing time, holidays, closures, días habilitados).
 //! - [`rules`]: the law's terms as data (rulebooks with effective dates).
 //! - [`case`]: what every procedure shares: roles, actors, deadlines and their status.
+//! - [`expediente`]: what the file of a case holds besides its acts (documents, art. 58.2).
 //! - [`request`]: the solicitud ARCO as a typed state machine, and case histories (replay).
 //! - [`appeal`]: the recurso de revisión and the compliance of its resolution.
 //! - [`storage`]: the append-only log and projections behind one trait (SQLite,

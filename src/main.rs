@@ -88,6 +88,9 @@ enum Command {
     /// Administración: sujetos obligados, cuentas y tokens.
     #[command(subcommand)]
     Admin(cli::serve::AdminCommand),
+    /// Documentos del expediente (art. 58.2): listar y depurar los de identidad.
+    #[command(subcommand)]
+    Document(cli::documents::DocumentCommand),
     /// Carga historiales de casos (JSON) de otro sistema, o una exportación de arco
     /// («arco export») en una base de datos vacía.
     Import {
@@ -254,6 +257,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Export { file, quiet } => cli::db::export(&cli.db, &file, quiet)?,
         Command::Serve(args) => cli::serve::serve(&cli.db, args)?,
         Command::Admin(cmd) => cli::serve::admin(&cli.db, cmd)?,
+        Command::Document(cmd) => cli::documents::document(&cli.db, cmd)?,
         Command::Replay { file } => {
             let text = read_input(&file)?;
             let history = arco::request::replay::History::from_json(&text)?;

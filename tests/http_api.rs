@@ -1410,6 +1410,11 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         ("/v1/appeals", &["get", "post"]),
         ("/v1/appeals/{folio}", &["get"]),
         ("/v1/appeals/{folio}/acts", &["post"]),
+        ("/v1/requests/{folio}/documents", &["get", "post"]),
+        ("/v1/requests/{folio}/documents/{id}", &["get"]),
+        ("/v1/appeals/{folio}/documents", &["get", "post"]),
+        ("/v1/appeals/{folio}/documents/{id}", &["get"]),
+        ("/v1/admin/documents/purge", &["post"]),
     ];
     for (path, methods) in served {
         let item = paths

@@ -48,29 +48,66 @@ on_both_backends!(
     logins_fired_together_evaluate_at_most_the_limit,
     tokio::test(flavor = "multi_thread", worker_threads = 4)
 );
+/// 30 wrong passwords at once: at most 5 are evaluated, and afterwards exactly as many
+/// more failures are evaluated one by one as make 5 in all.
 async fn logins_fired_together_evaluate_at_most_the_limit(backend: Backend) {
     let s = http_common::start_with_login(backend).await;
-    let attempts = (0..30).map(|i| {
-        let s = &s;
-        async move {
-            let pw = if i == 24 {
-                LOGIN_PASSWORD
-            } else {
-                "contraseña-equivocada"
-            };
-            login(s, LOGIN_USER, pw, None).await
-        }
-    });
-    let answers = futures_join_all(attempts).await;
-    let evaluated = answers
-        .iter()
-        .filter(|r| r.status == 200 || r.status == 401)
-        .count();
+    let answers = burst(&s, None).await;
+    let evaluated = answers.iter().filter(|r| r.status == 401).count();
     assert!(
         (1..=5).contains(&evaluated),
         "se evaluaron {evaluated} contraseñas de 30 (límite 5): {:?}",
         answers.iter().map(|r| r.status).collect::<Vec<_>>()
     );
+    let more = failures_until_locked(&s).await;
+    assert_eq!(
+        evaluated + more,
+        5,
+        "el límite cuenta exactamente 5 fallos (a la vez y luego uno por uno)"
+    );
+}
+
+on_both_backends!(
+    the_right_password_in_a_burst_of_wrong_ones_is_held_by_the_same_limit,
+    tokio::test(flavor = "multi_thread", worker_threads = 4)
+);
+/// The scenario of the finding: 29 wrong passwords and the right one (the 25th) at once.
+/// The right one gets a session only if it took one of the 5 places; a success forgets the
+/// failures before it (the real user is not locked out by them), so afterwards between
+/// 0 and 5 more failures are evaluated, never more than the burst left room for.
+async fn the_right_password_in_a_burst_of_wrong_ones_is_held_by_the_same_limit(backend: Backend) {
+    let s = http_common::start_with_login(backend).await;
+    let answers = burst(&s, Some(24)).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+    let failures = statuses.iter().filter(|c| **c == 401).count();
+    let signed_in = statuses.iter().filter(|c| **c == 200).count();
+    let more = failures_until_locked(&s).await;
+    if signed_in == 0 {
+        assert!(
+            failures <= 5 && failures + more == 5,
+            "sin éxito, el límite cuenta 5 fallos: {failures} + {more}; {statuses:?}"
+        );
+    } else {
+        // At most 4 failures before the success (it held the fifth place), then at most 5.
+        assert!(
+            failures <= 9 && failures + more >= 5 && more <= 5,
+            "con éxito: {failures} fallos en la ráfaga, {more} después; {statuses:?}"
+        );
+    }
+}
+
+/// 30 logins fired at once, all wrong except the one at `right`, if given; every answer
+/// is an evaluation (200/401) or a refusal with the problem shape and a `Retry-After`.
+async fn burst(s: &Server, right: Option<usize>) -> Vec<Resp> {
+    let attempts = (0..30).map(|i| async move {
+        let pw = if Some(i) == right {
+            LOGIN_PASSWORD
+        } else {
+            "contraseña-equivocada"
+        };
+        login(s, LOGIN_USER, pw, None).await
+    });
+    let answers = futures_join_all(attempts).await;
     for r in &answers {
         match r.status {
             200 | 401 => {}
@@ -81,23 +118,21 @@ async fn logins_fired_together_evaluate_at_most_the_limit(backend: Backend) {
             other => panic!("estado inesperado {other}: {}", r.text),
         }
     }
-    // Whatever happened, the pair is now locked or nearly: the count never exceeds 5.
-    let failures = answers.iter().filter(|r| r.status == 401).count();
+    answers
+}
+
+/// Wrong logins one by one until refused with 429: how many were evaluated (at most 5).
+async fn failures_until_locked(s: &Server) -> usize {
     let mut more = 0;
     loop {
-        let r = login(&s, LOGIN_USER, "contraseña-equivocada", None).await;
+        let r = login(s, LOGIN_USER, "contraseña-equivocada", None).await;
         if r.status == 429 {
-            break;
+            return more;
         }
         r.problem(401);
         more += 1;
         assert!(more <= 5, "más de 5 intentos fallidos evaluados");
     }
-    assert_eq!(
-        failures + more,
-        5,
-        "el límite cuenta exactamente 5 fallos (a la vez y luego uno por uno)"
-    );
 }
 
 /// `join_all` without a futures dependency: spawns nothing, polls all together.

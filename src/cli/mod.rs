@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod appeals;
 pub mod cases;
 pub mod db;
+pub mod documents;
 pub mod serve;
 
 pub type CliResult = Result<(), Box<dyn std::error::Error>>;

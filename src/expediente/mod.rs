@@ -1,9 +1,11 @@
 //! The expediente beyond the procedure (art. 58): who has the case and which área holds
 //! the data ([`admin`]), and the staff's internal notes ([`notes`]). Neither is a procedural
 //! act: they never rebuild a deadline, and they live outside the append-only log of acts.
-//! Notes may carry personal data, so they are kept where they can be erased.
+//! Notes may carry personal data, so they are kept where they can be erased; so are the
+//! documents of the case ([`documents`], art. 58.2), which are never in the log.
 
 pub mod admin;
+pub mod documents;
 pub mod notes;
 
 use crate::case::Role;

@@ -9,6 +9,7 @@
 pub(crate) mod appeals;
 mod auth;
 pub mod defences;
+pub(crate) mod documents;
 pub(crate) mod expediente;
 mod extract;
 pub(crate) mod feeds;
@@ -78,6 +79,14 @@ pub struct ServeConfig {
     pub alerts: Option<std::path::PathBuf>,
     /// Name of this process in the nightly job's record.
     pub holder: String,
+    /// Largest document of the expediente accepted, in bytes (art. 58.2).
+    pub documents_max_bytes: u64,
+    /// Content-addressed folder for the contents of documents; without it, they are kept
+    /// in the database.
+    pub documents_dir: Option<std::path::PathBuf>,
+    /// Calendar days after a request is closed before its identity and representation
+    /// documents are purged.
+    pub identity_retention_days: u32,
 }
 
 impl Default for ServeConfig {
@@ -99,6 +108,9 @@ impl Default for ServeConfig {
             feed_token_days: 365,
             alerts: None,
             holder: "arco-serve".into(),
+            documents_max_bytes: crate::expediente::documents::DEFAULT_MAX_BYTES,
+            documents_dir: None,
+            identity_retention_days: crate::expediente::documents::DEFAULT_RETENTION_DAYS,
         }
     }
 }
@@ -131,6 +143,16 @@ impl ServeConfig {
         if !(1..=3650).contains(&c.feed_token_days) {
             return Err(format!("{file}: feed_token_days debe estar entre 1 y 3650"));
         }
+        if !(1..=1024 * 1024 * 1024).contains(&c.documents_max_bytes) {
+            return Err(format!(
+                "{file}: documents_max_bytes debe estar entre 1 y 1073741824 (1 GiB)"
+            ));
+        }
+        if !(1..=36500).contains(&c.identity_retention_days) {
+            return Err(format!(
+                "{file}: identity_retention_days debe estar entre 1 y 36500"
+            ));
+        }
         if c.login_window_minutes < 1 || c.login_window_minutes > 24 * 60 {
             return Err(format!(
                 "{file}: login_window_minutes debe estar entre 1 y 1440"
@@ -153,6 +175,18 @@ impl ServeConfig {
                     })
             })
             .collect()
+    }
+
+    /// How documents are kept (`documents_*`, `identity_retention_days`).
+    pub fn documents(&self) -> crate::service::documents::DocumentSettings {
+        crate::service::documents::DocumentSettings {
+            max_bytes: self.documents_max_bytes,
+            place: match &self.documents_dir {
+                Some(d) => crate::storage::BlobPlace::Folder(d.clone()),
+                None => crate::storage::BlobPlace::Database,
+            },
+            retention_days: self.identity_retention_days,
+        }
     }
 
     /// Password checks run at once: `password_checks`, or one per processor.
@@ -231,6 +265,7 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route("/v1/appeals", post(appeals::file).get(appeals::list))
         .route("/v1/appeals/{folio}", get(appeals::show))
         .route("/v1/appeals/{folio}/acts", post(appeals::act))
+        .merge(documents::routes())
 }
 
 /// Everything the server answers: the API's routes and the staff pages

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{appeals, expediente, feeds, me, problem, requests};
+use super::{appeals, documents, expediente, feeds, me, problem, requests};
 
 struct BearerAuth;
 
@@ -32,6 +32,9 @@ impl Modify for BearerAuth {
         requests::file, requests::list, requests::show, requests::act, requests::acuse,
         expediente::show, expediente::assign, expediente::non_cooperation, expediente::add_note,
         appeals::file, appeals::list, appeals::show, appeals::act,
+        documents::upload_request, documents::list_request, documents::download_request,
+        documents::upload_appeal, documents::list_appeal, documents::download_appeal,
+        documents::purge,
     ),
     components(schemas(problem::Problem)),
     modifiers(&BearerAuth)

@@ -29,6 +29,7 @@ pub mod admin;
 mod allowed;
 mod appeal;
 pub mod demo;
+pub mod documents;
 mod expediente;
 mod preview;
 pub use allowed::AllowedActs;

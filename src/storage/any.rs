@@ -480,6 +480,62 @@ impl super::AdminStore for Database {
     }
 }
 
+impl super::DocumentStore for Database {
+    async fn add_document(
+        &self,
+        doc: &crate::expediente::documents::NewDocument,
+        content: Option<&[u8]>,
+    ) -> Result<crate::expediente::documents::DocumentMeta, StoreError> {
+        delegate!(self, s => s.add_document(doc, content))
+    }
+
+    async fn documents(
+        &self,
+        folio: &str,
+    ) -> Result<Vec<crate::expediente::documents::DocumentMeta>, StoreError> {
+        delegate!(self, s => s.documents(folio))
+    }
+
+    async fn document(
+        &self,
+        folio: &str,
+        id: i64,
+    ) -> Result<Option<crate::expediente::documents::DocumentMeta>, StoreError> {
+        delegate!(self, s => s.document(folio, id))
+    }
+
+    async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        delegate!(self, s => s.blob(sha256))
+    }
+
+    async fn purge_candidates(&self) -> Result<Vec<super::documents::PurgeCandidate>, StoreError> {
+        delegate!(self, s => s.purge_candidates())
+    }
+
+    async fn mark_purged(
+        &self,
+        id: i64,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<super::documents::Purged, StoreError> {
+        delegate!(self, s => s.mark_purged(id, by, at))
+    }
+
+    async fn all_documents(
+        &self,
+    ) -> Result<Vec<crate::expediente::documents::DocumentMeta>, StoreError> {
+        delegate!(self, s => s.all_documents())
+    }
+
+    async fn restore_document(
+        &self,
+        doc: &crate::expediente::documents::DocumentMeta,
+        content: Option<&[u8]>,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.restore_document(doc, content))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

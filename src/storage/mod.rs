@@ -15,13 +15,16 @@
 pub mod admin;
 pub mod any;
 pub mod directory;
+pub mod documents;
 pub mod postgres;
 mod postgres_admin;
 mod postgres_directory;
+mod postgres_documents;
 pub mod private;
 pub mod sqlite;
 mod sqlite_admin;
 mod sqlite_directory;
+mod sqlite_documents;
 pub mod transfer;
 
 use std::future::Future;
@@ -36,6 +39,7 @@ use crate::rules::TermId;
 pub use admin::AdminStore;
 pub use any::{Backend, Database, MigrationInfo, MigrationReport};
 pub use directory::Directory;
+pub use documents::{BlobPlace, DocumentStore};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

@@ -16,6 +16,13 @@
 //! short is refused. Nothing is left out: the file holds the titulars' alert addresses and
 //! the accounts' password hashes, and must be kept as carefully as the database.
 //!
+//! After the cases come the documents of the expediente (art. 58.2), one line each
+//! (`{"document":{"id":..,"folio":..,...,"content":"<base64>"}}`): every field of the
+//! record, and the content in base64 wherever it is kept (database or folder). A purged
+//! document has `"content": null`: its content no longer exists anywhere. Documents are
+//! an addition to version 2: an arco without them refuses such a file (unknown line)
+//! rather than dropping them.
+//!
 //! Version 1 (before the directory) is still read: it has no directory lines.
 //!
 //! An import checks the whole file before writing anything (lines, logs, counts, and that
@@ -43,6 +50,7 @@ use thiserror::Error;
 
 use super::admin::{AdminStore, ExpedienteDump};
 use super::directory::{AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord};
+use super::documents::{BlobPlace, DocumentStore};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, NewEvent, OutboxItem,
     OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
@@ -50,6 +58,7 @@ use super::{
 use crate::accounts::{Body, BodyKind, TokenKind};
 use crate::case::{DeadlineStatus, Role};
 use crate::expediente::admin::AdminRecord;
+use crate::expediente::documents::{DocumentKind, DocumentMeta, sha256_hex};
 use crate::expediente::notes::Note;
 use crate::rules::TermId;
 
@@ -122,19 +131,23 @@ pub struct Counts {
     pub admin_records: usize,
     #[serde(default)]
     pub notes: usize,
+    /// Documents of the expediente (absent from files without them).
+    #[serde(default)]
+    pub documents: usize,
 }
 
 impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} expedientes ({} actos), {} secuencias de folios, {} contactos, {} avisos, {} corridas nocturnas; directorio: {} sujetos obligados, {} cuentas, {} tokens; {} cambios de asignación, {} notas internas",
+            "{} expedientes ({} actos), {} secuencias de folios, {} contactos, {} avisos, {} corridas nocturnas, {} documentos; directorio: {} sujetos obligados, {} cuentas, {} tokens; {} cambios de asignación, {} notas internas",
             self.cases,
             self.events,
             self.counters,
             self.contacts,
             self.outbox,
             self.alert_runs,
+            self.documents,
             self.bodies,
             self.accounts,
             self.tokens,
@@ -250,6 +263,100 @@ pub struct ExportToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A document of the expediente as exported: its record and its content (base64; `None`
+/// once purged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportDocument {
+    pub id: i64,
+    pub folio: String,
+    pub act_seq: Option<i64>,
+    pub kind: DocumentKind,
+    pub filename: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+    pub purged_at: Option<DateTime<Utc>>,
+    pub purged_by: Option<String>,
+    pub content: Option<String>,
+}
+
+impl ExportDocument {
+    fn of(m: DocumentMeta, content: Option<&[u8]>) -> ExportDocument {
+        use base64::Engine as _;
+        ExportDocument {
+            id: m.id,
+            folio: m.folio,
+            act_seq: m.act_seq,
+            kind: m.kind,
+            filename: m.filename,
+            media_type: m.media_type,
+            size: m.size,
+            sha256: m.sha256,
+            uploaded_by: m.uploaded_by,
+            uploaded_at: m.uploaded_at,
+            purged_at: m.purged_at,
+            purged_by: m.purged_by,
+            content: content.map(|c| base64::engine::general_purpose::STANDARD.encode(c)),
+        }
+    }
+
+    fn meta(&self) -> DocumentMeta {
+        DocumentMeta {
+            id: self.id,
+            folio: self.folio.clone(),
+            act_seq: self.act_seq,
+            kind: self.kind,
+            filename: self.filename.clone(),
+            media_type: self.media_type.clone(),
+            size: self.size,
+            sha256: self.sha256.clone(),
+            uploaded_by: self.uploaded_by.clone(),
+            uploaded_at: self.uploaded_at,
+            purged_at: self.purged_at,
+            purged_by: self.purged_by.clone(),
+        }
+    }
+
+    /// The content, checked against its size and SHA-256; `None` for a purged document.
+    fn content(&self) -> Result<Option<Vec<u8>>, String> {
+        use base64::Engine as _;
+        let Some(text) = &self.content else {
+            return match self.purged_at {
+                Some(_) => Ok(None),
+                None => Err(format!(
+                    "el documento {} no está depurado pero no trae su contenido",
+                    self.id
+                )),
+            };
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(|e| format!("el contenido del documento {} no es base64: {e}", self.id))?;
+        if bytes.len() as i64 != self.size || sha256_hex(&bytes) != self.sha256 {
+            return Err(format!(
+                "el contenido del documento {} no coincide con su tamaño o su SHA-256",
+                self.id
+            ));
+        }
+        Ok(Some(bytes))
+    }
+}
+
+/// The content of a live document, wherever the install keeps it.
+async fn live_content<D: DocumentStore>(
+    store: &D,
+    place: &BlobPlace,
+    m: &DocumentMeta,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    if m.purged_at.is_some() {
+        return Ok(None);
+    }
+    place.read(store, &m.sha256).await
+}
+
 /// A line of an export after the header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -268,6 +375,7 @@ pub enum Line {
         email: String,
         recorded_at: DateTime<Utc>,
     },
+    Document(ExportDocument),
     Outbox(ExportOutbox),
     /// A change of a case's administrative record (assignment, área, non-cooperation).
     Admin(AdminRecord),
@@ -573,7 +681,12 @@ fn add_to_state(state: &mut InstallState, exp: &mut ExpedienteDump, line: Line) 
             started_at,
             finished_at,
         }),
-        Line::Body(_) | Line::Account(_) | Line::Token(_) | Line::Case(_) | Line::End(_) => {}
+        Line::Body(_)
+        | Line::Account(_)
+        | Line::Token(_)
+        | Line::Case(_)
+        | Line::Document(_)
+        | Line::End(_) => {}
     }
 }
 
@@ -599,8 +712,21 @@ fn io_err(path: &Path, e: std::io::Error) -> TransferError {
 
 /// Writes the whole install in `store` to `out` (see the module's doc for the format);
 /// `source` names the backend for the header, `progress` hears the cases written so far.
-pub async fn export<S: Store + Directory + AdminStore, W: Write>(
+pub async fn export<S: Store + Directory + AdminStore + DocumentStore, W: Write>(
     store: &S,
+    source: &str,
+    out: W,
+    progress: impl FnMut(usize),
+) -> Result<Counts, TransferError> {
+    export_with(store, &BlobPlace::Database, source, out, progress).await
+}
+
+/// As [`export`], with the contents of documents read from `place` (the install's
+/// `documents_dir`, or the database). A live document whose content is missing stops the
+/// export: nothing is left out silently.
+pub async fn export_with<S: Store + Directory + AdminStore + DocumentStore, W: Write>(
+    store: &S,
+    place: &BlobPlace,
     source: &str,
     out: W,
     mut progress: impl FnMut(usize),
@@ -640,6 +766,19 @@ pub async fn export<S: Store + Directory + AdminStore, W: Write>(
             write(&|o| line_to(o, &line))?;
         }
         progress(counts.cases);
+    }
+    for m in store.all_documents().await? {
+        let content = live_content(store, place, &m).await?;
+        if m.purged_at.is_none() && content.is_none() {
+            return Err(StoreError::Corrupt {
+                what: format!("documento {}", m.id),
+                message: "falta su contenido".into(),
+            }
+            .into());
+        }
+        counts.documents += 1;
+        let line = Line::Document(ExportDocument::of(m, content.as_deref()));
+        write(&|o| line_to(o, &line))?;
     }
     let state = store.install_state().await?;
     counts.counters = state.counters.len();
@@ -764,6 +903,7 @@ pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
     let mut usernames = HashSet::new();
     let mut account_ids = HashSet::new();
     let mut digests = HashSet::new();
+    let mut documents = HashSet::new();
     let mut past_directory = false;
     let mut end = None;
     while let Some(line) = r.next_line()? {
@@ -839,6 +979,19 @@ pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
                 counts.cases += 1;
                 counts.events += c.events.len();
             }
+            Line::Document(d) => {
+                if !folios.contains(&d.folio) {
+                    return Err(r.error(format!(
+                        "el documento {} es del expediente {}, que no aparece antes en el archivo",
+                        d.id, d.folio
+                    )));
+                }
+                if !documents.insert(d.id) {
+                    return Err(r.error(format!("el documento {} se repite", d.id)));
+                }
+                d.content().map_err(|m| r.error(m))?;
+                counts.documents += 1;
+            }
             Line::Counter { .. } => counts.counters += 1,
             Line::Contact { .. } => counts.contacts += 1,
             Line::Outbox(o) => {
@@ -872,8 +1025,19 @@ async fn directory_is_empty<D: Directory>(store: &D) -> Result<bool, StoreError>
 /// Loads the export at `path` into `store`, which must be empty: the file is checked
 /// whole first ([`check`]), then written (see the module's doc): the directory, the cases,
 /// the rest. `progress` hears the cases written so far.
-pub async fn import<S: Store + Directory + AdminStore>(
+pub async fn import<S: Store + Directory + AdminStore + DocumentStore>(
     store: &S,
+    path: &Path,
+    progress: impl FnMut(usize),
+) -> Result<Counts, TransferError> {
+    import_with(store, &BlobPlace::Database, path, progress).await
+}
+
+/// As [`import`], with the contents of documents written to `place` (the target
+/// install's `documents_dir`, or its database).
+pub async fn import_with<S: Store + Directory + AdminStore + DocumentStore>(
+    store: &S,
+    place: &BlobPlace,
     path: &Path,
     mut progress: impl FnMut(usize),
 ) -> Result<Counts, TransferError> {
@@ -910,7 +1074,7 @@ pub async fn import<S: Store + Directory + AdminStore>(
     let mut exp = ExpedienteDump::default();
     loop {
         let flush = match &line {
-            None | Some(Line::End(_)) => !batch.is_empty(),
+            None | Some(Line::End(_)) | Some(Line::Document(_)) => !batch.is_empty(),
             _ => batch.len() >= BATCH as usize,
         };
         if flush {
@@ -925,6 +1089,19 @@ pub async fn import<S: Store + Directory + AdminStore>(
         match line {
             None | Some(Line::End(_)) => break,
             Some(Line::Case(c)) => batch.push(c.into_stored()),
+            Some(Line::Document(d)) => {
+                let content = d.content().map_err(|m| partial(done, r.error(m)))?;
+                if let Some(c) = &content {
+                    place
+                        .write(&d.sha256, c)
+                        .map_err(|e| partial(done, e.into()))?;
+                }
+                let in_db = content.as_deref().filter(|_| *place == BlobPlace::Database);
+                store
+                    .restore_document(&d.meta(), in_db)
+                    .await
+                    .map_err(|e| partial(done, e.into()))?;
+            }
             Some(other) => add_to_state(&mut state, &mut exp, other),
         }
         line = r.next_line().map_err(|e| partial(done, e))?;
@@ -954,8 +1131,19 @@ pub struct Comparison {
 /// projection and every act of the log), then folio sequences, contacts (without showing
 /// the addresses), outbox and nightly runs; what is in the database and not in the file is
 /// reported too.
-pub async fn compare<S: Store + Directory + AdminStore>(
+pub async fn compare<S: Store + Directory + AdminStore + DocumentStore>(
     store: &S,
+    path: &Path,
+) -> Result<Comparison, TransferError> {
+    compare_with(store, &BlobPlace::Database, path).await
+}
+
+/// As [`compare`], with the contents of documents read from `place`. Documents are
+/// compared by id: every field of the record (named, never shown: a file name is personal
+/// data) and whether the content is there and matches its SHA-256.
+pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore>(
+    store: &S,
+    place: &BlobPlace,
     path: &Path,
 ) -> Result<Comparison, TransferError> {
     let mut r = Reader::open(path)?;
@@ -964,6 +1152,7 @@ pub async fn compare<S: Store + Directory + AdminStore>(
     let mut expected_state = InstallState::default();
     let mut expected_exp = ExpedienteDump::default();
     let mut expected_directory = DirectoryDump::default();
+    let mut expected_documents = BTreeMap::new();
     let mut ended = false;
     while let Some(line) = r.next_line()? {
         if add_to_directory(&mut expected_directory, &line) {
@@ -991,6 +1180,9 @@ pub async fn compare<S: Store + Directory + AdminStore>(
                     )),
                     Err(e) => return Err(e.into()),
                 }
+            }
+            Line::Document(d) => {
+                expected_documents.insert(d.id, d);
             }
             Line::End(_) => ended = true,
             other => add_to_state(&mut expected_state, &mut expected_exp, other),
@@ -1022,7 +1214,54 @@ pub async fn compare<S: Store + Directory + AdminStore>(
         (&actual, &actual_exp),
         &mut out.differences,
     );
+    compare_documents(store, place, expected_documents, &mut out.differences).await?;
     Ok(out)
+}
+
+/// Reports what differs between the documents of an export and a database's, naming the
+/// fields that differ without showing them.
+async fn compare_documents<D: DocumentStore>(
+    store: &D,
+    place: &BlobPlace,
+    mut expected: BTreeMap<i64, ExportDocument>,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), TransferError> {
+    for m in store.all_documents().await? {
+        let key = format!("documento {} ({})", m.id, m.folio);
+        let content = live_content(store, place, &m).await?;
+        let ok = content.as_deref().map(|c| sha256_hex(c) == m.sha256);
+        if ok == Some(false) || (m.purged_at.is_none() && content.is_none()) {
+            out.push((
+                key.clone(),
+                "su contenido falta en la base de datos o no coincide con su SHA-256".into(),
+            ));
+        }
+        let Some(e) = expected.remove(&m.id) else {
+            out.push((
+                key,
+                "está en la base de datos pero no en la exportación".into(),
+            ));
+            continue;
+        };
+        let (a, b) = (to_value(&e.meta()), to_value(&m));
+        if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
+            let fields: Vec<&str> = a
+                .iter()
+                .filter(|(k, v)| b.get(*k) != Some(v))
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if !fields.is_empty() {
+                out.push((key, format!("difieren: {}", fields.join(", "))));
+            }
+        }
+    }
+    for (id, e) in expected {
+        out.push((
+            format!("documento {id} ({})", e.folio),
+            "está en la exportación pero no en la base de datos".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A case as compared: its terms keyed by term id rather than in due-date order, so that
@@ -1072,6 +1311,7 @@ fn compare_state(
                 format!("{} nota {}", n.folio, n.id),
             ),
             Line::Case(c) => ("expedientes".into(), c.folio.clone()),
+            Line::Document(d) => ("documentos".into(), d.id.to_string()),
             Line::Body(_) | Line::Account(_) | Line::Token(_) | Line::End(_) => {
                 (String::new(), String::new())
             }

@@ -13,6 +13,7 @@ mod acts;
 mod assets;
 mod calendar;
 mod cases;
+mod documents;
 mod expediente;
 mod fields;
 mod session;
@@ -59,6 +60,16 @@ pub fn router() -> Router<Arc<App>> {
             post(expediente::non_cooperation),
         )
         .route("/solicitudes/{folio}/notas", post(expediente::add_note))
+        .route(
+            "/solicitudes/{folio}/documentos",
+            get(documents::list)
+                .post(documents::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/solicitudes/{folio}/documentos/{id}",
+            get(documents::download),
+        )
         .route(
             "/solicitudes/{folio}/actos/{act}",
             get(acts::request_form).post(acts::request_post),
