@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # HTTP load benchmark: 100,000 cases on SQLite, `arco serve` (release) on loopback, wrk
-# from a second process. Measures "my due items" (GET /v1/due) and recording an act
-# (POST /v1/requests/{folio}/acts). Figures go to docs/benchmarks.md.
+# from a second process. Measures the floor (GET /v1/me: HTTP and authentication), "my due
+# items" (GET /v1/due), a list page (GET /v1/requests?limit=50) and /health, each with its
+# ratio to the floor; recording an act (POST /v1/requests/{folio}/acts); and the staff
+# pages. Figures go to docs/benchmarks.md.
 #
 #   benches/http/run.sh                 # seed (once, cached in /tmp), then measure
 #   CASES=100000 DURATION=20s CONNECTIONS=32 benches/http/run.sh
@@ -46,10 +48,24 @@ PID=$!
 trap 'kill $PID 2>/dev/null; rm -f $OUT' EXIT
 for _ in $(seq 100); do grep -q escuchando "$OUT" && break; sleep 0.1; done
 URL=$(grep -o 'http://[0-9.:]*' "$OUT" | head -1)
-echo "== GET /v1/due (mis pendientes), $CASES casos, $BODIES sujetos obligados"
+# One wrk run of an API read; prints wrk's report and keeps its rate in RATE.
+measure() { # PATH_Q [NOAUTH]
+  local rep
+  rep=$(PATH_Q="$1" NOAUTH="${2:-}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/due.lua "$URL")
+  echo "$rep"
+  RATE=$(echo "$rep" | awk '/Requests\/sec/{print $2}')
+}
+ratio() { python3 -c "print(f'  proporción frente a /v1/me: {$1/$FLOOR:.1%}')"; }
+echo "== GET /v1/me (el piso: HTTP y autenticación), $CASES casos, $BODIES sujetos obligados"
+measure "/v1/me"; FLOOR=$RATE
+echo "== GET /v1/due (mis pendientes)"
 curl -s -H "Authorization: Bearer $(awk '$1=="B000"{print $2}' "$TOKENS")" "$URL/v1/due?as_of=2026-11-23" \
   | python3 -c 'import sys,json; d=json.load(sys.stdin); print("  partidas por respuesta:", len(d["items"]))'
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/due.lua "$URL"
+measure "/v1/due?as_of=2026-11-23"; ratio "$RATE"
+echo "== GET /v1/requests?limit=50"
+measure "/v1/requests?limit=50&as_of=2026-11-23"; ratio "$RATE"
+echo "== GET /health (sin autenticación)"
+measure "/health" 1; ratio "$RATE"
 echo "== POST /v1/requests/{folio}/acts (admitir), escrituras durables"
 THREADS=$THREADS wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/act.lua "$URL"
 target/release/arco --database "$URL_DB" request list --body ESCR --state admitted 2>/dev/null | wc -l \

@@ -31,7 +31,7 @@ pub use act::{
 pub use allowed::sample_appeal_acts;
 
 use crate::calendar::{Moment, TermError};
-use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Role, Stamp};
+use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Role, Stamp, TimeChange};
 use crate::request::Request;
 use crate::rules::TermId;
 
@@ -525,10 +525,25 @@ impl Appeal {
     /// (art. 104.2); a resolution term run out without resolution confirms the response
     /// (art. 110.10).
     pub fn state_on(&self, clock: &Clock, date: NaiveDate) -> Result<AppealState, AppealError> {
-        if let Some(due) = self.lapse_date(clock)?
-            && date > due
-        {
-            return Ok(AppealState::Dismissed);
+        Ok(match self.time_change(clock)? {
+            Some(c) if date > c.after => c.state,
+            _ => self.state,
+        })
+    }
+
+    /// How time alone changes this appeal: a requirement left unanswered dismisses it
+    /// (art. 104.2; then it owes nothing more), and the guarantor's silence past the
+    /// resolution term confirms the response (art. 110.10; its terms run on).
+    pub fn time_change(
+        &self,
+        clock: &Clock,
+    ) -> Result<Option<TimeChange<AppealState>>, AppealError> {
+        if let Some(after) = self.lapse_date(clock)? {
+            return Ok(Some(TimeChange {
+                after,
+                state: AppealState::Dismissed,
+                stops: true,
+            }));
         }
         let open = matches!(
             self.state,
@@ -539,13 +554,14 @@ impl Appeal {
                 | AppealState::ConciliationHeld
                 | AppealState::InstructionClosed
         );
-        if open
-            && let Some(due) = self.resolution_due(clock)?
-            && date > due
-        {
-            return Ok(AppealState::ConfirmedBySilence);
+        if open && let Some(after) = self.resolution_due(clock)? {
+            return Ok(Some(TimeChange {
+                after,
+                state: AppealState::ConfirmedBySilence,
+                stops: false,
+            }));
         }
-        Ok(self.state)
+        Ok(None)
     }
 
     fn last_effective(&self) -> NaiveDate {

@@ -162,6 +162,18 @@ impl DeadlineStatus {
     }
 }
 
+/// How time alone, with no act, changes a case after its last act: past `after`, the
+/// state is `state`; if `stops`, the case then owes nothing more (every open term is void
+/// or the titular's). Stored with the projection, so a list computes the state and the
+/// open terms on any date from the stored rows, without rebuilding the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeChange<S> {
+    /// The last date on which the state after the last act holds.
+    pub after: NaiveDate,
+    pub state: S,
+    pub stops: bool,
+}
+
 /// One term of a case, computed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {

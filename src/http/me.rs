@@ -23,12 +23,18 @@ pub struct Health {
     pub database: String,
 }
 
+/// How long `/health` waits for the database before answering 503.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Liveness and database check.
 #[utoipa::path(get, path = "/health", tag = "servicio",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn health(State(app): State<Arc<App>>) -> (StatusCode, axum::Json<Health>) {
-    match app.registry.store().calendars().await {
-        Ok(_) => (
+    // Constant work: one trivial query, bounded by a short timeout (load balancers poll
+    // this; it must not read the cases, and a stuck database must answer 503 quickly).
+    let ping = tokio::time::timeout(HEALTH_TIMEOUT, app.registry.store().ping()).await;
+    match ping.map_err(|_| "tiempo agotado".to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
+        Ok(()) => (
             StatusCode::OK,
             axum::Json(Health {
                 status: "ok".into(),

@@ -19,6 +19,30 @@ pub enum Right {
 }
 
 impl Right {
+    /// The right's name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Right::Access => "access",
+            Right::Rectification => "rectification",
+            Right::Cancellation => "cancellation",
+            Right::Opposition => "opposition",
+            Right::Portability => "portability",
+        }
+    }
+
+    /// The right named `s` (as in JSON).
+    pub fn parse(s: &str) -> Option<Right> {
+        [
+            Right::Access,
+            Right::Rectification,
+            Right::Cancellation,
+            Right::Opposition,
+            Right::Portability,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
     pub fn label_es(self) -> &'static str {
         match self {
             Right::Access => "acceso",

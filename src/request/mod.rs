@@ -30,7 +30,7 @@ pub use error::RequestError;
 pub use reception::{Accreditation, Channel, ExternalFolio, Reception};
 
 use crate::calendar::Moment;
-use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Stamp};
+use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Stamp, TimeChange};
 use crate::rules::TermId;
 use reception::Standing;
 
@@ -306,10 +306,23 @@ impl Request {
     /// The state on `date`: the state after the last act, or "tenida por no presentada"
     /// when a prevention was left unanswered past its term.
     pub fn state_on(&self, clock: &Clock, date: NaiveDate) -> Result<RequestState, RequestError> {
-        Ok(match self.lapse_date(clock)? {
-            Some(lapsed) if date > lapsed => RequestState::NotPresented,
+        Ok(match self.time_change(clock)? {
+            Some(c) if date > c.after => c.state,
             _ => self.state,
         })
+    }
+
+    /// How time alone changes this request: a prevention left unanswered past its term
+    /// makes it "tenida por no presentada" (art. 52.2), and then it owes nothing more.
+    pub fn time_change(
+        &self,
+        clock: &Clock,
+    ) -> Result<Option<TimeChange<RequestState>>, RequestError> {
+        Ok(self.lapse_date(clock)?.map(|after| TimeChange {
+            after,
+            state: RequestState::NotPresented,
+            stops: true,
+        }))
     }
 
     /// The due date of the prevention reply, while a prevention is pending.

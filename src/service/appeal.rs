@@ -65,6 +65,11 @@ fn appeal_projection(appeal: &Appeal, clock: &Clock) -> Result<Projection, Servi
             message: e.to_string(),
         })?,
         deadlines: rows(appeal.deadlines(clock, MIN_DATE).map_err(refused(""))?),
+        listing: super::listing::listing(
+            None,
+            appeal.time_change(clock).map_err(refused(""))?,
+            AppealState::as_str,
+        ),
     })
 }
 
@@ -326,45 +331,66 @@ impl<S: Store> super::Registry<S> {
         if overdue_only {
             sql.due_by = Some(sql.due_by.map_or(as_of, |d| d.min(as_of)));
         }
+        if sql.due_by.is_some() {
+            // An appeal that time has stopped owes nothing: the query need not read it.
+            sql.skip_stopped_by = Some(as_of);
+        }
         let mut out = Vec::new();
-        let records = self.store.list(&sql).await?;
+        let records = self.store.list_listed(&sql).await?;
         let next = super::next_cursor(&records, filter.limit);
-        for record in records {
-            let gcal = self.calendar(&record.calendar)?;
-            let gbook = self.books.get(&record.rulebook)?;
+        for listed in records {
+            let gcal = self.calendar(&listed.calendar)?;
+            let gbook = self.books.get(&listed.rulebook)?;
             let gclock = Clock::new(&gcal, gbook);
-            let appeal: Appeal =
-                serde_json::from_value(record.projection.data.clone()).map_err(|e| {
-                    ServiceError::Unreadable {
+            let (state, agenda) = if listed.listing.written {
+                let (state, agenda) = super::listing::listed_agenda(
+                    &listed,
+                    &gclock,
+                    as_of,
+                    filter.due_by,
+                    overdue_only,
+                )?;
+                let state =
+                    AppealState::parse(&state).ok_or_else(|| ServiceError::Unreadable {
+                        folio: listed.folio.clone(),
+                        message: format!("estado «{state}» desconocido en las columnas de lista"),
+                    })?;
+                (state, agenda)
+            } else {
+                // Written before the list columns: from the whole projection.
+                let (record, _) = self.store.load(&listed.folio).await?;
+                let appeal: Appeal = serde_json::from_value(record.projection.data.clone())
+                    .map_err(|e| ServiceError::Unreadable {
                         folio: record.folio.clone(),
                         message: e.to_string(),
-                    }
-                })?;
-            let state = appeal
-                .state_on(&gclock, as_of)
-                .map_err(refused(&record.folio))?;
+                    })?;
+                let state = appeal
+                    .state_on(&gclock, as_of)
+                    .map_err(refused(&record.folio))?;
+                let deadlines = appeal
+                    .deadlines(&gclock, as_of)
+                    .map_err(refused(&record.folio))?;
+                let agenda = agenda(
+                    deadlines.values(),
+                    &gclock,
+                    as_of,
+                    filter.due_by,
+                    overdue_only,
+                )?;
+                (state, agenda)
+            };
             if !filter.states.is_empty() && !filter.states.iter().any(|s| s == state.as_str()) {
                 continue;
             }
-            let deadlines = appeal
-                .deadlines(&gclock, as_of)
-                .map_err(refused(&record.folio))?;
-            let Some((next, overdue, overdue_due)) = agenda(
-                deadlines.values(),
-                &gclock,
-                as_of,
-                filter.due_by,
-                overdue_only,
-            )?
-            else {
+            let Some((next, overdue, overdue_due)) = agenda else {
                 continue;
             };
             out.push(AppealSummary {
-                folio: record.folio.clone(),
-                body: record.body.clone(),
-                request: record.parent.clone(),
+                folio: listed.folio.clone(),
+                body: listed.body.clone(),
+                request: listed.parent.clone(),
                 state,
-                filed: record.filed_on,
+                filed: listed.filed_on,
                 next,
                 overdue,
                 overdue_due,

@@ -14,8 +14,8 @@ use crate::request::replay::{self, CaseView, DeadlineView, History, ReplayError}
 use crate::request::{ActKind, Reception, Request, RequestAct, RequestError, RequestState, Right};
 use crate::rules::{Actor as TermActor, RulebookError, Rulebooks, TermId};
 use crate::storage::{
-    CaseRecord, DeadlineRow, FolioFormat, ListFilter, NewCase, NewEvent, Projection, Store,
-    StoreError, StoredEvent,
+    CaseRecord, DeadlineRow, FolioFormat, ListFilter, ListedCase, NewCase, NewEvent, Projection,
+    Store, StoreError, StoredEvent,
 };
 
 /// The kind of a request case in storage.
@@ -31,6 +31,7 @@ mod appeal;
 pub mod demo;
 pub mod documents;
 mod expediente;
+mod listing;
 mod preview;
 pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
@@ -74,7 +75,7 @@ pub enum ServiceError {
 }
 
 /// The cursor of the next page: the last folio read, if the page was full.
-fn next_cursor(records: &[CaseRecord], limit: Option<u32>) -> Option<String> {
+fn next_cursor(records: &[ListedCase], limit: Option<u32>) -> Option<String> {
     match (limit, records.last()) {
         (Some(l), Some(last)) if records.len() >= l as usize => Some(last.folio.clone()),
         _ => None,
@@ -558,52 +559,65 @@ impl<S: Store> Registry<S> {
         if overdue_only {
             sql_filter.due_by = Some(sql_filter.due_by.map_or(as_of, |d| d.min(as_of)));
         }
+        if sql_filter.due_by.is_some() {
+            // A case that time has stopped owes nothing: the query need not read it.
+            sql_filter.skip_stopped_by = Some(as_of);
+        }
         let mut out = Vec::new();
-        let records = self.store.list(&sql_filter).await?;
+        let records = self.store.list_listed(&sql_filter).await?;
         let next = next_cursor(&records, filter.limit);
-        for record in records {
-            let cal = self.calendar(&record.calendar)?;
-            let book = self.books.get(&record.rulebook)?;
+        for listed in records {
+            let cal = self.calendar(&listed.calendar)?;
+            let book = self.books.get(&listed.rulebook)?;
             let clock = Clock::new(&cal, book);
-            let request: Request =
-                serde_json::from_value(record.projection.data.clone()).map_err(|e| {
-                    ServiceError::Unreadable {
+            let (state, right, agenda) = if listed.listing.written {
+                let (state, agenda) =
+                    listing::listed_agenda(&listed, &clock, as_of, filter.due_by, overdue_only)?;
+                let unreadable = |what: &str, value: &str| ServiceError::Unreadable {
+                    folio: listed.folio.clone(),
+                    message: format!("{what} «{value}» desconocido en las columnas de lista"),
+                };
+                let right = listed.listing.right.as_deref().unwrap_or_default();
+                (
+                    RequestState::parse(&state).ok_or_else(|| unreadable("estado", &state))?,
+                    Right::parse(right).ok_or_else(|| unreadable("derecho", right))?,
+                    agenda,
+                )
+            } else {
+                // Written before the list columns: from the whole projection.
+                let (record, _) = self.store.load(&listed.folio).await?;
+                let request: Request = serde_json::from_value(record.projection.data.clone())
+                    .map_err(|e| ServiceError::Unreadable {
                         folio: record.folio.clone(),
                         message: e.to_string(),
-                    }
-                })?;
-            let state = request
-                .state_on(&clock, as_of)
-                .map_err(|error| ServiceError::Refused {
+                    })?;
+                let refused = |error| ServiceError::Refused {
                     folio: record.folio.clone(),
                     error,
-                })?;
+                };
+                let state = request.state_on(&clock, as_of).map_err(refused)?;
+                let deadlines = request.deadlines(&clock, as_of).map_err(refused)?;
+                let agenda = agenda(
+                    deadlines.values(),
+                    &clock,
+                    as_of,
+                    filter.due_by,
+                    overdue_only,
+                )?;
+                (state, request.right, agenda)
+            };
             if !filter.states.is_empty() && !filter.states.iter().any(|s| s == state.as_str()) {
                 continue;
             }
-            let deadlines =
-                request
-                    .deadlines(&clock, as_of)
-                    .map_err(|error| ServiceError::Refused {
-                        folio: record.folio.clone(),
-                        error,
-                    })?;
-            let Some((next, overdue, overdue_due)) = agenda(
-                deadlines.values(),
-                &clock,
-                as_of,
-                filter.due_by,
-                overdue_only,
-            )?
-            else {
+            let Some((next, overdue, overdue_due)) = agenda else {
                 continue;
             };
             out.push(CaseSummary {
-                folio: record.folio.clone(),
-                body: record.body.clone(),
-                right: request.right,
+                folio: listed.folio.clone(),
+                body: listed.body.clone(),
+                right,
                 state,
-                filed: record.filed_on,
+                filed: listed.filed_on,
                 next,
                 overdue,
                 overdue_due,
@@ -943,6 +957,16 @@ fn projection(request: &Request, clock: &Clock) -> Result<Projection, ServiceErr
             message: e.to_string(),
         })?,
         deadlines,
+        listing: listing::listing(
+            Some(request.right.as_str().to_string()),
+            request
+                .time_change(clock)
+                .map_err(|error| ServiceError::Refused {
+                    folio: String::new(),
+                    error,
+                })?,
+            RequestState::as_str,
+        ),
     })
 }
 
@@ -978,6 +1002,7 @@ fn compare(
     if stored.data != fresh.data {
         out.push("la proyección guardada difiere de la reconstruida".to_string());
     }
+    out.extend(listing::compare_listing(&stored.listing, &fresh.listing));
     let a: BTreeMap<TermId, &DeadlineRow> = stored.deadlines.iter().map(|d| (d.term, d)).collect();
     let b: BTreeMap<TermId, &DeadlineRow> = fresh.deadlines.iter().map(|d| (d.term, d)).collect();
     for (term, d) in &b {

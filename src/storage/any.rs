@@ -246,8 +246,16 @@ impl Store for Database {
         delegate!(self, s => s.count_due_rows(by, as_of))
     }
 
+    async fn list_listed(&self, filter: &ListFilter) -> Result<Vec<super::ListedCase>, StoreError> {
+        delegate!(self, s => s.list_listed(filter))
+    }
+
     async fn calendars(&self) -> Result<Vec<String>, StoreError> {
         delegate!(self, s => s.calendars())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        delegate!(self, s => s.ping())
     }
 
     async fn set_contact(

@@ -127,6 +127,42 @@ pub struct Projection {
     pub state: String,
     pub data: Value,
     pub deadlines: Vec<DeadlineRow>,
+    pub listing: Listing,
+}
+
+/// What a list reads of a case instead of its whole projection (columns of `cases`,
+/// written in the same transaction as the projection and checked by `arco verify`): with
+/// the open terms, enough to tell the state and the next and overdue terms on any date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// The right exercised (a request's), by its name.
+    pub right: Option<String>,
+    /// The last date on which the stored state holds; after it, time alone makes the
+    /// state `then_state` (see [`crate::case::TimeChange`]). `None`: only an act changes it.
+    pub holds_until: Option<NaiveDate>,
+    pub then_state: Option<String>,
+    /// After `holds_until`, the case owes nothing more.
+    pub then_stops: bool,
+    /// False for a case written before these columns existed (its list line is computed
+    /// from the whole projection until its next act).
+    pub written: bool,
+}
+
+/// A case as a list reads it: its record without the projection's data, and its open
+/// terms (status pending as of its last act).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedCase {
+    pub id: i64,
+    pub folio: String,
+    pub body: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub calendar: String,
+    pub rulebook: String,
+    pub filed_on: NaiveDate,
+    pub state: String,
+    pub listing: Listing,
+    pub open: Vec<DeadlineRow>,
 }
 
 /// A case as stored.
@@ -175,6 +211,9 @@ pub struct ListFilter {
     pub external_folio: Option<String>,
     /// Only cases with this term open (status pending), whatever its due date.
     pub term: Option<TermId>,
+    /// Leaves out cases that time has stopped by this date (their `holds_until` passed
+    /// and they then owe nothing): a due list need not read them.
+    pub skip_stopped_by: Option<NaiveDate>,
 }
 
 /// Folio format: `{body}`, `{year}` and `{seq}` (or `{seq:0N}`, zero-padded to N digits).
@@ -386,6 +425,13 @@ pub trait Store: Send + Sync {
         filter: &ListFilter,
     ) -> impl Future<Output = Result<Vec<CaseRecord>, StoreError>> + Send;
 
+    /// As [`Store::list`], reading only what a list line needs: the record's columns and
+    /// the open terms, never the projection's data.
+    fn list_listed(
+        &self,
+        filter: &ListFilter,
+    ) -> impl Future<Output = Result<Vec<ListedCase>, StoreError>> + Send;
+
     /// The folios of the cases linked to `folio` (a request's appeals), in order.
     fn linked(&self, folio: &str) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 
@@ -409,6 +455,9 @@ pub trait Store: Send + Sync {
 
     /// The calendars the cases are counted on.
     fn calendars(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// A trivial query, for health checks: constant work, whatever the database holds.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Records (or replaces) the titular's address for alerts on case `folio`; kept apart
     /// from the log, so it can be erased.

@@ -35,11 +35,14 @@ use sqlx::{PgPool, Row};
 use super::any::{MigrationInfo, newly_applied, redact};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
-    NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection, Store, StoreError,
+    ListedCase, Listing, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection, Store, StoreError,
     StoredCase, StoredEvent,
 };
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
+
+/// The columns of `cases` a list line reads (never the projection's data).
+const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, listed";
 
 /// Connections a process keeps when the URL does not say (`pool_size`).
 pub const DEFAULT_POOL_SIZE: u32 = 10;
@@ -177,7 +180,19 @@ fn case_row(r: &PgRow, deadlines: Vec<DeadlineRow>) -> Result<CaseRecord, StoreE
             state: col(r, "state")?,
             data: col::<Value>(r, "projection")?,
             deadlines,
+            listing: listing_row(r)?,
         },
+    })
+}
+
+/// The list columns of a case row.
+fn listing_row(r: &PgRow) -> Result<Listing, StoreError> {
+    Ok(Listing {
+        right: col(r, "list_right")?,
+        holds_until: col(r, "holds_until")?,
+        then_state: col(r, "then_state")?,
+        then_stops: col(r, "then_stops")?,
+        written: col(r, "listed")?,
     })
 }
 
@@ -496,6 +511,94 @@ impl PostgresStore {
         Ok(out)
     }
 
+    /// The rows of `cases` a filter selects, with `columns`, in folio order.
+    async fn filtered(&self, f: &ListFilter, columns: &str) -> Result<Vec<PgRow>, StoreError> {
+        // Only the conditions in use go into the query: a generic plan for
+        // `$1 IS NULL OR body = $1` cannot use the indexes. Every value is bound.
+        let mut sql = format!("SELECT {columns} FROM cases WHERE TRUE");
+        let mut n = 0;
+        let mut placeholder = || {
+            n += 1;
+            format!("${n}")
+        };
+        let mut texts: Vec<String> = Vec::new();
+        // Text conditions first (bound in this order), then the typed ones.
+        for (clause, value) in [
+            ("body = ?", f.body.clone()),
+            ("kind = ?", f.kind.clone()),
+            ("folio > ?", f.after.clone()),
+            ("parent = ?", f.parent.clone()),
+            ("calendar = ?", f.calendar.clone()),
+            (
+                "parent IN (SELECT p.folio FROM cases p WHERE p.body = ?)",
+                f.parent_body.clone(),
+            ),
+            (
+                "COALESCE((SELECT a.assignee FROM assignments a WHERE a.folio = cases.folio), (SELECT e.actor FROM events e WHERE e.case_id = cases.id AND e.seq = 1)) = ?",
+                f.in_charge.clone(),
+            ),
+            (
+                "projection #>> '{reception,external_folio}' = ?",
+                f.external_folio.clone(),
+            ),
+            (
+                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?)",
+                f.term.map(|t| t.as_str().to_string()),
+            ),
+        ] {
+            if let Some(v) = value {
+                sql.push_str(" AND ");
+                sql.push_str(&clause.replace('?', &placeholder()));
+                texts.push(v);
+            }
+        }
+        let states = !f.states.is_empty();
+        if states {
+            sql.push_str(&format!(" AND state = ANY({})", placeholder()));
+        }
+        let excluded = !f.exclude_states.is_empty();
+        if excluded {
+            sql.push_str(&format!(" AND NOT (state = ANY({}))", placeholder()));
+        }
+        if f.due_by.is_some() {
+            // A power (optional term) counts only until it passes.
+            let (by, from) = (placeholder(), placeholder());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= {by}
+                   AND (NOT d.optional OR {from}::date IS NULL OR d.due >= {from}::date))"
+            ));
+        }
+        if f.skip_stopped_by.is_some() {
+            sql.push_str(&format!(
+                " AND NOT (then_stops AND holds_until < {}::date)",
+                placeholder()
+            ));
+        }
+        sql.push_str(&format!(" ORDER BY folio LIMIT {}::bigint", placeholder()));
+        // Built from the fixed clauses above; values are bound, never spliced.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for t in texts {
+            q = q.bind(t);
+        }
+        if states {
+            q = q.bind(&f.states);
+        }
+        if excluded {
+            q = q.bind(&f.exclude_states);
+        }
+        if let Some(d) = f.due_by {
+            q = q.bind(d).bind(f.optional_from);
+        }
+        if let Some(d) = f.skip_stopped_by {
+            q = q.bind(d);
+        }
+        q.bind(f.limit.map(i64::from))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+
     /// Cases rows with their terms, in the rows' order.
     async fn with_deadlines(&self, rows: &[PgRow]) -> Result<Vec<CaseRecord>, StoreError> {
         let ids = rows
@@ -550,8 +653,9 @@ impl Store for PostgresStore {
         };
         let version = events.len() as i64;
         let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
-            "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on,
+                                list_right, holds_until, then_state, then_stops, listed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(&folio)
         .bind(&case.body)
@@ -563,6 +667,11 @@ impl Store for PostgresStore {
         .bind(&projection.state)
         .bind(&projection.data)
         .bind(case.filed_on)
+        .bind(&projection.listing.right)
+        .bind(projection.listing.holds_until)
+        .bind(&projection.listing.then_state)
+        .bind(projection.listing.then_stops)
+        .bind(projection.listing.written)
         .fetch_one(&mut *tx)
         .await;
         let id = match inserted {
@@ -625,7 +734,8 @@ impl Store for PostgresStore {
         let mut tx = self.pool.begin().await.map_err(db)?;
         // Waits for another process's act on the same case, then sees its version.
         let updated = sqlx::query(
-            "UPDATE cases SET version = $1, state = $2, projection = $3, updated_at = now()
+            "UPDATE cases SET version = $1, state = $2, projection = $3, updated_at = now(),
+                 list_right = $6, holds_until = $7, then_state = $8, then_stops = $9, listed = $10
              WHERE id = $4 AND version = $5",
         )
         .bind(expected_version + 1)
@@ -633,6 +743,11 @@ impl Store for PostgresStore {
         .bind(&projection.data)
         .bind(case.id)
         .bind(expected_version)
+        .bind(&projection.listing.right)
+        .bind(projection.listing.holds_until)
+        .bind(&projection.listing.then_state)
+        .bind(projection.listing.then_stops)
+        .bind(projection.listing.written)
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -659,82 +774,49 @@ impl Store for PostgresStore {
     }
 
     async fn list(&self, f: &ListFilter) -> Result<Vec<CaseRecord>, StoreError> {
-        // Only the conditions in use go into the query: a generic plan for
-        // `$1 IS NULL OR body = $1` cannot use the indexes. Every value is bound.
-        let mut sql = String::from("SELECT * FROM cases WHERE TRUE");
-        let mut n = 0;
-        let mut placeholder = || {
-            n += 1;
-            format!("${n}")
-        };
-        let mut texts: Vec<String> = Vec::new();
-        // Text conditions first (bound in this order), then the typed ones.
-        for (clause, value) in [
-            ("body = ?", f.body.clone()),
-            ("kind = ?", f.kind.clone()),
-            ("folio > ?", f.after.clone()),
-            ("parent = ?", f.parent.clone()),
-            ("calendar = ?", f.calendar.clone()),
-            (
-                "parent IN (SELECT p.folio FROM cases p WHERE p.body = ?)",
-                f.parent_body.clone(),
-            ),
-            (
-                "COALESCE((SELECT a.assignee FROM assignments a WHERE a.folio = cases.folio), (SELECT e.actor FROM events e WHERE e.case_id = cases.id AND e.seq = 1)) = ?",
-                f.in_charge.clone(),
-            ),
-            (
-                "projection #>> '{reception,external_folio}' = ?",
-                f.external_folio.clone(),
-            ),
-            (
-                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?)",
-                f.term.map(|t| t.as_str().to_string()),
-            ),
-        ] {
-            if let Some(v) = value {
-                sql.push_str(" AND ");
-                sql.push_str(&clause.replace('?', &placeholder()));
-                texts.push(v);
-            }
-        }
-        let states = !f.states.is_empty();
-        if states {
-            sql.push_str(&format!(" AND state = ANY({})", placeholder()));
-        }
-        let excluded = !f.exclude_states.is_empty();
-        if excluded {
-            sql.push_str(&format!(" AND NOT (state = ANY({}))", placeholder()));
-        }
-        if f.due_by.is_some() {
-            // A power (optional term) counts only until it passes.
-            let (by, from) = (placeholder(), placeholder());
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= {by}
-                   AND (NOT d.optional OR {from}::date IS NULL OR d.due >= {from}::date))"
-            ));
-        }
-        sql.push_str(&format!(" ORDER BY folio LIMIT {}::bigint", placeholder()));
-        // Built from the fixed clauses above; values are bound, never spliced.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for t in texts {
-            q = q.bind(t);
-        }
-        if states {
-            q = q.bind(&f.states);
-        }
-        if excluded {
-            q = q.bind(&f.exclude_states);
-        }
-        if let Some(d) = f.due_by {
-            q = q.bind(d).bind(f.optional_from);
-        }
-        let rows = q
-            .bind(f.limit.map(i64::from))
+        let rows = self.filtered(f, "*").await?;
+        self.with_deadlines(&rows).await
+    }
+
+    async fn list_listed(&self, f: &ListFilter) -> Result<Vec<ListedCase>, StoreError> {
+        let rows = self.filtered(f, LISTED_COLUMNS).await?;
+        let ids = rows
+            .iter()
+            .map(|r| col::<i64>(r, "id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut open: HashMap<i64, Vec<DeadlineRow>> = HashMap::new();
+        if !ids.is_empty() {
+            let drows = sqlx::query(
+                "SELECT * FROM deadlines WHERE case_id = ANY($1) AND status = 'pending' ORDER BY case_id, due, term",
+            )
+            .bind(&ids)
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        self.with_deadlines(&rows).await
+            for r in &drows {
+                open.entry(col(r, "case_id")?)
+                    .or_default()
+                    .push(deadline_row(r)?);
+            }
+        }
+        rows.iter()
+            .zip(&ids)
+            .map(|(r, id)| {
+                Ok(ListedCase {
+                    id: *id,
+                    folio: col(r, "folio")?,
+                    body: col(r, "body")?,
+                    kind: col(r, "kind")?,
+                    parent: col(r, "parent")?,
+                    calendar: col(r, "calendar")?,
+                    rulebook: col(r, "rulebook")?,
+                    filed_on: col(r, "filed_on")?,
+                    state: col(r, "state")?,
+                    listing: listing_row(r)?,
+                    open: open.remove(id).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 
     async fn linked(&self, folio: &str) -> Result<Vec<String>, StoreError> {
@@ -805,6 +887,14 @@ impl Store for PostgresStore {
         .fetch_one(&self.pool)
         .await
         .map_err(db)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
     }
 
     async fn calendars(&self) -> Result<Vec<String>, StoreError> {
@@ -1043,8 +1133,9 @@ impl Store for PostgresStore {
         let mut tx = self.pool.begin().await.map_err(db)?;
         for (case, events) in cases {
             let inserted = sqlx::query(
-                "INSERT INTO cases (id, folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                "INSERT INTO cases (id, folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on,
+                                    list_right, holds_until, then_state, then_stops, listed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             )
             .bind(case.id)
             .bind(&case.folio)
@@ -1057,6 +1148,11 @@ impl Store for PostgresStore {
             .bind(&case.projection.state)
             .bind(&case.projection.data)
             .bind(case.filed_on)
+            .bind(&case.projection.listing.right)
+            .bind(case.projection.listing.holds_until)
+            .bind(&case.projection.listing.then_state)
+            .bind(case.projection.listing.then_stops)
+            .bind(case.projection.listing.written)
             .execute(&mut *tx)
             .await;
             match inserted {

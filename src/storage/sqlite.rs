@@ -13,11 +13,14 @@ use sqlx::{Row, SqlitePool};
 
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
-    MigrationInfo, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection, Store,
+    ListedCase, Listing, MigrationInfo, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection, Store,
     StoreError, StoredCase, StoredEvent,
 };
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
+
+/// The columns of `cases` a list line reads (never the projection's data).
+const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, listed";
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
@@ -175,7 +178,23 @@ fn case_row(r: &SqliteRow, deadlines: Vec<DeadlineRow>) -> Result<CaseRecord, St
             state: r.get("state"),
             data: serde_json::from_str(&projection).map_err(|e| corrupt("cases.projection", e))?,
             deadlines,
+            listing: listing_row(r)?,
         },
+    })
+}
+
+/// The list columns of a case row.
+fn listing_row(r: &SqliteRow) -> Result<Listing, StoreError> {
+    Ok(Listing {
+        right: r.get("list_right"),
+        holds_until: r
+            .get::<Option<String>, _>("holds_until")
+            .as_deref()
+            .map(|d| parse_date(d, "cases.holds_until"))
+            .transpose()?,
+        then_state: r.get("then_state"),
+        then_stops: r.get::<i64, _>("then_stops") != 0,
+        written: r.get::<i64, _>("listed") != 0,
     })
 }
 
@@ -287,153 +306,15 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-impl Store for SqliteStore {
-    async fn create_case(
-        &self,
-        case: NewCase,
-        events: Vec<NewEvent>,
-        projection: Projection,
-    ) -> Result<CaseRecord, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-        let year = chrono::Datelike::year(&case.filed_on);
-        let folio = match &case.folio {
-            Some(f) => f.clone(),
-            None => loop {
-                let seq: i64 = sqlx::query_scalar(
-                    "INSERT INTO folio_counters (body, year, last) VALUES (?, ?, 1)
-                     ON CONFLICT (body, year) DO UPDATE SET last = last + 1 RETURNING last",
-                )
-                .bind(&case.body)
-                .bind(year)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
-                let folio = case
-                    .folio_format
-                    .render(&case.body, year, seq)
-                    .map_err(StoreError::Database)?;
-                // An imported case may already hold this folio: take the next one.
-                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE folio = ?")
-                    .bind(&folio)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db)?;
-                if taken.is_none() {
-                    break folio;
-                }
-            },
-        };
-        let now = Utc::now().to_rfc3339();
-        let version = events.len() as i64;
-        let inserted = sqlx::query(
-            "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&folio)
-        .bind(&case.body)
-        .bind(&case.kind)
-        .bind(&case.parent)
-        .bind(&case.calendar)
-        .bind(&case.rulebook)
-        .bind(version)
-        .bind(&projection.state)
-        .bind(projection.data.to_string())
-        .bind(case.filed_on.to_string())
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await;
-        let id = match inserted {
-            Ok(r) => r.last_insert_rowid(),
-            Err(e) if is_unique_violation(&e) => return Err(StoreError::DuplicateFolio(folio)),
-            Err(e) => return Err(db(e)),
-        };
-        for (i, e) in events.iter().enumerate() {
-            insert_event(&mut tx, id, i as i64 + 1, e).await?;
-        }
-        write_deadlines(&mut tx, id, &projection.deadlines).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(CaseRecord {
-            id,
-            folio,
-            body: case.body,
-            kind: case.kind,
-            parent: case.parent,
-            calendar: case.calendar,
-            rulebook: case.rulebook,
-            version,
-            filed_on: case.filed_on,
-            projection,
-        })
-    }
-
-    async fn load(&self, folio: &str) -> Result<(CaseRecord, Vec<StoredEvent>), StoreError> {
-        let row = sqlx::query("SELECT * FROM cases WHERE folio = ?")
-            .bind(folio)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?
-            .ok_or_else(|| StoreError::NotFound(folio.to_string()))?;
-        let id: i64 = row.get("id");
-        let deadlines = self.deadlines_of(id).await?;
-        let case = case_row(&row, deadlines)?;
-        let events = sqlx::query("SELECT * FROM events WHERE case_id = ? ORDER BY seq")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(event_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((case, events))
-    }
-
-    async fn append(
-        &self,
-        case: &CaseRecord,
-        expected_version: i64,
-        event: NewEvent,
-        projection: Projection,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-        let updated = sqlx::query(
-            "UPDATE cases SET version = ?, state = ?, projection = ?, updated_at = ? WHERE id = ? AND version = ?",
-        )
-        .bind(expected_version + 1)
-        .bind(&projection.state)
-        .bind(projection.data.to_string())
-        .bind(Utc::now().to_rfc3339())
-        .bind(case.id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        if updated.rows_affected() == 0 {
-            let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
-                .bind(case.id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db)?;
-            tx.rollback().await.map_err(db)?;
-            return Err(match actual {
-                Some(actual) => StoreError::Conflict {
-                    folio: case.folio.clone(),
-                    expected: expected_version,
-                    actual,
-                },
-                None => StoreError::NotFound(case.folio.clone()),
-            });
-        }
-        insert_event(&mut tx, case.id, expected_version + 1, &event).await?;
-        write_deadlines(&mut tx, case.id, &projection.deadlines).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(expected_version + 1)
-    }
-
-    async fn list(&self, f: &ListFilter) -> Result<Vec<CaseRecord>, StoreError> {
+/// The rows of `cases` a filter selects, with `columns`, in folio order.
+async fn filtered(
+    pool: &SqlitePool,
+    f: &ListFilter,
+    columns: &str,
+) -> Result<Vec<SqliteRow>, StoreError> {
         // Only the conditions in use go into the query, so SQLite can pick an index for
         // them (`?1 IS NULL OR body = ?1` would scan every case). Every value is bound.
-        let mut sql = String::from("SELECT * FROM cases WHERE 1 = 1");
+        let mut sql = format!("SELECT {columns} FROM cases WHERE 1 = 1");
         let mut args: Vec<String> = Vec::new();
         let mut cond = |clause: &str, value: String| {
             sql.push_str(" AND ");
@@ -500,17 +381,182 @@ impl Store for SqliteStore {
                 t.as_str().to_string(),
             );
         }
+        if let Some(d) = f.skip_stopped_by {
+            cond(
+                "NOT (then_stops = 1 AND holds_until < ?)",
+                d.to_string(),
+            );
+        }
         sql.push_str(" ORDER BY folio LIMIT ?");
         // The query is built from the fixed clauses above; values are bound, never spliced.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for a in args {
             q = q.bind(a);
         }
-        let rows = q
-            .bind(f.limit.map_or(-1, i64::from))
+        q.bind(f.limit.map_or(-1, i64::from))
+            .fetch_all(pool)
+            .await
+            .map_err(db)
+}
+
+impl Store for SqliteStore {
+    async fn create_case(
+        &self,
+        case: NewCase,
+        events: Vec<NewEvent>,
+        projection: Projection,
+    ) -> Result<CaseRecord, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let year = chrono::Datelike::year(&case.filed_on);
+        let folio = match &case.folio {
+            Some(f) => f.clone(),
+            None => loop {
+                let seq: i64 = sqlx::query_scalar(
+                    "INSERT INTO folio_counters (body, year, last) VALUES (?, ?, 1)
+                     ON CONFLICT (body, year) DO UPDATE SET last = last + 1 RETURNING last",
+                )
+                .bind(&case.body)
+                .bind(year)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+                let folio = case
+                    .folio_format
+                    .render(&case.body, year, seq)
+                    .map_err(StoreError::Database)?;
+                // An imported case may already hold this folio: take the next one.
+                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE folio = ?")
+                    .bind(&folio)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                if taken.is_none() {
+                    break folio;
+                }
+            },
+        };
+        let now = Utc::now().to_rfc3339();
+        let version = events.len() as i64;
+        let inserted = sqlx::query(
+            "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at,
+                                list_right, holds_until, then_state, then_stops, listed)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&folio)
+        .bind(&case.body)
+        .bind(&case.kind)
+        .bind(&case.parent)
+        .bind(&case.calendar)
+        .bind(&case.rulebook)
+        .bind(version)
+        .bind(&projection.state)
+        .bind(projection.data.to_string())
+        .bind(case.filed_on.to_string())
+        .bind(&now)
+        .bind(&now)
+        .bind(&projection.listing.right)
+        .bind(projection.listing.holds_until.map(|d| d.to_string()))
+        .bind(&projection.listing.then_state)
+        .bind(projection.listing.then_stops)
+        .bind(projection.listing.written)
+        .execute(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(r) => r.last_insert_rowid(),
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::DuplicateFolio(folio)),
+            Err(e) => return Err(db(e)),
+        };
+        for (i, e) in events.iter().enumerate() {
+            insert_event(&mut tx, id, i as i64 + 1, e).await?;
+        }
+        write_deadlines(&mut tx, id, &projection.deadlines).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(CaseRecord {
+            id,
+            folio,
+            body: case.body,
+            kind: case.kind,
+            parent: case.parent,
+            calendar: case.calendar,
+            rulebook: case.rulebook,
+            version,
+            filed_on: case.filed_on,
+            projection,
+        })
+    }
+
+    async fn load(&self, folio: &str) -> Result<(CaseRecord, Vec<StoredEvent>), StoreError> {
+        let row = sqlx::query("SELECT * FROM cases WHERE folio = ?")
+            .bind(folio)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| StoreError::NotFound(folio.to_string()))?;
+        let id: i64 = row.get("id");
+        let deadlines = self.deadlines_of(id).await?;
+        let case = case_row(&row, deadlines)?;
+        let events = sqlx::query("SELECT * FROM events WHERE case_id = ? ORDER BY seq")
+            .bind(id)
             .fetch_all(&self.pool)
             .await
-            .map_err(db)?;
+            .map_err(db)?
+            .iter()
+            .map(event_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((case, events))
+    }
+
+    async fn append(
+        &self,
+        case: &CaseRecord,
+        expected_version: i64,
+        event: NewEvent,
+        projection: Projection,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let updated = sqlx::query(
+            "UPDATE cases SET version = ?, state = ?, projection = ?, updated_at = ?,
+                 list_right = ?, holds_until = ?, then_state = ?, then_stops = ?, listed = ?
+             WHERE id = ? AND version = ?",
+        )
+        .bind(expected_version + 1)
+        .bind(&projection.state)
+        .bind(projection.data.to_string())
+        .bind(Utc::now().to_rfc3339())
+        .bind(&projection.listing.right)
+        .bind(projection.listing.holds_until.map(|d| d.to_string()))
+        .bind(&projection.listing.then_state)
+        .bind(projection.listing.then_stops)
+        .bind(projection.listing.written)
+        .bind(case.id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
+                .bind(case.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+            tx.rollback().await.map_err(db)?;
+            return Err(match actual {
+                Some(actual) => StoreError::Conflict {
+                    folio: case.folio.clone(),
+                    expected: expected_version,
+                    actual,
+                },
+                None => StoreError::NotFound(case.folio.clone()),
+            });
+        }
+        insert_event(&mut tx, case.id, expected_version + 1, &event).await?;
+        write_deadlines(&mut tx, case.id, &projection.deadlines).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(expected_version + 1)
+    }
+
+    async fn list(&self, f: &ListFilter) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows = filtered(&self.pool, f, "*").await?;
         // The terms of every listed case in one query.
         let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
         let mut by_case: std::collections::HashMap<i64, Vec<DeadlineRow>> =
@@ -534,6 +580,47 @@ impl Store for SqliteStore {
         rows.iter()
             .zip(&ids)
             .map(|(r, id)| case_row(r, by_case.remove(id).unwrap_or_default()))
+            .collect()
+    }
+
+    async fn list_listed(&self, f: &ListFilter) -> Result<Vec<ListedCase>, StoreError> {
+        let rows = filtered(&self.pool, f, LISTED_COLUMNS).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
+        let mut open: std::collections::HashMap<i64, Vec<DeadlineRow>> =
+            std::collections::HashMap::new();
+        if !ids.is_empty() {
+            let drows = sqlx::query(
+                "SELECT case_id, term, day0, days, due, status, done, optional, article FROM deadlines
+                 WHERE case_id IN (SELECT value FROM json_each(?)) AND status = 'pending'
+                 ORDER BY case_id, due, term",
+            )
+            .bind(serde_json::to_string(&ids).unwrap_or_default())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            for r in &drows {
+                open.entry(r.get("case_id"))
+                    .or_default()
+                    .push(deadline_row(r)?);
+            }
+        }
+        rows.iter()
+            .zip(&ids)
+            .map(|(r, id)| {
+                Ok(ListedCase {
+                    id: *id,
+                    folio: r.get("folio"),
+                    body: r.get("body"),
+                    kind: r.get("kind"),
+                    parent: r.get("parent"),
+                    calendar: r.get("calendar"),
+                    rulebook: r.get("rulebook"),
+                    filed_on: parse_date(r.get("filed_on"), "cases.filed_on")?,
+                    state: r.get("state"),
+                    listing: listing_row(r)?,
+                    open: open.remove(id).unwrap_or_default(),
+                })
+            })
             .collect()
     }
 
@@ -633,6 +720,14 @@ impl Store for SqliteStore {
             .await
             .map_err(db)?;
         Ok(r.rows_affected() > 0)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
     }
 
     async fn calendars(&self) -> Result<Vec<String>, StoreError> {
@@ -859,8 +954,9 @@ impl Store for SqliteStore {
         let now = Utc::now().to_rfc3339();
         for (case, events) in cases {
             let inserted = sqlx::query(
-                "INSERT INTO cases (id, folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO cases (id, folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at,
+                                    list_right, holds_until, then_state, then_stops, listed)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(case.id)
             .bind(&case.folio)
@@ -875,6 +971,11 @@ impl Store for SqliteStore {
             .bind(case.filed_on.to_string())
             .bind(&now)
             .bind(&now)
+            .bind(&case.projection.listing.right)
+            .bind(case.projection.listing.holds_until.map(|d| d.to_string()))
+            .bind(&case.projection.listing.then_state)
+            .bind(case.projection.listing.then_stops)
+            .bind(case.projection.listing.written)
             .execute(&mut *tx)
             .await;
             match inserted {

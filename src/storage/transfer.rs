@@ -52,7 +52,7 @@ use super::admin::{AdminStore, ExpedienteDump};
 use super::directory::{AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord};
 use super::documents::{BlobPlace, DocumentStore};
 use super::{
-    AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, NewEvent, OutboxItem,
+    AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, Listing, NewEvent, OutboxItem,
     OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
 };
 use crate::accounts::{Body, BodyKind, TokenKind};
@@ -204,6 +204,20 @@ pub struct ExportCase {
     pub data: Value,
     pub deadlines: Vec<ExportDeadline>,
     pub events: Vec<ExportEvent>,
+    /// The list columns (absent from files written before they existed, and for cases
+    /// written before them: such a case is listed from its projection until its next act).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<ExportListing>,
+}
+
+/// The list columns of a case as exported (see [`super::Listing`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportListing {
+    pub right: Option<String>,
+    pub holds_until: Option<NaiveDate>,
+    pub then_state: Option<String>,
+    pub then_stops: bool,
 }
 
 /// An outbox row as exported.
@@ -435,6 +449,14 @@ impl ExportCase {
                     rulebook: e.event.rulebook.clone(),
                 })
                 .collect(),
+            listing: Some(&case.projection.listing)
+                .filter(|l| l.written)
+                .map(|l| ExportListing {
+                    right: l.right.clone(),
+                    holds_until: l.holds_until,
+                    then_state: l.then_state.clone(),
+                    then_stops: l.then_stops,
+                }),
         }
     }
 
@@ -467,6 +489,13 @@ impl ExportCase {
                         article: d.article,
                     })
                     .collect(),
+                listing: self.listing.map_or_else(Listing::default, |l| Listing {
+                    right: l.right,
+                    holds_until: l.holds_until,
+                    then_state: l.then_state,
+                    then_stops: l.then_stops,
+                    written: true,
+                }),
             },
         };
         let log = self
