@@ -959,7 +959,8 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
     );
     assert!(out.contains("aplicada: 20261202000001 documents"), "{out}");
     assert!(out.contains("aplicada: 20261202000002 expediente"), "{out}");
-    assert!(out.contains("6 migraciones aplicadas"), "{out}");
+    assert!(out.contains("aplicada: 20261202000003 list columns"), "{out}");
+    assert!(out.contains("7 migraciones aplicadas"), "{out}");
     let o = arco_db(&db, &["migrate"]);
     assert!(
         stdout(&o).contains("al día, ninguna migración pendiente"),
@@ -976,7 +977,7 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(
-        err.contains("6 migraciones pendientes (20261124000001 schema, 20261124000002 accounts, 20261124000003 list indexes, 20261201000001 one feed token, 20261202000001 documents, 20261202000002 expediente)")
+        err.contains("7 migraciones pendientes (20261124000001 schema, 20261124000002 accounts, 20261124000003 list indexes, 20261201000001 one feed token, 20261202000001 documents, 20261202000002 expediente, 20261202000003 list columns)")
             && err.contains("ejecute `arco migrate`"),
         "{err}"
     );
@@ -988,7 +989,7 @@ fn migrate_on_sqlite_applies_every_migration_once() {
     let o = arco_db(&db, &["migrate"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("10 migraciones aplicadas"),
+        stdout(&o).contains("11 migraciones aplicadas"),
         "{}",
         stdout(&o)
     );

@@ -219,3 +219,43 @@ async fn verify_checks_the_list_columns_against_the_log(backend: Backend) {
         "{what}"
     );
 }
+
+/// A process keeps each calendar it parsed, and reads it again when its file changes (an
+/// acuerdo de días inhábiles edited, `arco calendar apply` run from another process).
+#[tokio::test]
+async fn a_kept_calendar_is_read_again_when_its_file_changes() {
+    let db = TestDb::new(Backend::Sqlite);
+    let dir = db.file("calendarios");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("organismo.toml");
+    let write = |extra: &str| {
+        std::fs::write(
+            &file,
+            format!("name = \"Organismo\"\nextends = \"mx-jalisco\"\n{extra}"),
+        )
+        .unwrap()
+    };
+    write("");
+    let reg = arco::service::Registry::new(
+        db.store().await,
+        CalendarLoader::default(),
+        Rulebooks::builtin().unwrap(),
+    );
+    let path = file.display().to_string();
+    // Friday 4 December 2026 is a business day on the common calendar of Jalisco.
+    let friday = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    assert!(reg.calendar(&path).unwrap().is_business_day(friday).unwrap());
+    let same = reg.calendar(&path).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&same, &reg.calendar(&path).unwrap()));
+    // The body declares it inhábil; the kept copy is looked at again within a second.
+    write("[[closure]]\nname = \"Día inhábil por acuerdo\"\nfrom = \"2026-12-04\"\nto = \"2026-12-04\"\n");
+    let mut seen = false;
+    for _ in 0..40 {
+        if !reg.calendar(&path).unwrap().is_business_day(friday).unwrap() {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(seen, "the edited calendar was never read again");
+}

@@ -81,6 +81,15 @@ impl CalendarLoader {
     /// Loads a calendar by name (`mx-jalisco`) or path (`holidays/mx-jalisco.toml`,
     /// `./mi-organismo.toml`), with everything it `extends`.
     pub fn load(&self, name_or_path: &str) -> Result<Calendar, CalendarError> {
+        Ok(self.load_with_files(name_or_path)?.0)
+    }
+
+    /// As [`CalendarLoader::load`], with the files it read (none for an embedded
+    /// calendar), so a process that keeps it can tell when one of them changed.
+    pub fn load_with_files(
+        &self,
+        name_or_path: &str,
+    ) -> Result<(Calendar, Vec<PathBuf>), CalendarError> {
         let mut chain: Vec<(Origin, CalendarSpec)> = Vec::new();
         let mut next = Some((name_or_path.to_string(), None::<PathBuf>));
         while let Some((reference, relative_to)) = next.take() {
@@ -109,7 +118,17 @@ impl CalendarLoader {
             chain.push((origin, spec));
         }
         chain.reverse();
-        Calendar::from_chain(chain.into_iter().map(|(_, s)| s).collect())
+        let files = chain
+            .iter()
+            .filter_map(|(o, _)| match o {
+                Origin::File(p) => Some(p.clone()),
+                Origin::Builtin(_) => None,
+            })
+            .collect();
+        Ok((
+            Calendar::from_chain(chain.into_iter().map(|(_, s)| s).collect())?,
+            files,
+        ))
     }
 
     fn find(

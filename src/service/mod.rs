@@ -88,7 +88,23 @@ pub struct Registry<S> {
     loader: CalendarLoader,
     books: Rulebooks,
     folio_format: FolioFormat,
-    calendars: Mutex<HashMap<String, Arc<Calendar>>>,
+    calendars: Mutex<HashMap<String, CachedCalendar>>,
+}
+
+/// How often a kept calendar's files are looked at again (one `stat` per file).
+const CALENDAR_RECHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A calendar kept by the process, with the files it was read from and their
+/// modification times: when one changes (an `arco calendar apply` from another process,
+/// an edited acuerdo), the next use reads it again.
+struct CachedCalendar {
+    calendar: Arc<Calendar>,
+    files: Vec<(std::path::PathBuf, Option<std::time::SystemTime>)>,
+    checked: std::time::Instant,
+}
+
+fn modified(p: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
 }
 
 /// A deadline with its status on a date and the reasoning of its due date.
@@ -323,21 +339,39 @@ impl<S: Store> Registry<S> {
         Ok(out)
     }
 
-    /// A calendar by name or path, loaded once.
+    /// A calendar by name or path, loaded once and kept; read again when one of its
+    /// files changed (looked at no more than once a second).
     pub fn calendar(&self, name: &str) -> Result<Arc<Calendar>, CalendarError> {
-        if let Some(c) = self
-            .calendars
-            .lock()
-            .ok()
-            .and_then(|m| m.get(name).cloned())
+        if let Ok(mut m) = self.calendars.lock()
+            && let Some(c) = m.get_mut(name)
         {
-            return Ok(c);
+            if c.checked.elapsed() < CALENDAR_RECHECK {
+                return Ok(c.calendar.clone());
+            }
+            if c.files.iter().all(|(p, t)| modified(p) == *t) {
+                c.checked = std::time::Instant::now();
+                return Ok(c.calendar.clone());
+            }
         }
-        let c = Arc::new(self.loader.load(name)?);
+        let (calendar, files) = self.loader.load_with_files(name)?;
+        let calendar = Arc::new(calendar);
         if let Ok(mut m) = self.calendars.lock() {
-            m.insert(name.to_string(), c.clone());
+            m.insert(
+                name.to_string(),
+                CachedCalendar {
+                    calendar: calendar.clone(),
+                    files: files
+                        .into_iter()
+                        .map(|p| {
+                            let t = modified(&p);
+                            (p, t)
+                        })
+                        .collect(),
+                    checked: std::time::Instant::now(),
+                },
+            );
         }
-        Ok(c)
+        Ok(calendar)
     }
 
     /// Files a request for `body` and returns its record (folio, acuse data).
