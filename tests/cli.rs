@@ -959,7 +959,10 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
     );
     assert!(out.contains("aplicada: 20261202000001 documents"), "{out}");
     assert!(out.contains("aplicada: 20261202000002 expediente"), "{out}");
-    assert!(out.contains("aplicada: 20261202000003 list columns"), "{out}");
+    assert!(
+        out.contains("aplicada: 20261202000003 list columns"),
+        "{out}"
+    );
     assert!(out.contains("7 migraciones aplicadas"), "{out}");
     let o = arco_db(&db, &["migrate"]);
     assert!(

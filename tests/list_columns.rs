@@ -72,7 +72,8 @@ fn history(events: &[Value]) -> History {
 /// A random history that the procedure accepts, grown act by act.
 fn random_history(rng: &mut Rng, loader: &CalendarLoader, books: &Rulebooks) -> History {
     let menu = menu();
-    let mut day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days(rng.below(300) as i64);
+    let mut day =
+        NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days(rng.below(300) as i64);
     let at = |d: NaiveDate| format!("{d}T10:00:00-06:00");
     let mut events = vec![json!({"act": "filed", "at": at(day)})];
     let now = Utc::now();
@@ -114,7 +115,10 @@ async fn lists(reg: &arco::service::Registry<Database>, as_of: NaiveDate) -> Vec
         ),
     ];
     for (f, overdue) in &filters {
-        let head = format!("due_by {:?}, states {:?}, overdue {overdue}", f.due_by, f.states);
+        let head = format!(
+            "due_by {:?}, states {:?}, overdue {overdue}",
+            f.due_by, f.states
+        );
         let r = reg.list(f, as_of, *overdue).await.unwrap();
         out.push(format!("solicitudes ({head}): {}", r.len()));
         out.extend(r.iter().map(|c| format!("{head}: {c:?}")));
@@ -141,8 +145,7 @@ async fn the_list_columns_give_what_rebuilding_gives(backend: Backend) {
     }
     assert_eq!(imported, 150);
     eprintln!("generated in {:?}", t0.elapsed());
-    let states: i64 =
-        common::scalar(reg.store(), "SELECT count(DISTINCT state) FROM cases").await;
+    let states: i64 = common::scalar(reg.store(), "SELECT count(DISTINCT state) FROM cases").await;
     assert!(states >= 6, "the histories reach only {states} states");
     let changing: i64 = common::scalar(
         reg.store(),
@@ -197,7 +200,9 @@ async fn verify_checks_the_list_columns_against_the_log(backend: Backend) {
         let reg = &reg;
         let as_of: NaiveDate = as_of.parse().unwrap();
         async move {
-            reg.list(&ListFilter::default(), as_of, false).await.unwrap()[0]
+            reg.list(&ListFilter::default(), as_of, false)
+                .await
+                .unwrap()[0]
                 .state
                 .as_str()
         }
@@ -244,18 +249,61 @@ async fn a_kept_calendar_is_read_again_when_its_file_changes() {
     let path = file.display().to_string();
     // Friday 4 December 2026 is a business day on the common calendar of Jalisco.
     let friday = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
-    assert!(reg.calendar(&path).unwrap().is_business_day(friday).unwrap());
+    assert!(
+        reg.calendar(&path)
+            .unwrap()
+            .is_business_day(friday)
+            .unwrap()
+    );
     let same = reg.calendar(&path).unwrap();
     assert!(std::sync::Arc::ptr_eq(&same, &reg.calendar(&path).unwrap()));
     // The body declares it inhábil; the kept copy is looked at again within a second.
-    write("[[closure]]\nname = \"Día inhábil por acuerdo\"\nfrom = \"2026-12-04\"\nto = \"2026-12-04\"\n");
+    write(
+        "[[closure]]\nname = \"Día inhábil por acuerdo\"\nfrom = \"2026-12-04\"\nto = \"2026-12-04\"\n",
+    );
     let mut seen = false;
     for _ in 0..40 {
-        if !reg.calendar(&path).unwrap().is_business_day(friday).unwrap() {
+        if !reg
+            .calendar(&path)
+            .unwrap()
+            .is_business_day(friday)
+            .unwrap()
+        {
             seen = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(seen, "the edited calendar was never read again");
+}
+
+on_both_backends!(the_calendars_in_use_are_found_by_index);
+/// The calendars in use (an alert run's horizon), each once, in order.
+async fn the_calendars_in_use_are_found_by_index(backend: Backend) {
+    use arco::storage::Store;
+    let db = TestDb::new(backend);
+    let reg = db.registry().await;
+    assert!(reg.store().calendars().await.unwrap().is_empty());
+    for (i, cal) in ["mx-jalisco", "ejemplo-organismo", "mx-jalisco"]
+        .iter()
+        .enumerate()
+    {
+        let h = json!({
+            "calendar": cal,
+            "right": "access",
+            "events": [{"act": "filed", "at": format!("2026-03-0{}T10:00:00-06:00", i + 2)}],
+        });
+        reg.import(
+            &History::from_json(&h.to_string()).unwrap(),
+            "SEJ",
+            None,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        reg.store().calendars().await.unwrap(),
+        vec!["ejemplo-organismo".to_string(), "mx-jalisco".to_string()]
+    );
 }

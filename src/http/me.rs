@@ -33,7 +33,10 @@ pub async fn health(State(app): State<Arc<App>>) -> (StatusCode, axum::Json<Heal
     // Constant work: one trivial query, bounded by a short timeout (load balancers poll
     // this; it must not read the cases, and a stuck database must answer 503 quickly).
     let ping = tokio::time::timeout(HEALTH_TIMEOUT, app.registry.store().ping()).await;
-    match ping.map_err(|_| "tiempo agotado".to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
+    match ping
+        .map_err(|_| "tiempo agotado".to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+    {
         Ok(()) => (
             StatusCode::OK,
             axum::Json(Health {

@@ -350,11 +350,10 @@ impl<S: Store> super::Registry<S> {
                     filter.due_by,
                     overdue_only,
                 )?;
-                let state =
-                    AppealState::parse(&state).ok_or_else(|| ServiceError::Unreadable {
-                        folio: listed.folio.clone(),
-                        message: format!("estado «{state}» desconocido en las columnas de lista"),
-                    })?;
+                let state = AppealState::parse(&state).ok_or_else(|| ServiceError::Unreadable {
+                    folio: listed.folio.clone(),
+                    message: format!("estado «{state}» desconocido en las columnas de lista"),
+                })?;
                 (state, agenda)
             } else {
                 // Written before the list columns: from the whole projection.

@@ -61,16 +61,21 @@ pub(super) fn listed_agenda(
         listed
             .open
             .iter()
-            .map(|r| (r.term, Deadline {
-                term: r.term,
-                from: r.day0,
-                days: r.days,
-                due: r.due,
-                status: DeadlineStatus::of(r.due, None, as_of, r.optional),
-                done: None,
-                optional: r.optional,
-                article: r.article.clone(),
-            }))
+            .map(|r| {
+                (
+                    r.term,
+                    Deadline {
+                        term: r.term,
+                        from: r.day0,
+                        days: r.days,
+                        due: r.due,
+                        status: DeadlineStatus::of(r.due, None, as_of, r.optional),
+                        done: None,
+                        optional: r.optional,
+                        article: r.article.clone(),
+                    },
+                )
+            })
             .collect()
     };
     let agenda = agenda(open.values(), clock, as_of, due_by, overdue_only)?;

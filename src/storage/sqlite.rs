@@ -13,8 +13,8 @@ use sqlx::{Row, SqlitePool};
 
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
-    ListedCase, Listing, MigrationInfo, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection, Store,
-    StoreError, StoredCase, StoredEvent,
+    ListedCase, Listing, MigrationInfo, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow,
+    Projection, Store, StoreError, StoredCase, StoredEvent,
 };
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
@@ -257,24 +257,36 @@ async fn write_deadlines(
         .execute(&mut **tx)
         .await
         .map_err(db)?;
-    for d in rows {
-        sqlx::query(
-            "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(case_id)
-        .bind(d.term.as_str())
-        .bind(d.day0.to_string())
-        .bind(i64::from(d.days))
-        .bind(d.due.to_string())
-        .bind(d.status.as_str())
-        .bind(d.done.map(|x| x.to_string()))
-        .bind(i64::from(d.optional))
-        .bind(&d.article)
-        .execute(&mut **tx)
-        .await
-        .map_err(db)?;
+    if rows.is_empty() {
+        return Ok(());
     }
+    // Every term in one statement: the rows go as one JSON array.
+    let batch: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|d| {
+            serde_json::json!([
+                d.term.as_str(),
+                d.day0.to_string(),
+                d.days,
+                d.due.to_string(),
+                d.status.as_str(),
+                d.done.map(|x| x.to_string()),
+                i64::from(d.optional),
+                d.article,
+            ])
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
+         SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                value ->> 6, value ->> 7
+         FROM json_each(?2)",
+    )
+    .bind(case_id)
+    .bind(serde_json::Value::Array(batch).to_string())
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
     Ok(())
 }
 
@@ -312,91 +324,88 @@ async fn filtered(
     f: &ListFilter,
     columns: &str,
 ) -> Result<Vec<SqliteRow>, StoreError> {
-        // Only the conditions in use go into the query, so SQLite can pick an index for
-        // them (`?1 IS NULL OR body = ?1` would scan every case). Every value is bound.
-        let mut sql = format!("SELECT {columns} FROM cases WHERE 1 = 1");
-        let mut args: Vec<String> = Vec::new();
-        let mut cond = |clause: &str, value: String| {
-            sql.push_str(" AND ");
-            sql.push_str(clause);
-            args.push(value);
-        };
-        if let Some(b) = &f.body {
-            cond("body = ?", b.clone());
-        }
-        if let Some(k) = &f.kind {
-            cond("kind = ?", k.clone());
-        }
-        if !f.states.is_empty() {
-            cond(
-                "state IN (SELECT value FROM json_each(?))",
-                serde_json::to_string(&f.states).unwrap_or_default(),
-            );
-        }
-        if !f.exclude_states.is_empty() {
-            cond(
-                "state NOT IN (SELECT value FROM json_each(?))",
-                serde_json::to_string(&f.exclude_states).unwrap_or_default(),
-            );
-        }
-        if let Some(d) = f.due_by {
-            // A power (optional term) counts only until it passes.
-            let from = f.optional_from.map(|o| o.to_string()).unwrap_or_default();
-            cond(
-                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?",
-                d.to_string(),
-            );
-            cond("(d.optional = 0 OR d.due >= ?))", from);
-        }
-        if let Some(a) = &f.after {
-            cond("folio > ?", a.clone());
-        }
-        if let Some(p) = &f.parent {
-            cond("parent = ?", p.clone());
-        }
-        if let Some(c) = &f.calendar {
-            cond("calendar = ?", c.clone());
-        }
-        if let Some(b) = &f.parent_body {
-            cond(
-                "parent IN (SELECT p.folio FROM cases p WHERE p.body = ?)",
-                b.clone(),
-            );
-        }
-        if let Some(a) = &f.in_charge {
-            cond(
-                "COALESCE((SELECT a.assignee FROM assignments a WHERE a.folio = cases.folio), (SELECT e.actor FROM events e WHERE e.case_id = cases.id AND e.seq = 1)) = ?",
-                a.clone(),
-            );
-        }
-        if let Some(x) = &f.external_folio {
-            cond(
-                "json_extract(projection, '$.reception.external_folio') = ?",
-                x.clone(),
-            );
-        }
-        if let Some(t) = f.term {
-            cond(
-                "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?)",
-                t.as_str().to_string(),
-            );
-        }
-        if let Some(d) = f.skip_stopped_by {
-            cond(
-                "NOT (then_stops = 1 AND holds_until < ?)",
-                d.to_string(),
-            );
-        }
-        sql.push_str(" ORDER BY folio LIMIT ?");
-        // The query is built from the fixed clauses above; values are bound, never spliced.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for a in args {
-            q = q.bind(a);
-        }
-        q.bind(f.limit.map_or(-1, i64::from))
-            .fetch_all(pool)
-            .await
-            .map_err(db)
+    // Only the conditions in use go into the query, so SQLite can pick an index for
+    // them (`?1 IS NULL OR body = ?1` would scan every case). Every value is bound.
+    let mut sql = format!("SELECT {columns} FROM cases WHERE 1 = 1");
+    let mut args: Vec<String> = Vec::new();
+    let mut cond = |clause: &str, value: String| {
+        sql.push_str(" AND ");
+        sql.push_str(clause);
+        args.push(value);
+    };
+    if let Some(b) = &f.body {
+        cond("body = ?", b.clone());
+    }
+    if let Some(k) = &f.kind {
+        cond("kind = ?", k.clone());
+    }
+    if !f.states.is_empty() {
+        cond(
+            "state IN (SELECT value FROM json_each(?))",
+            serde_json::to_string(&f.states).unwrap_or_default(),
+        );
+    }
+    if !f.exclude_states.is_empty() {
+        cond(
+            "state NOT IN (SELECT value FROM json_each(?))",
+            serde_json::to_string(&f.exclude_states).unwrap_or_default(),
+        );
+    }
+    if let Some(d) = f.due_by {
+        // A power (optional term) counts only until it passes.
+        let from = f.optional_from.map(|o| o.to_string()).unwrap_or_default();
+        cond(
+            "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= ?",
+            d.to_string(),
+        );
+        cond("(d.optional = 0 OR d.due >= ?))", from);
+    }
+    if let Some(a) = &f.after {
+        cond("folio > ?", a.clone());
+    }
+    if let Some(p) = &f.parent {
+        cond("parent = ?", p.clone());
+    }
+    if let Some(c) = &f.calendar {
+        cond("calendar = ?", c.clone());
+    }
+    if let Some(b) = &f.parent_body {
+        cond(
+            "parent IN (SELECT p.folio FROM cases p WHERE p.body = ?)",
+            b.clone(),
+        );
+    }
+    if let Some(a) = &f.in_charge {
+        cond(
+            "COALESCE((SELECT a.assignee FROM assignments a WHERE a.folio = cases.folio), (SELECT e.actor FROM events e WHERE e.case_id = cases.id AND e.seq = 1)) = ?",
+            a.clone(),
+        );
+    }
+    if let Some(x) = &f.external_folio {
+        cond(
+            "json_extract(projection, '$.reception.external_folio') = ?",
+            x.clone(),
+        );
+    }
+    if let Some(t) = f.term {
+        cond(
+            "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?)",
+            t.as_str().to_string(),
+        );
+    }
+    if let Some(d) = f.skip_stopped_by {
+        cond("NOT (then_stops = 1 AND holds_until < ?)", d.to_string());
+    }
+    sql.push_str(" ORDER BY folio LIMIT ?");
+    // The query is built from the fixed clauses above; values are bound, never spliced.
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for a in args {
+        q = q.bind(a);
+    }
+    q.bind(f.limit.map_or(-1, i64::from))
+        .fetch_all(pool)
+        .await
+        .map_err(db)
 }
 
 impl Store for SqliteStore {
@@ -731,10 +740,19 @@ impl Store for SqliteStore {
     }
 
     async fn calendars(&self) -> Result<Vec<String>, StoreError> {
-        sqlx::query_scalar("SELECT DISTINCT calendar FROM cases")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)
+        // A loose index scan: one probe of `cases_calendar` per calendar in use, not a read
+        // of every case (an alert run asks this before anything else).
+        sqlx::query_scalar(
+            "WITH RECURSIVE c(name) AS (
+                 SELECT min(calendar) FROM cases
+                 UNION ALL
+                 SELECT (SELECT min(calendar) FROM cases WHERE calendar > c.name) FROM c
+                 WHERE c.name IS NOT NULL)
+             SELECT name FROM c WHERE name IS NOT NULL ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)
     }
 
     async fn outbox_keys(

@@ -52,8 +52,8 @@ use super::admin::{AdminStore, ExpedienteDump};
 use super::directory::{AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord};
 use super::documents::{BlobPlace, DocumentStore};
 use super::{
-    AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, Listing, NewEvent, OutboxItem,
-    OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
+    AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, Listing, NewEvent,
+    OutboxItem, OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
 };
 use crate::accounts::{Body, BodyKind, TokenKind};
 use crate::case::{DeadlineStatus, Role};
