@@ -65,39 +65,46 @@ async fn durable(n: usize) {
     let comite = Actor::new("comite", Role::Committee);
     let now: chrono::DateTime<Utc> = "2026-11-23T12:00:00Z".parse().unwrap();
 
-    // Each case: filed, admitted, resolved, notified = 4 durable transitions.
+    // Each case: filed, admitted, resolved, notified = 4 durable transitions; first
+    // answering only what was recorded (`Registry::record`, `Prefer: return=minimal`),
+    // then building the whole case back (`Registry::act`, the API's default).
     let cases = n.div_ceil(4);
-    let start = Instant::now();
-    let mut done = 0usize;
-    for i in 0..cases {
-        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days((i % 200) as i64);
-        let m = |h: i64| Moment::Local(day.and_hms_opt(9, 0, 0).unwrap() + Duration::days(h));
-        let folio = reg
-            .file_request("BENCH", "mx-jalisco", Right::Access, m(0), &staff, now)
-            .await
-            .unwrap()
-            .folio;
-        reg.act(&folio, RequestAct::Admitted, m(1), &staff, now)
-            .await
-            .unwrap();
-        reg.act(
-            &folio,
-            RequestAct::Resolved {
-                outcome: Outcome::Denied,
-            },
-            m(3),
-            &comite,
-            now,
-        )
-        .await
-        .unwrap();
-        reg.act(&folio, RequestAct::ResolutionNotified, m(4), &staff, now)
-            .await
-            .unwrap();
-        done += 4;
+    let mut figures = Vec::new();
+    for whole in [false, true] {
+        let start = Instant::now();
+        let mut done = 0usize;
+        for i in 0..cases {
+            let day =
+                NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days((i % 200) as i64);
+            let m = |h: i64| Moment::Local(day.and_hms_opt(9, 0, 0).unwrap() + Duration::days(h));
+            let folio = reg
+                .file_request("BENCH", "mx-jalisco", Right::Access, m(0), &staff, now)
+                .await
+                .unwrap()
+                .folio;
+            let acts = [
+                (RequestAct::Admitted, m(1), &staff),
+                (
+                    RequestAct::Resolved {
+                        outcome: Outcome::Denied,
+                    },
+                    m(3),
+                    &comite,
+                ),
+                (RequestAct::ResolutionNotified, m(4), &staff),
+            ];
+            for (act, at, who) in acts {
+                if whole {
+                    reg.act(&folio, act, at, who, now).await.unwrap();
+                } else {
+                    reg.record(&folio, act, at, who, now).await.unwrap();
+                }
+            }
+            done += 4;
+        }
+        figures.push((whole, done, start.elapsed()));
     }
-    let t = start.elapsed();
-    let tps = done as f64 / t.as_secs_f64();
+    let done = figures[0].1;
 
     // The floor: one-row inserts, each its own transaction, same database and settings.
     let payload = serde_json::json!({"act": "admitted"}).to_string();
@@ -140,17 +147,22 @@ async fn durable(n: usize) {
             }
         }
     }
-    println!(
-        "durable transitions: {done} in {:.2} s = {tps:.0}/s",
-        t.as_secs_f64()
-    );
     let raw = done as f64 / start.elapsed().as_secs_f64();
     let settings = match db.backend {
         Backend::Sqlite => "same file, WAL, synchronous=FULL",
         Backend::Postgres => "same database, one transaction each",
     };
     println!("raw single-row inserts ({settings}): {raw:.0}/s");
-    println!("transitions / raw inserts: {:.2}", tps / raw);
+    for (whole, done, t) in figures {
+        let tps = done as f64 / t.as_secs_f64();
+        let what = if whole {
+            "durable transitions, whole case built back (act)"
+        } else {
+            "durable transitions, only what was recorded (record)"
+        };
+        println!("{what}: {done} in {:.2} s = {tps:.0}/s", t.as_secs_f64());
+        println!("  transitions / raw inserts: {:.2}", tps / raw);
+    }
     reg.store().close().await;
     drop(reg);
     db.remove().await;

@@ -1467,3 +1467,51 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         }
     }
 }
+
+on_both_backends!(
+    an_act_with_prefer_minimal_answers_what_was_recorded,
+    tokio::test(flavor = "multi_thread")
+);
+/// `Prefer: return=minimal` (RFC 7240): the act is recorded as ever, and the answer is only
+/// what was recorded, without building the whole case; without it, the whole case.
+async fn an_act_with_prefer_minimal_answers_what_was_recorded(backend: Backend) {
+    let s = start(backend).await;
+    let f = s.file("sej.staff", "SEJ", FILED).await;
+    let t = s.token("sej.staff");
+    let r = s
+        .send(
+            s.client
+                .post(s.url(&format!("/v1/requests/{f}/acts")))
+                .bearer_auth(&t)
+                .header("prefer", "respond-async, return=minimal")
+                .json(&json!({"act": {"act": "admitted"}, "at": "2026-02-06T10:00"})),
+        )
+        .await;
+    r.expect(200);
+    assert_eq!(r.headers["preference-applied"], "return=minimal");
+    let v: Value = serde_json::from_str(&r.text).unwrap();
+    assert_eq!(
+        v,
+        json!({"folio": f, "version": 2, "state": "admitted", "late": false})
+    );
+    // Late: the Comité resolves on 6 March; the 10-day term (art. 59.1) ran out on 20
+    // February. Recorded, and flagged late.
+    let r = s
+        .send(
+            s.client
+                .post(s.url(&format!("/v1/requests/{f}/acts")))
+                .bearer_auth(s.token("sej.committee"))
+                .header("prefer", "return=minimal")
+                .json(&json!({"act": {"act": "resolved", "outcome": "granted"}, "at": "2026-03-06T10:00"})),
+        )
+        .await;
+    r.expect(200);
+    let v: Value = serde_json::from_str(&r.text).unwrap();
+    assert_eq!(v["version"], 3);
+    assert_eq!(v["state"], "resolved");
+    assert_eq!(v["late"], true, "{v}");
+    // The case shows the three acts.
+    let whole = s.get(&format!("/v1/requests/{f}"), "sej.staff").await;
+    whole.expect(200);
+    assert_eq!(whole.json()["log"].as_array().unwrap().len(), 3);
+}

@@ -36,7 +36,7 @@ impl Modify for BearerAuth {
         documents::upload_appeal, documents::list_appeal, documents::download_appeal,
         documents::purge,
     ),
-    components(schemas(problem::Problem)),
+    components(schemas(problem::Problem, requests::ActRecorded)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -336,7 +336,7 @@ pub(crate) async fn file_as(
     params(("folio" = String, Path, description = "Folio de la solicitud", example = "SEJ-ARCO-2026-00001")),
     request_body = ActInput,
     responses(
-        (status = 200, description = "El expediente después del acto", body = Object),
+        (status = 200, description = "El expediente después del acto; con `Prefer: return=minimal`, solo lo registrado (ActRecorded, y la cabecera `Preference-Applied`)", body = Object),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Acto improcedente o conflicto de versión", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -346,14 +346,61 @@ pub async fn act(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
     ApiPath(folio): ApiPath<String>,
+    headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<ActInput>,
-) -> Result<axum::Json<CaseDetail>, Problem> {
+) -> Result<axum::response::Response, Problem> {
+    use axum::response::IntoResponse;
     let (act, at) = act_input(&app, &who, &folio, input).await?;
+    if wants_minimal(&headers) {
+        let r = app
+            .registry
+            .record(&folio, act, at, &actor(&who), Utc::now())
+            .await?;
+        let mut res = axum::Json(ActRecorded::from(r)).into_response();
+        res.headers_mut().insert(
+            "preference-applied",
+            axum::http::HeaderValue::from_static("return=minimal"),
+        );
+        return Ok(res);
+    }
     let detail = app
         .registry
         .act(&folio, act, at, &actor(&who), Utc::now())
         .await?;
-    Ok(axum::Json(detail))
+    Ok(axum::Json(detail).into_response())
+}
+
+/// True if the request says `Prefer: return=minimal` (RFC 7240 §4.2).
+pub(crate) fn wants_minimal(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim().eq_ignore_ascii_case("return=minimal"))
+}
+
+/// What an act recorded, when the client asked for no more (`Prefer: return=minimal`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActRecorded {
+    pub folio: String,
+    /// The case's version (number of acts) after the act.
+    pub version: i64,
+    /// The state after the act.
+    pub state: String,
+    /// True when the act was recorded after its term ran out (extemporáneo).
+    pub late: bool,
+}
+
+impl From<crate::service::Recorded> for ActRecorded {
+    fn from(r: crate::service::Recorded) -> Self {
+        ActRecorded {
+            folio: r.folio,
+            version: r.version,
+            state: r.state,
+            late: r.late,
+        }
+    }
 }
 
 /// An act for `who` to record on the request `folio`, checked for scope and parsed (the

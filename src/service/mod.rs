@@ -157,6 +157,18 @@ pub struct CaseDetail {
     pub log: Vec<LogEntry>,
 }
 
+/// What recording an act wrote, for callers that do not need the whole case back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recorded {
+    pub folio: String,
+    /// The case's version (number of acts) after the act.
+    pub version: i64,
+    /// The state after the act.
+    pub state: String,
+    /// True when the act was recorded after its term ran out (extemporáneo).
+    pub late: bool,
+}
+
 /// A line of `arco request list`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseSummary {
@@ -445,6 +457,42 @@ impl<S: Store> Registry<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseDetail, ServiceError> {
+        let (record, log, request, cal) = self.apply(folio, act, at, actor, now).await?;
+        let book = self.books.get(&record.rulebook)?;
+        let clock = Clock::new(&cal, book);
+        self.detail(&record, &log, &request, &clock, local_today(&cal, now))
+            .await
+    }
+
+    /// As [`Registry::act`], returning only what was recorded (for a caller that does not
+    /// need the whole case back: the web form, which shows the case page next, or an API
+    /// client that sends `Prefer: return=minimal`).
+    pub async fn record(
+        &self,
+        folio: &str,
+        act: RequestAct,
+        at: Moment,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, ServiceError> {
+        let (record, log, request, _) = self.apply(folio, act, at, actor, now).await?;
+        Ok(Recorded {
+            folio: record.folio,
+            version: record.version,
+            state: request.state.as_str().to_string(),
+            late: log.last().is_some_and(|e| e.event.late),
+        })
+    }
+
+    /// Applies and stores one act; returns the case as written, without reading it back.
+    async fn apply(
+        &self,
+        folio: &str,
+        act: RequestAct,
+        at: Moment,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(CaseRecord, Vec<StoredEvent>, Request, Arc<Calendar>), ServiceError> {
         let (record, log) = self.store.load(folio).await?;
         let cal = self.calendar(&record.calendar)?;
         let book = self.books.get(&record.rulebook)?;
@@ -462,7 +510,6 @@ impl<S: Store> Registry<S> {
             .store
             .append(&record, log.len() as i64, event.clone(), projection.clone())
             .await?;
-        // What was just written, without reading it back.
         let (mut record, mut log) = (record, log);
         record.version = version;
         record.projection = projection;
@@ -470,8 +517,7 @@ impl<S: Store> Registry<S> {
             seq: version,
             event,
         });
-        self.detail(&record, &log, &request, &clock, local_today(&cal, now))
-            .await
+        Ok((record, log, request, cal))
     }
 
     /// A case with every deadline, its status on `as_of` and its explanation, and its log.

@@ -327,13 +327,18 @@ async fn post(ctx: Ctx<'_>, form: Vec<(String, String)>) -> Result<Response, Web
     match get("step") {
         Some("registrar") => {
             let done = match parsed {
-                ParsedAct::Request(a, m) => ctx.app.registry.act(ctx.folio, a, m, &who, now).await,
-                ParsedAct::Appeal(a, m) => {
-                    ctx.app
-                        .registry
-                        .act_appeal(ctx.folio, a, m, &who, now)
-                        .await
-                }
+                ParsedAct::Request(a, m) => ctx
+                    .app
+                    .registry
+                    .record(ctx.folio, a, m, &who, now)
+                    .await
+                    .map(|_| ()),
+                ParsedAct::Appeal(a, m) => ctx
+                    .app
+                    .registry
+                    .act_appeal(ctx.folio, a, m, &who, now)
+                    .await
+                    .map(|_| ()),
             };
             match done {
                 Ok(_) => Ok(no_store(

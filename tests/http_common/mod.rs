@@ -279,7 +279,7 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
-    async fn send(&self, rb: reqwest::RequestBuilder) -> Resp {
+    pub async fn send(&self, rb: reqwest::RequestBuilder) -> Resp {
         let res = rb.send().await.unwrap();
         let status = res.status().as_u16();
         let headers = res.headers().clone();
