@@ -7,6 +7,10 @@ for line in io.lines(os.getenv("TOKENS")) do
   if code == "ESCR" then token = tok end
 end
 local threads = tonumber(os.getenv("THREADS") or "2")
+-- OFFSET skips the cases a previous run admitted; MINIMAL sends `Prefer: return=minimal`.
+local offset = tonumber(os.getenv("OFFSET") or "0")
+local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
+if os.getenv("MINIMAL") then headers["Prefer"] = "return=minimal" end
 local counter = 0
 local next_id = 0
 -- `id` is a global set in each thread by setup() (a local would shadow it).
@@ -19,11 +23,10 @@ function init(args)
 end
 request = function()
   local id = id or 0
-  local seq = counter * threads + id + 1
+  local seq = offset + counter * threads + id + 1
   counter = counter + 1
   local folio = string.format("ESCR-ARCO-2026-%05d", seq)
-  return wrk.format("POST", "/v1/requests/" .. folio .. "/acts",
-    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" },
+  return wrk.format("POST", "/v1/requests/" .. folio .. "/acts", headers,
     '{"act":{"act":"admitted"},"at":"2026-11-18T10:00:00-06:00"}')
 end
 done = function(summary, latency, requests)

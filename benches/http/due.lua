@@ -9,6 +9,7 @@ end
 local n = 0
 local path = os.getenv("PATH_Q") or "/v1/due?as_of=2026-11-23"
 local noauth = os.getenv("NOAUTH")
+if noauth == "" then noauth = nil end
 request = function()
   n = n + 1
   if noauth then return wrk.format("GET", path) end

@@ -59,7 +59,7 @@ ratio() { python3 -c "print(f'  proporción frente a /v1/me: {$1/$FLOOR:.1%}')";
 echo "== GET /v1/me (el piso: HTTP y autenticación), $CASES casos, $BODIES sujetos obligados"
 measure "/v1/me"; FLOOR=$RATE
 echo "== GET /v1/due (mis pendientes)"
-curl -s -H "Authorization: Bearer $(awk '$1=="B000"{print $2}' "$TOKENS")" "$URL/v1/due?as_of=2026-11-23" \
+curl -s -H "Authorization: Bearer $(awk '$1=="B001"{print $2}' "$TOKENS")" "$URL/v1/due?as_of=2026-11-23" \
   | python3 -c 'import sys,json; d=json.load(sys.stdin); print("  partidas por respuesta:", len(d["items"]))'
 measure "/v1/due?as_of=2026-11-23"; ratio "$RATE"
 echo "== GET /v1/requests?limit=50"
@@ -68,16 +68,18 @@ echo "== GET /health (sin autenticación)"
 measure "/health" 1; ratio "$RATE"
 echo "== POST /v1/requests/{folio}/acts (admitir), escrituras durables"
 THREADS=$THREADS wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/act.lua "$URL"
+echo "== POST /v1/requests/{folio}/acts con Prefer: return=minimal (solo lo registrado)"
+OFFSET=15000 MINIMAL=1 THREADS=$THREADS wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s benches/http/act.lua "$URL"
 target/release/arco --database "$URL_DB" request list --body ESCR --state admitted 2>/dev/null | wc -l \
   | xargs echo "  solicitudes admitidas en ESCR tras la prueba:"
-echo "== Páginas del personal (interfaz web), una sesión de staff-b000"
-printf 'contrasena-de-carga-larga\n' | target/release/arco --database "$URL_DB" admin set-password staff-b000 >/dev/null
+echo "== Páginas del personal (interfaz web), una sesión de staff-b001"
+printf 'contrasena-de-carga-larga\n' | target/release/arco --database "$URL_DB" admin set-password staff-b001 >/dev/null
 JAR=$(mktemp)
 curl -s -c "$JAR" -b "$JAR" "$URL/entrar" -o "$JAR.html"
 CSRF=$(grep -o 'name="csrf" value="[^"]*"' "$JAR.html" | sed 's/.*value="//;s/"$//')
-curl -s -c "$JAR" -b "$JAR" -o /dev/null -d "usuario=staff-b000&contrasena=contrasena-de-carga-larga&csrf=$CSRF&siguiente=/" "$URL/entrar"
+curl -s -c "$JAR" -b "$JAR" -o /dev/null -d "usuario=staff-b001&contrasena=contrasena-de-carga-larga&csrf=$CSRF&siguiente=/" "$URL/entrar"
 export COOKIE="arco_sesion=$(awk '$6=="arco_sesion"{print $7}' "$JAR")"
-FOLIO=$(curl -s -b "$JAR" "$URL/solicitudes" | grep -o 'href="/solicitudes/B000-[^"]*"' | head -1 | sed 's|href="/solicitudes/||;s|"$||')
+FOLIO=$(curl -s -b "$JAR" "$URL/solicitudes" | grep -o 'href="/solicitudes/B001-[^"]*"' | head -1 | sed 's|href="/solicitudes/||;s|"$||')
 for P in "/" "/solicitudes" "/solicitudes/$FOLIO"; do
   echo "-- GET $P"
   PAGE="$P" wrk -t1 -c4 -d"$DURATION" --latency -s benches/http/page.lua "$URL"

@@ -9,3 +9,12 @@ ALTER TABLE cases ADD COLUMN holds_until DATE;
 ALTER TABLE cases ADD COLUMN then_state TEXT;
 ALTER TABLE cases ADD COLUMN then_stops BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE cases ADD COLUMN listed BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- A due list of one body is one range of this index: the open terms carry their case's
+-- body and kind (written with them), and a power (optional) counts only while it runs, so
+-- duties and powers are two ranges by due date.
+ALTER TABLE deadlines ADD COLUMN body TEXT;
+ALTER TABLE deadlines ADD COLUMN kind TEXT;
+UPDATE deadlines d SET body = c.body, kind = c.kind FROM cases c WHERE c.id = d.case_id;
+CREATE INDEX deadlines_body_open_due ON deadlines (body, kind, optional, due)
+    WHERE status = 'pending';

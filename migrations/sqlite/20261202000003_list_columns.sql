@@ -9,3 +9,14 @@ ALTER TABLE cases ADD COLUMN holds_until TEXT;
 ALTER TABLE cases ADD COLUMN then_state TEXT;
 ALTER TABLE cases ADD COLUMN then_stops INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN listed INTEGER NOT NULL DEFAULT 0;
+
+-- A due list of one body is one range of this index: the open terms carry their case's
+-- body and kind (written with them), and a power (optional) counts only while it runs, so
+-- duties and powers are two ranges by due date.
+ALTER TABLE deadlines ADD COLUMN body TEXT;
+ALTER TABLE deadlines ADD COLUMN kind TEXT;
+UPDATE deadlines SET
+    body = (SELECT c.body FROM cases c WHERE c.id = deadlines.case_id),
+    kind = (SELECT c.kind FROM cases c WHERE c.id = deadlines.case_id);
+CREATE INDEX deadlines_body_open_due ON deadlines (body, kind, optional, due)
+    WHERE status = 'pending';

@@ -299,9 +299,11 @@ async fn write_deadlines(
     let optional: Vec<bool> = rows.iter().map(|d| d.optional).collect();
     let article: Vec<&str> = rows.iter().map(|d| d.article.as_str()).collect();
     sqlx::query(
-        "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article)
-         SELECT $1, * FROM UNNEST($2::text[], $3::date[], $4::bigint[], $5::date[], $6::text[],
-                                  $7::date[], $8::boolean[], $9::text[])",
+        "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article, body, kind)
+         SELECT $1, u.*, c.body, c.kind
+         FROM UNNEST($2::text[], $3::date[], $4::bigint[], $5::date[], $6::text[],
+                     $7::date[], $8::boolean[], $9::text[]) AS u, cases c
+         WHERE c.id = $1",
     )
     .bind(case_id)
     .bind(term)
@@ -563,10 +565,23 @@ impl PostgresStore {
         if f.due_by.is_some() {
             // A power (optional term) counts only until it passes.
             let (by, from) = (placeholder(), placeholder());
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= {by}
-                   AND (NOT d.optional OR {from}::date IS NULL OR d.due >= {from}::date))"
-            ));
+            if f.body.is_some() && f.kind.is_some() {
+                // One body and kind: driven by the open terms' index
+                // (`deadlines_body_open_due`), duties due by then and powers still running.
+                // Body and kind are the first two text values bound ($1, $2).
+                sql.push_str(&format!(
+                    " AND id IN (SELECT d.case_id FROM deadlines d
+                        WHERE d.body = $1 AND d.kind = $2 AND d.status = 'pending' AND NOT d.optional AND d.due <= {by}
+                        UNION SELECT d.case_id FROM deadlines d
+                        WHERE d.body = $1 AND d.kind = $2 AND d.status = 'pending' AND d.optional
+                          AND d.due <= {by} AND ({from}::date IS NULL OR d.due >= {from}::date))"
+                ));
+            } else {
+                sql.push_str(&format!(
+                    " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.due <= {by}
+                       AND (NOT d.optional OR {from}::date IS NULL OR d.due >= {from}::date))"
+                ));
+            }
         }
         if f.skip_stopped_by.is_some() {
             sql.push_str(&format!(
@@ -889,7 +904,8 @@ impl Store for PostgresStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
+        // Constant work that still needs the schema: at most one row of one table.
+        sqlx::query("SELECT 1 FROM cases LIMIT 1")
             .execute(&self.pool)
             .await
             .map_err(db)?;
