@@ -130,80 +130,58 @@ async fn lists(reg: &arco::service::Registry<Database>, as_of: NaiveDate) -> Vec
     out
 }
 
+/// Asserts that `due` (as listed with the due filter) is exactly the lines of `all` that
+/// `owes` keeps.
+fn same_lines<T: std::fmt::Debug>(all: &[T], due: &[T], owes: impl Fn(&T) -> bool, what: &str) {
+    let expected: Vec<String> = all
+        .iter()
+        .filter(|c| owes(c))
+        .map(|c| format!("{c:?}"))
+        .collect();
+    let due: Vec<String> = due.iter().map(|c| format!("{c:?}")).collect();
+    let extra: Vec<&String> = due.iter().filter(|l| !expected.contains(l)).collect();
+    let missing: Vec<&String> = expected.iter().filter(|l| !due.contains(l)).collect();
+    assert!(
+        extra.is_empty() && missing.is_empty(),
+        "{what}: the due filter keeps {extra:?} and leaves out {missing:?}"
+    );
+}
+
 /// The due filter (done in the query: one body's open terms by index, or every case's)
 /// keeps exactly the cases whose agenda has a duty overdue or a term due by then.
 async fn due_filter_agrees(reg: &arco::service::Registry<Database>, as_of: NaiveDate) {
     let by = as_of + Duration::days(10);
     for body in [None, Some("SEJ".to_string())] {
-        let all = reg
-            .list(
-                &ListFilter {
-                    body: body.clone(),
-                    ..ListFilter::default()
-                },
-                as_of,
-                false,
-            )
-            .await
-            .unwrap();
+        let all = ListFilter {
+            body: body.clone(),
+            ..ListFilter::default()
+        };
+        let due = ListFilter {
+            due_by: Some(by),
+            ..all.clone()
+        };
         // A closed or withdrawn request owes nothing (the registry's rule for due lists).
-        let expected: Vec<String> = all
-            .iter()
-            .filter(|c| !matches!(c.state, RequestState::Closed | RequestState::Withdrawn))
-            .filter(|c| !c.overdue.is_empty() || c.next.is_some_and(|(_, due, _)| due <= by))
-            .map(|c| format!("{c:?}"))
-            .collect();
-        let due: Vec<String> = reg
-            .list(
-                &ListFilter {
-                    body: body.clone(),
-                    due_by: Some(by),
-                    ..ListFilter::default()
-                },
-                as_of,
-                false,
-            )
-            .await
-            .unwrap()
-            .iter()
-            .map(|c| format!("{c:?}"))
-            .collect();
-        let extra: Vec<&String> = due.iter().filter(|l| !expected.contains(l)).collect();
-        let missing: Vec<&String> = expected.iter().filter(|l| !due.contains(l)).collect();
-        assert!(
-            extra.is_empty() && missing.is_empty(),
-            "on {as_of}, body {body:?}: the due filter keeps {extra:?} and leaves out {missing:?}"
-        );
-        let all = reg
-            .list_appeals(&ListFilter::default(), as_of, false)
-            .await
-            .unwrap();
-        let expected: Vec<String> = all
-            .iter()
-            .filter(|c| !c.overdue.is_empty() || c.next.is_some_and(|(_, due, _)| due <= by))
-            .map(|c| format!("{c:?}"))
-            .collect();
-        let due: Vec<String> = reg
-            .list_appeals(
-                &ListFilter {
-                    due_by: Some(by),
-                    ..ListFilter::default()
-                },
-                as_of,
-                false,
-            )
-            .await
-            .unwrap()
-            .iter()
-            .map(|c| format!("{c:?}"))
-            .collect();
-        let extra: Vec<&String> = due.iter().filter(|l| !expected.contains(l)).collect();
-        let missing: Vec<&String> = expected.iter().filter(|l| !due.contains(l)).collect();
-        assert!(
-            extra.is_empty() && missing.is_empty(),
-            "on {as_of}: the appeals' due filter keeps {extra:?} and leaves out {missing:?}"
+        same_lines(
+            &reg.list(&all, as_of, false).await.unwrap(),
+            &reg.list(&due, as_of, false).await.unwrap(),
+            |c| {
+                !matches!(c.state, RequestState::Closed | RequestState::Withdrawn)
+                    && (!c.overdue.is_empty() || c.next.is_some_and(|(_, d, _)| d <= by))
+            },
+            &format!("requests on {as_of}, body {body:?}"),
         );
     }
+    let all = ListFilter::default();
+    let due = ListFilter {
+        due_by: Some(by),
+        ..ListFilter::default()
+    };
+    same_lines(
+        &reg.list_appeals(&all, as_of, false).await.unwrap(),
+        &reg.list_appeals(&due, as_of, false).await.unwrap(),
+        |c| !c.overdue.is_empty() || c.next.is_some_and(|(_, d, _)| d <= by),
+        &format!("appeals on {as_of}"),
+    );
 }
 
 on_both_backends!(the_list_columns_give_what_rebuilding_gives);
