@@ -149,7 +149,8 @@ pub struct Listing {
 }
 
 /// A case as a list reads it: its record without the projection's data, and its open
-/// terms (status pending as of its last act).
+/// terms (status pending as of its last act) that can still count on the filter's date:
+/// every duty, and the powers not past `optional_from` (a power past its due date is void).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListedCase {
     pub id: i64,

@@ -801,9 +801,12 @@ impl Store for PostgresStore {
         let mut open: HashMap<i64, Vec<DeadlineRow>> = HashMap::new();
         if !ids.is_empty() {
             let drows = sqlx::query(
-                "SELECT * FROM deadlines WHERE case_id = ANY($1) AND status = 'pending' ORDER BY case_id, due, term",
+                "SELECT * FROM deadlines WHERE case_id = ANY($1) AND status = 'pending'
+                   AND (NOT optional OR $2::date IS NULL OR due >= $2::date)
+                 ORDER BY case_id, due, term",
             )
             .bind(&ids)
+            .bind(f.optional_from)
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;

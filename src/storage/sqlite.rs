@@ -19,8 +19,11 @@ use super::{
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
 
-/// The columns of `cases` a list line reads (never the projection's data).
-const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, listed";
+/// The columns of `cases` a list line reads (never the projection's data), and its open
+/// terms as a JSON array (one bound value: the date before which a power no longer counts).
+const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, listed,
+    (SELECT json_group_array(json_array(d.term, d.day0, d.days, d.due, json(CASE WHEN d.optional THEN 'true' ELSE 'false' END), d.article))
+     FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND (d.optional = 0 OR d.due >= ?)) AS open_terms";
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
@@ -323,11 +326,12 @@ async fn filtered(
     pool: &SqlitePool,
     f: &ListFilter,
     columns: &str,
+    column_args: Vec<String>,
 ) -> Result<Vec<SqliteRow>, StoreError> {
     // Only the conditions in use go into the query, so SQLite can pick an index for
     // them (`?1 IS NULL OR body = ?1` would scan every case). Every value is bound.
     let mut sql = format!("SELECT {columns} FROM cases WHERE 1 = 1");
-    let mut args: Vec<String> = Vec::new();
+    let mut args: Vec<String> = column_args;
     let mut cond = |clause: &str, values: Vec<String>| {
         sql.push_str(" AND ");
         sql.push_str(clause);
@@ -585,7 +589,7 @@ impl Store for SqliteStore {
     }
 
     async fn list(&self, f: &ListFilter) -> Result<Vec<CaseRecord>, StoreError> {
-        let rows = filtered(&self.pool, f, "*").await?;
+        let rows = filtered(&self.pool, f, "*", Vec::new()).await?;
         // The terms of every listed case in one query.
         let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
         let mut by_case: std::collections::HashMap<i64, Vec<DeadlineRow>> =
@@ -613,32 +617,18 @@ impl Store for SqliteStore {
     }
 
     async fn list_listed(&self, f: &ListFilter) -> Result<Vec<ListedCase>, StoreError> {
-        let rows = filtered(&self.pool, f, LISTED_COLUMNS).await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
-        let mut open: std::collections::HashMap<i64, Vec<DeadlineRow>> =
-            std::collections::HashMap::new();
-        if !ids.is_empty() {
-            let drows = sqlx::query(
-                "SELECT case_id, term, day0, days, due, status, done, optional, article FROM deadlines
-                 WHERE case_id IN (SELECT value FROM json_each(?)) AND status = 'pending'
-                 ORDER BY case_id, due, term",
-            )
-            .bind(serde_json::to_string(&ids).unwrap_or_default())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
-            for r in &drows {
-                open.entry(r.get("case_id"))
-                    .or_default()
-                    .push(deadline_row(r)?);
-            }
-        }
+        // The open terms come with each case, as one JSON array per row (one round trip,
+        // one row per case): duties, and powers not past `optional_from`.
+        let from = f.optional_from.map(|o| o.to_string()).unwrap_or_default();
+        let rows = filtered(&self.pool, f, LISTED_COLUMNS, vec![from]).await?;
         rows.iter()
-            .zip(&ids)
-            .map(|(r, id)| {
+            .map(|r| {
+                let folio: String = r.get("folio");
+                let open: String = r.get("open_terms");
+                let open: Vec<(String, String, u32, String, bool, String)> =
+                    serde_json::from_str(&open).map_err(|e| corrupt("deadlines", e))?;
                 Ok(ListedCase {
-                    id: *id,
-                    folio: r.get("folio"),
+                    id: r.get("id"),
                     body: r.get("body"),
                     kind: r.get("kind"),
                     parent: r.get("parent"),
@@ -647,7 +637,22 @@ impl Store for SqliteStore {
                     filed_on: parse_date(r.get("filed_on"), "cases.filed_on")?,
                     state: r.get("state"),
                     listing: listing_row(r)?,
-                    open: open.remove(id).unwrap_or_default(),
+                    open: open
+                        .into_iter()
+                        .map(|(term, day0, days, due, optional, article)| {
+                            Ok(DeadlineRow {
+                                term: term.parse().map_err(|_| corrupt("deadlines.term", &term))?,
+                                day0: parse_date(&day0, "deadlines.day0")?,
+                                days,
+                                due: parse_date(&due, "deadlines.due")?,
+                                status: DeadlineStatus::Pending,
+                                done: None,
+                                optional,
+                                article,
+                            })
+                        })
+                        .collect::<Result<_, StoreError>>()?,
+                    folio,
                 })
             })
             .collect()
