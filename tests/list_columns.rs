@@ -279,6 +279,22 @@ async fn verify_checks_the_list_columns_against_the_log(backend: Backend) {
         what.contains("columnas de lista del cambio por el tiempo"),
         "{what}"
     );
+    // The body copied onto the open terms (what a due list's index reads) is checked too.
+    common::exec(
+        reg.store(),
+        "UPDATE deadlines SET body = 'OTRO' WHERE status = 'pending'",
+    )
+    .await
+    .unwrap();
+    let report = reg.verify().await.unwrap();
+    assert!(
+        report
+            .differences
+            .iter()
+            .any(|(f, w)| f == &record.folio && w.contains("otro sujeto obligado")),
+        "{:?}",
+        report.differences
+    );
 }
 
 /// A process keeps each calendar it parsed, and reads it again when its file changes (an

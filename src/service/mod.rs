@@ -725,6 +725,12 @@ impl<S: Store> Registry<S> {
                 report.differences.push((folio.clone(), d));
             }
         }
+        for folio in self.store.stray_terms().await? {
+            report.differences.push((
+                folio,
+                "sus plazos abiertos llevan otro sujeto obligado o tipo que el expediente (columnas de lista de los plazos)".into(),
+            ));
+        }
         Ok(report)
     }
 

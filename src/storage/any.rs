@@ -254,6 +254,10 @@ impl Store for Database {
         delegate!(self, s => s.calendars())
     }
 
+    async fn stray_terms(&self) -> Result<Vec<String>, StoreError> {
+        delegate!(self, s => s.stray_terms())
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         delegate!(self, s => s.ping())
     }

@@ -457,6 +457,10 @@ pub trait Store: Send + Sync {
     /// The calendars the cases are counted on.
     fn calendars(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 
+    /// The folios whose open terms carry another body or kind than their case (the copy
+    /// the due lists' index reads), for `arco verify`.
+    fn stray_terms(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
     /// A trivial query, for health checks: constant work, whatever the database holds.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 

@@ -756,6 +756,16 @@ impl Store for SqliteStore {
         Ok(r.rows_affected() > 0)
     }
 
+    async fn stray_terms(&self) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar(
+            "SELECT DISTINCT c.folio FROM deadlines d JOIN cases c ON c.id = d.case_id
+             WHERE d.body IS NOT c.body OR d.kind IS NOT c.kind ORDER BY c.folio",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         // Constant work that still needs the schema: at most one row of one table.
         sqlx::query("SELECT 1 FROM cases LIMIT 1")
