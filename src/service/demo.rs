@@ -157,7 +157,12 @@ fn cases() -> Vec<(u64, Right, Vec<Step>)> {
     ]
 }
 
+/// 10:00 on the day `days_ago` before `today`; today itself as a bare date (the start of
+/// the day), so that a demonstration seeded before 10:00 has no act in the future.
 fn at(today: NaiveDate, days_ago: u64) -> Moment {
+    if days_ago == 0 {
+        return Moment::Date(today);
+    }
     let d = today.checked_sub_days(Days::new(days_ago)).unwrap_or(today);
     format!("{d}T10:00").parse().unwrap_or(Moment::Date(d))
 }
