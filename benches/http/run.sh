@@ -19,7 +19,12 @@ DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 DB=${DB:-/tmp/arco-load-$CASES.db}
-export TOKENS=${TOKENS:-/tmp/arco-load-$CASES.tokens}
+# PostgreSQL is seeded anew each run: its tokens must not overwrite the cached SQLite seed's.
+if [ -n "${PG:-}" ]; then
+  export TOKENS=${TOKENS:-/tmp/arco-load-$CASES-pg.tokens}
+else
+  export TOKENS=${TOKENS:-/tmp/arco-load-$CASES.tokens}
+fi
 # PG=postgres://postgres@127.0.0.1:5432 runs the same on a fresh PostgreSQL database
 # (arco_load), seeded each time.
 PG=${PG:-}
