@@ -12,7 +12,7 @@ use crate::calendar::{Calendar, CalendarError, CalendarLoader, MIN_DATE, Moment,
 use crate::case::{Actor, Clock, Deadline, DeadlineStatus};
 use crate::request::replay::{self, CaseView, DeadlineView, History, ReplayError};
 use crate::request::{ActKind, Reception, Request, RequestAct, RequestError, RequestState, Right};
-use crate::rules::{Actor as TermActor, RulebookError, Rulebooks, TermId};
+use crate::rules::{Actor as TermActor, Rulebook, RulebookError, Rulebooks, TermId};
 use crate::storage::{
     CaseRecord, DeadlineRow, FolioFormat, ListFilter, ListedCase, NewCase, NewEvent, Projection,
     Store, StoreError, StoredEvent,
@@ -457,8 +457,7 @@ impl<S: Store> Registry<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseDetail, ServiceError> {
-        let (record, log, request, cal) = self.apply(folio, act, at, actor, now).await?;
-        let book = self.books.get(&record.rulebook)?;
+        let (record, log, request, cal, book) = self.apply(folio, act, at, actor, now).await?;
         let clock = Clock::new(&cal, book);
         self.detail(&record, &log, &request, &clock, local_today(&cal, now))
             .await
@@ -475,7 +474,7 @@ impl<S: Store> Registry<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Recorded, ServiceError> {
-        let (record, log, request, _) = self.apply(folio, act, at, actor, now).await?;
+        let (record, log, request, _, _) = self.apply(folio, act, at, actor, now).await?;
         Ok(Recorded {
             folio: record.folio,
             version: record.version,
@@ -484,7 +483,8 @@ impl<S: Store> Registry<S> {
         })
     }
 
-    /// Applies and stores one act; returns the case as written, without reading it back.
+    /// Applies and stores one act; returns the case as written, without reading it back,
+    /// with the calendar and rulebook it was counted on.
     async fn apply(
         &self,
         folio: &str,
@@ -492,7 +492,16 @@ impl<S: Store> Registry<S> {
         at: Moment,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<(CaseRecord, Vec<StoredEvent>, Request, Arc<Calendar>), ServiceError> {
+    ) -> Result<
+        (
+            CaseRecord,
+            Vec<StoredEvent>,
+            Request,
+            Arc<Calendar>,
+            &Rulebook,
+        ),
+        ServiceError,
+    > {
         let (record, log) = self.store.load(folio).await?;
         let cal = self.calendar(&record.calendar)?;
         let book = self.books.get(&record.rulebook)?;
@@ -517,7 +526,7 @@ impl<S: Store> Registry<S> {
             seq: version,
             event,
         });
-        Ok((record, log, request, cal))
+        Ok((record, log, request, cal, book))
     }
 
     /// A case with every deadline, its status on `as_of` and its explanation, and its log.
