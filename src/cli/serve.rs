@@ -348,7 +348,9 @@ pub fn serve(db: &DbArgs, args: ServeArgs) -> CliResult {
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let reg = registry(db).await?;
+        let reg = registry(db)
+            .await?
+            .with_list_cache(config.list_cache_entries);
         if args.demo {
             demo(&reg).await?;
         }

@@ -87,6 +87,9 @@ pub struct ServeConfig {
     /// Calendar days after a request is closed before its identity and representation
     /// documents are purged.
     pub identity_retention_days: u32,
+    /// List and due-list answers kept in memory, each valid until a write of its bodies
+    /// (`crate::service::Registry::with_list_cache`); 0: every list is read anew.
+    pub list_cache_entries: usize,
 }
 
 impl Default for ServeConfig {
@@ -111,6 +114,7 @@ impl Default for ServeConfig {
             documents_max_bytes: crate::expediente::documents::DEFAULT_MAX_BYTES,
             documents_dir: None,
             identity_retention_days: crate::expediente::documents::DEFAULT_RETENTION_DAYS,
+            list_cache_entries: crate::service::LIST_CACHE_ENTRIES,
         }
     }
 }
@@ -128,7 +132,13 @@ impl ServeConfig {
         }
         c.proxies()
             .map_err(|e| format!("{file}: trusted_proxies: {e}"))?;
-        let ranges: [(&str, u64, u64, u64); 5] = [
+        let ranges: [(&str, u64, u64, u64); 6] = [
+            (
+                "list_cache_entries",
+                c.list_cache_entries as u64,
+                0,
+                100_000,
+            ),
             ("login_attempts", c.login_attempts as u64, 1, 1000),
             ("header_timeout_secs", c.header_timeout_secs, 1, 3600),
             ("body_timeout_secs", c.body_timeout_secs, 1, 3600),

@@ -324,6 +324,23 @@ impl<S: Store> super::Registry<S> {
         as_of: NaiveDate,
         overdue_only: bool,
     ) -> Result<(Vec<AppealSummary>, Option<String>), ServiceError> {
+        self.kept_list(
+            &self.appeal_lists,
+            APPEAL_KIND,
+            filter,
+            as_of,
+            overdue_only,
+            self.read_appeals_page(filter, as_of, overdue_only),
+        )
+        .await
+    }
+
+    async fn read_appeals_page(
+        &self,
+        filter: &ListFilter,
+        as_of: NaiveDate,
+        overdue_only: bool,
+    ) -> Result<(Vec<AppealSummary>, Option<String>), ServiceError> {
         let mut sql = filter.clone();
         sql.kind = Some(APPEAL_KIND.into());
         sql.optional_from = Some(as_of);

@@ -31,11 +31,15 @@ mod appeal;
 pub mod demo;
 pub mod documents;
 mod expediente;
+mod list_cache;
 mod listing;
 mod preview;
 pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
 pub use expediente::Expediente;
+pub use list_cache::DEFAULT_ENTRIES as LIST_CACHE_ENTRIES;
+use list_cache::ListCache;
+pub use list_cache::ListCacheStats;
 
 /// Why the registry refused or failed. Spanish: shown to staff.
 #[derive(Debug, Error)]
@@ -89,6 +93,10 @@ pub struct Registry<S> {
     books: Rulebooks,
     folio_format: FolioFormat,
     calendars: Mutex<HashMap<String, CachedCalendar>>,
+    /// Raised each time a calendar is read anew: kept lists computed before are stale.
+    calendar_epoch: std::sync::atomic::AtomicU64,
+    request_lists: ListCache<(Vec<CaseSummary>, Option<String>)>,
+    appeal_lists: ListCache<(Vec<AppealSummary>, Option<String>)>,
 }
 
 /// How often a kept calendar's files are looked at again (one `stat` per file).
@@ -224,7 +232,27 @@ impl<S: Store> Registry<S> {
             books,
             folio_format: FolioFormat::default(),
             calendars: Mutex::new(HashMap::new()),
+            calendar_epoch: std::sync::atomic::AtomicU64::new(0),
+            request_lists: ListCache::new(list_cache::DEFAULT_ENTRIES),
+            appeal_lists: ListCache::new(list_cache::DEFAULT_ENTRIES),
         }
+    }
+
+    /// How often this process served a list from memory, requests' and appeals' together.
+    pub fn list_cache_stats(&self) -> ListCacheStats {
+        let (r, a) = (self.request_lists.stats(), self.appeal_lists.stats());
+        ListCacheStats {
+            hits: r.hits + a.hits,
+            misses: r.misses + a.misses,
+        }
+    }
+
+    /// How many list answers this process keeps in memory ([`list_cache`]; 0: none, every
+    /// list is read anew).
+    pub fn with_list_cache(mut self, entries: usize) -> Self {
+        self.request_lists = ListCache::new(entries);
+        self.appeal_lists = ListCache::new(entries);
+        self
     }
 
     pub fn with_folio_format(mut self, f: FolioFormat) -> Self {
@@ -368,7 +396,7 @@ impl<S: Store> Registry<S> {
         let (calendar, files) = self.loader.load_with_files(name)?;
         let calendar = Arc::new(calendar);
         if let Ok(mut m) = self.calendars.lock() {
-            m.insert(
+            let replaced = m.insert(
                 name.to_string(),
                 CachedCalendar {
                     calendar: calendar.clone(),
@@ -382,8 +410,63 @@ impl<S: Store> Registry<S> {
                     checked: std::time::Instant::now(),
                 },
             );
+            // A calendar read for the first time changes no list computed before it.
+            if replaced.is_some() {
+                self.calendar_epoch
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
         }
         Ok(calendar)
+    }
+
+    /// The calendars' epoch after looking again at every kept calendar's files (at most
+    /// once a second each, as [`Registry::calendar`] does): a kept list computed at another
+    /// epoch may count business days on a calendar that has changed since.
+    fn calendars_epoch(&self) -> u64 {
+        use std::sync::atomic::Ordering::SeqCst;
+        let names: Vec<String> = self
+            .calendars
+            .lock()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for name in names {
+            if self.calendar(&name).is_err() {
+                // Unreadable now: no kept list may be served; the list read anew says why.
+                return self.calendar_epoch.fetch_add(1, SeqCst) + 1;
+            }
+        }
+        self.calendar_epoch.load(SeqCst)
+    }
+
+    /// `read`'s answer, or the one kept for the same list at the same generation of its
+    /// bodies and the same calendars ([`list_cache`]).
+    async fn kept_list<V, F>(
+        &self,
+        cache: &ListCache<V>,
+        kind: &str,
+        filter: &ListFilter,
+        as_of: NaiveDate,
+        overdue_only: bool,
+        read: F,
+    ) -> Result<V, ServiceError>
+    where
+        V: Clone,
+        F: std::future::Future<Output = Result<V, ServiceError>>,
+    {
+        let Some(bodies) = list_cache::bodies(filter).filter(|_| cache.enabled()) else {
+            return read.await;
+        };
+        // Both before the read: a write or a calendar change during it makes the next
+        // read a miss.
+        let calendars = self.calendars_epoch();
+        let generation = self.store.list_generation(&bodies).await?;
+        let key = list_cache::key(kind, filter, as_of, overdue_only);
+        if let Some(v) = cache.get(&key, generation, calendars) {
+            return Ok(v);
+        }
+        let v = read.await?;
+        cache.put(key, generation, calendars, v.clone());
+        Ok(v)
     }
 
     /// Files a request for `body` and returns its record (folio, acuse data).
@@ -623,6 +706,23 @@ impl<S: Store> Registry<S> {
     /// folio to pass as `filter.after` for the next page (`None` on the last page). A page
     /// may hold fewer than `limit` cases when some are filtered out after reading.
     pub async fn list_page(
+        &self,
+        filter: &ListFilter,
+        as_of: NaiveDate,
+        overdue_only: bool,
+    ) -> Result<(Vec<CaseSummary>, Option<String>), ServiceError> {
+        self.kept_list(
+            &self.request_lists,
+            REQUEST_KIND,
+            filter,
+            as_of,
+            overdue_only,
+            self.read_list_page(filter, as_of, overdue_only),
+        )
+        .await
+    }
+
+    async fn read_list_page(
         &self,
         filter: &ListFilter,
         as_of: NaiveDate,

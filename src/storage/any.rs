@@ -262,6 +262,10 @@ impl Store for Database {
         delegate!(self, s => s.ping())
     }
 
+    async fn list_generation(&self, bodies: &[&str]) -> Result<i64, StoreError> {
+        delegate!(self, s => s.list_generation(bodies))
+    }
+
     async fn set_contact(
         &self,
         folio: &str,

@@ -464,6 +464,15 @@ pub trait Store: Send + Sync {
     /// A trivial query, for health checks: constant work, whatever the database holds.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// The sum of the list generations of `bodies` (migration
+    /// `20261202000004_list_generations`): every write of a case of one of them, or of an
+    /// appeal against one, or of an assignment, raises it in the same transaction. A list
+    /// of these bodies kept in memory is current while this number is unchanged.
+    fn list_generation(
+        &self,
+        bodies: &[&str],
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
     /// Records (or replaces) the titular's address for alerts on case `folio`; kept apart
     /// from the log, so it can be erased.
     fn set_contact(

@@ -925,6 +925,16 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn list_generation(&self, bodies: &[&str]) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "SELECT COALESCE(SUM(gen), 0)::BIGINT FROM list_generations WHERE body = ANY($1)",
+        )
+        .bind(bodies)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)
+    }
+
     async fn calendars(&self) -> Result<Vec<String>, StoreError> {
         // A loose index scan: one probe of `cases_calendar` per calendar in use, not a read
         // of every case (an alert run asks this before anything else).

@@ -775,6 +775,17 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn list_generation(&self, bodies: &[&str]) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "SELECT COALESCE(SUM(gen), 0) FROM list_generations
+             WHERE body IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(bodies).unwrap_or_default())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)
+    }
+
     async fn calendars(&self) -> Result<Vec<String>, StoreError> {
         // A loose index scan: one probe of `cases_calendar` per calendar in use, not a read
         // of every case (an alert run asks this before anything else).

@@ -1,0 +1,122 @@
+//! Lists kept in memory per process (issue 15). The due list ("mis pendientes") and the
+//! first page of a body's list are the most-read pages of arco, and between two writes of
+//! a body's cases they do not change: a process keeps each answer with the body's list
+//! generation ([`Store::list_generation`]: every write of a case, of an appeal against it
+//! or of an assignment raises it, in the same transaction, by a trigger) and the
+//! calendars' epoch (a calendar read anew changes business days left), and serves it
+//! again only while both are unchanged. The generation is read before the list, so a
+//! write that lands in between makes the next read a miss, never a stale hit.
+//!
+//! Only lists bounded to named bodies are kept (a body's own, a guarantor's appeals, the
+//! appeals against a body); an administrator's list of every body is always read anew.
+//! The date is part of the key: a prevention that lapses does so on a date, and a list
+//! on another date is another list.
+//!
+//! [`Store::list_generation`]: crate::storage::Store::list_generation
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::storage::ListFilter;
+
+/// How many answers a process keeps by default (each at most one page of rows).
+pub const DEFAULT_ENTRIES: usize = 256;
+
+struct Kept<V> {
+    generation: i64,
+    calendars: u64,
+    value: V,
+}
+
+/// Answers kept by key, each with the generation and calendar epoch it was read at.
+pub(super) struct ListCache<V> {
+    entries: Mutex<HashMap<String, Kept<V>>>,
+    capacity: usize,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// How often kept lists were served ([`crate::service::Registry::list_cache_stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListCacheStats {
+    /// Answers served from memory.
+    pub hits: u64,
+    /// Lists read from the database (none kept, or kept at another generation).
+    pub misses: u64,
+}
+
+impl<V: Clone> ListCache<V> {
+    pub(super) fn new(capacity: usize) -> Self {
+        ListCache {
+            entries: Mutex::new(HashMap::new()),
+            capacity,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    pub(super) fn stats(&self) -> ListCacheStats {
+        ListCacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    pub(super) fn enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
+    /// The kept answer of `key`, if it was read at this generation and epoch.
+    pub(super) fn get(&self, key: &str, generation: i64, calendars: u64) -> Option<V> {
+        let found = self.entries.lock().ok().and_then(|entries| {
+            let kept = entries.get(key)?;
+            (kept.generation == generation && kept.calendars == calendars)
+                .then(|| kept.value.clone())
+        });
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Keeps `value`; when full, forgets everything kept (the next reads fill it again).
+    pub(super) fn put(&self, key: String, generation: i64, calendars: u64, value: V) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= self.capacity && !entries.contains_key(&key) {
+                entries.clear();
+            }
+            entries.insert(
+                key,
+                Kept {
+                    generation,
+                    calendars,
+                    value,
+                },
+            );
+        }
+    }
+}
+
+/// The bodies whose generations cover a list, or `None` if it is not bounded to named
+/// bodies (then it is not kept).
+pub(super) fn bodies(filter: &ListFilter) -> Option<Vec<&str>> {
+    let bodies: Vec<&str> = [filter.body.as_deref(), filter.parent_body.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!bodies.is_empty()).then_some(bodies)
+}
+
+/// The key of a list: every filter, the date and whether only overdue cases count.
+pub(super) fn key(
+    kind: &str,
+    filter: &ListFilter,
+    as_of: chrono::NaiveDate,
+    overdue: bool,
+) -> String {
+    format!("{kind}|{filter:?}|{as_of}|{overdue}")
+}
