@@ -23,6 +23,9 @@ use crate::storage::ListFilter;
 /// How many answers a process keeps by default (each at most one page of rows).
 pub const DEFAULT_ENTRIES: usize = 256;
 
+/// Keys share this many fill locks (by hash): misses of different keys rarely wait.
+const FILL_STRIPES: usize = 16;
+
 struct Kept<V> {
     generation: i64,
     calendars: u64,
@@ -32,6 +35,9 @@ struct Kept<V> {
 /// Answers kept by key, each with the generation and calendar epoch it was read at.
 pub(super) struct ListCache<V> {
     entries: Mutex<HashMap<String, Kept<V>>>,
+    /// Readers that miss the same key wait for the first one's read instead of all
+    /// reading the database at once (after a write, every open page asks again).
+    fills: Vec<tokio::sync::Mutex<()>>,
     capacity: usize,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -50,6 +56,9 @@ impl<V: Clone> ListCache<V> {
     pub(super) fn new(capacity: usize) -> Self {
         ListCache {
             entries: Mutex::new(HashMap::new()),
+            fills: (0..FILL_STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
             capacity,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -67,13 +76,17 @@ impl<V: Clone> ListCache<V> {
         self.capacity > 0
     }
 
+    /// The lock a reader holds while it reads `key` anew.
+    pub(super) fn fill_lock(&self, key: &str) -> &tokio::sync::Mutex<()> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut h);
+        &self.fills[(h.finish() as usize) % self.fills.len()]
+    }
+
     /// The kept answer of `key`, if it was read at this generation and epoch.
     pub(super) fn get(&self, key: &str, generation: i64, calendars: u64) -> Option<V> {
-        let found = self.entries.lock().ok().and_then(|entries| {
-            let kept = entries.get(key)?;
-            (kept.generation == generation && kept.calendars == calendars)
-                .then(|| kept.value.clone())
-        });
+        let found = self.peek(key, generation, calendars);
         let counter = if found.is_some() {
             &self.hits
         } else {
@@ -81,6 +94,13 @@ impl<V: Clone> ListCache<V> {
         };
         counter.fetch_add(1, Ordering::Relaxed);
         found
+    }
+
+    /// As [`ListCache::get`], not counted (the second look of a reader that waited).
+    pub(super) fn peek(&self, key: &str, generation: i64, calendars: u64) -> Option<V> {
+        let entries = self.entries.lock().ok()?;
+        let kept = entries.get(key)?;
+        (kept.generation == generation && kept.calendars == calendars).then(|| kept.value.clone())
     }
 
     /// Keeps `value`; when full, forgets everything kept (the next reads fill it again).

@@ -464,6 +464,11 @@ impl<S: Store> Registry<S> {
         if let Some(v) = cache.get(&key, generation, calendars) {
             return Ok(v);
         }
+        let _filling = cache.fill_lock(&key).lock().await;
+        // Another reader may have read it while this one waited.
+        if let Some(v) = cache.peek(&key, generation, calendars) {
+            return Ok(v);
+        }
         let v = read.await?;
         cache.put(key, generation, calendars, v.clone());
         Ok(v)

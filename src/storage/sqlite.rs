@@ -29,6 +29,12 @@ const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook,
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// This process's writers take turns here before `BEGIN IMMEDIATE`: SQLite admits one
+    /// writer at a time, and writers that wait in its busy handler sleep and retry (1, 2,
+    /// 5, … 100 ms), so under load they would spend most of their time asleep while the
+    /// file is free. A queue in the process hands the lock on at once; other processes
+    /// still wait in the busy handler (`busy_timeout`).
+    writers: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 pub(super) fn db(e: sqlx::Error) -> StoreError {
@@ -101,7 +107,26 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            writers: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    /// A write transaction (`BEGIN IMMEDIATE`), after this process's other writers: the
+    /// guard must live until the transaction ends.
+    pub(super) async fn begin_write(
+        &self,
+    ) -> Result<
+        (
+            tokio::sync::OwnedMutexGuard<()>,
+            sqlx::Transaction<'static, sqlx::Sqlite>,
+        ),
+        StoreError,
+    > {
+        let turn = self.writers.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        Ok((turn, tx))
     }
 
     /// Applies the migrations not yet applied (`migrations/sqlite/`) and returns them.
@@ -439,7 +464,7 @@ impl Store for SqliteStore {
         events: Vec<NewEvent>,
         projection: Projection,
     ) -> Result<CaseRecord, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let year = chrono::Datelike::year(&case.filed_on);
         let folio = match &case.folio {
             Some(f) => f.clone(),
@@ -546,7 +571,7 @@ impl Store for SqliteStore {
         event: NewEvent,
         projection: Projection,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE cases SET version = ?, state = ?, projection = ?, updated_at = ?,
                  list_right = ?, holds_until = ?, then_state = ?, then_stops = ?, listed = ?
@@ -831,7 +856,7 @@ impl Store for SqliteStore {
         items: Vec<OutboxItem>,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let mut added = 0;
         for i in &items {
             sqlx::query(
@@ -1015,7 +1040,7 @@ impl Store for SqliteStore {
     }
 
     async fn restore_cases(&self, cases: &[StoredCase]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let now = Utc::now().to_rfc3339();
         for (case, events) in cases {
             let inserted = sqlx::query(
@@ -1130,7 +1155,7 @@ impl Store for SqliteStore {
     }
 
     async fn restore_state(&self, state: &InstallState) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         for c in &state.counters {
             sqlx::query(
                 "INSERT INTO folio_counters (body, year, last) VALUES (?, ?, ?)

@@ -41,11 +41,7 @@ impl AdminStore for SqliteStore {
         by: &str,
         at: DateTime<Utc>,
     ) -> Result<AdminRecord, StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let seq: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_admin WHERE folio = ?")
                 .bind(folio)
@@ -111,11 +107,7 @@ impl AdminStore for SqliteStore {
         text: &NoteText,
         corrects: Option<i64>,
     ) -> Result<Note, StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         if let Some(id) = corrects {
             let found: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM notes WHERE id = ? AND folio = ?")
@@ -190,11 +182,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn restore_expediente(&self, dump: &ExpedienteDump) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let mut folded_rows = std::collections::BTreeMap::new();
         for r in &dump.records {
             sqlx::query(

@@ -160,11 +160,7 @@ impl Directory for SqliteStore {
         active: bool,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let n = sqlx::query(
             "UPDATE accounts SET password_hash = COALESCE(?, password_hash), active = ?
              WHERE username = ?",
@@ -196,11 +192,7 @@ impl Directory for SqliteStore {
     }
 
     async fn add_token(&self, t: &NewToken, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         if t.kind == TokenKind::Feed {
             sqlx::query(
                 "UPDATE tokens SET revoked_at = ?
@@ -304,11 +296,7 @@ impl Directory for SqliteStore {
     }
 
     async fn directory_restore(&self, dump: &DirectoryDump) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let present: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM bodies) + (SELECT COUNT(*) FROM accounts)",
         )

@@ -53,7 +53,7 @@ impl SqliteStore {
         purged: (Option<DateTime<Utc>>, Option<&str>),
         content: Option<&[u8]>,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool().begin().await.map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let case_id: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE folio = ?")
             .bind(&doc.folio)
             .fetch_optional(&mut *tx)
@@ -180,11 +180,7 @@ impl DocumentStore for SqliteStore {
         by: &str,
         at: DateTime<Utc>,
     ) -> Result<Purged, StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db)?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let sha: Option<String> = sqlx::query_scalar(
             "UPDATE documents SET purged_at = ?, purged_by = ?
              WHERE id = ? AND purged_at IS NULL RETURNING sha256",
