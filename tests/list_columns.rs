@@ -302,17 +302,10 @@ async fn verify_checks_the_list_columns_against_the_log(backend: Backend) {
 #[tokio::test]
 async fn a_kept_calendar_is_read_again_when_its_file_changes() {
     let db = TestDb::new(Backend::Sqlite);
-    let dir = db.file("calendarios");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("organismo.toml");
+    let file = db.own_calendar("");
     let write = |extra: &str| {
-        std::fs::write(
-            &file,
-            format!("name = \"Organismo\"\nextends = \"mx-jalisco\"\n{extra}"),
-        )
-        .unwrap()
+        db.own_calendar(extra);
     };
-    write("");
     let reg = arco::service::Registry::new(
         db.store().await,
         CalendarLoader::default(),

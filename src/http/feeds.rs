@@ -59,14 +59,17 @@ pub(crate) async fn due_items(
     };
     let mut items = Vec::new();
     let mut truncated = false;
-    if who.role() != Role::Guarantor {
-        let f = scoped(who, &q, false, app.config.max_page, as_of)?;
-        let (list, next) = app.registry.list_page(&f, as_of, false).await?;
-        truncated |= next.is_some();
-        items.extend(list.into_iter().map(request_line));
-    }
+    let requests = if who.role() != Role::Guarantor {
+        Some(scoped(who, &q, false, app.config.max_page, as_of)?)
+    } else {
+        None
+    };
     let f = scoped(who, &q, true, app.config.max_page, as_of)?;
-    let (list, next) = app.registry.list_appeals_page(&f, as_of, false).await?;
+    let (requests, (list, next)) = app.registry.due_lists(requests.as_ref(), &f, as_of).await?;
+    if let Some((rlist, rnext)) = requests {
+        truncated |= rnext.is_some();
+        items.extend(rlist.into_iter().map(request_line));
+    }
     truncated |= next.is_some();
     items.extend(list.into_iter().map(appeal_line));
     items.sort_by(|a, b| (a.next_due, &a.folio).cmp(&(b.next_due, &b.folio)));

@@ -330,12 +330,13 @@ impl<S: Store> super::Registry<S> {
             filter,
             as_of,
             overdue_only,
+            None,
             self.read_appeals_page(filter, as_of, overdue_only),
         )
         .await
     }
 
-    async fn read_appeals_page(
+    pub(super) async fn read_appeals_page(
         &self,
         filter: &ListFilter,
         as_of: NaiveDate,

@@ -20,13 +20,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::storage::ListFilter;
 
-/// How many answers a process keeps by default (each at most one page of rows).
-pub const DEFAULT_ENTRIES: usize = 256;
+/// How many answers a process keeps by default (each at most one page of rows; a due
+/// list of 60 cases is about 10 KB): enough for the three most-read lists of a thousand
+/// bodies.
+pub const DEFAULT_ENTRIES: usize = 4096;
 
 /// Keys share this many fill locks (by hash): misses of different keys rarely wait.
 const FILL_STRIPES: usize = 16;
 
 struct Kept<V> {
+    /// When it was kept (a count of puts): the oldest goes first when the cache is full.
+    stamp: u64,
     generation: i64,
     calendars: u64,
     value: V,
@@ -41,6 +45,7 @@ pub(super) struct ListCache<V> {
     capacity: usize,
     hits: AtomicU64,
     misses: AtomicU64,
+    puts: AtomicU64,
 }
 
 /// How often kept lists were served ([`crate::service::Registry::list_cache_stats`]).
@@ -62,6 +67,7 @@ impl<V: Clone> ListCache<V> {
             capacity,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            puts: AtomicU64::new(0),
         }
     }
 
@@ -103,15 +109,24 @@ impl<V: Clone> ListCache<V> {
         (kept.generation == generation && kept.calendars == calendars).then(|| kept.value.clone())
     }
 
-    /// Keeps `value`; when full, forgets everything kept (the next reads fill it again).
+    /// Keeps `value`; when full, forgets the answer kept longest ago.
     pub(super) fn put(&self, key: String, generation: i64, calendars: u64, value: V) {
+        let stamp = self.puts.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= self.capacity && !entries.contains_key(&key) {
-                entries.clear();
+                // A scan, on a miss only: cheaper than the read that made the miss.
+                let oldest = entries
+                    .iter()
+                    .min_by_key(|(_, k)| k.stamp)
+                    .map(|(key, _)| key.clone());
+                if let Some(oldest) = oldest {
+                    entries.remove(&oldest);
+                }
             }
             entries.insert(
                 key,
                 Kept {
+                    stamp,
                     generation,
                     calendars,
                     value,
@@ -131,12 +146,34 @@ pub(super) fn bodies(filter: &ListFilter) -> Option<Vec<&str>> {
     (!bodies.is_empty()).then_some(bodies)
 }
 
-/// The key of a list: every filter, the date and whether only overdue cases count.
+/// The key of a list: every filter, the date, whether only overdue cases count, and the
+/// bodies whose generations were summed.
 pub(super) fn key(
     kind: &str,
     filter: &ListFilter,
     as_of: chrono::NaiveDate,
     overdue: bool,
+    summed: &[String],
 ) -> String {
-    format!("{kind}|{filter:?}|{as_of}|{overdue}")
+    format!("{kind}|{filter:?}|{as_of}|{overdue}|{summed:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_cache_forgets_the_oldest_answer_and_a_new_generation_misses() {
+        let c: ListCache<u32> = ListCache::new(2);
+        c.put("a".into(), 1, 0, 10);
+        c.put("b".into(), 1, 0, 20);
+        assert_eq!(c.get("a", 1, 0), Some(10));
+        c.put("c".into(), 1, 0, 30);
+        assert_eq!(c.get("a", 1, 0), None, "the oldest was forgotten");
+        assert_eq!(c.get("b", 1, 0), Some(20));
+        assert_eq!(c.get("c", 1, 0), Some(30));
+        assert_eq!(c.get("b", 2, 0), None, "another generation");
+        assert_eq!(c.get("b", 1, 1), None, "another calendar epoch");
+        assert_eq!(c.stats(), ListCacheStats { hits: 3, misses: 3 });
+    }
 }

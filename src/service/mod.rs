@@ -78,6 +78,13 @@ pub enum ServiceError {
     Unreadable { folio: String, message: String },
 }
 
+/// A list generation as read ([`Registry::generation`]).
+struct Generation {
+    bodies: Vec<String>,
+    value: i64,
+    calendars: u64,
+}
+
 /// The cursor of the next page: the last folio read, if the page was full.
 fn next_cursor(records: &[ListedCase], limit: Option<u32>) -> Option<String> {
     match (limit, records.last()) {
@@ -438,8 +445,27 @@ impl<S: Store> Registry<S> {
         self.calendar_epoch.load(SeqCst)
     }
 
+    /// The generation of `bodies` and the calendars' epoch, both read before the list
+    /// they stand for: a write or a calendar change during the read makes the next read a
+    /// miss.
+    async fn generation(&self, mut bodies: Vec<String>) -> Result<Generation, ServiceError> {
+        bodies.sort();
+        bodies.dedup();
+        let calendars = self.calendars_epoch();
+        let names: Vec<&str> = bodies.iter().map(String::as_str).collect();
+        let value = self.store.list_generation(&names).await?;
+        Ok(Generation {
+            bodies,
+            value,
+            calendars,
+        })
+    }
+
     /// `read`'s answer, or the one kept for the same list at the same generation of its
-    /// bodies and the same calendars ([`list_cache`]).
+    /// bodies and the same calendars ([`list_cache`]). `known`: a generation already read
+    /// for a set of bodies that includes the list's (one read for the two lists of "mis
+    /// pendientes").
+    #[allow(clippy::too_many_arguments)]
     async fn kept_list<V, F>(
         &self,
         cache: &ListCache<V>,
@@ -447,6 +473,7 @@ impl<S: Store> Registry<S> {
         filter: &ListFilter,
         as_of: NaiveDate,
         overdue_only: bool,
+        known: Option<&Generation>,
         read: F,
     ) -> Result<V, ServiceError>
     where
@@ -456,11 +483,19 @@ impl<S: Store> Registry<S> {
         let Some(bodies) = list_cache::bodies(filter).filter(|_| cache.enabled()) else {
             return read.await;
         };
-        // Both before the read: a write or a calendar change during it makes the next
-        // read a miss.
-        let calendars = self.calendars_epoch();
-        let generation = self.store.list_generation(&bodies).await?;
-        let key = list_cache::key(kind, filter, as_of, overdue_only);
+        let fresh;
+        let g = match known {
+            Some(g) if bodies.iter().all(|b| g.bodies.iter().any(|k| k == b)) => g,
+            _ => {
+                fresh = self
+                    .generation(bodies.iter().map(|b| b.to_string()).collect())
+                    .await?;
+                &fresh
+            }
+        };
+        let (generation, calendars) = (g.value, g.calendars);
+        // The bodies summed are part of the key: a sum over other bodies is another number.
+        let key = list_cache::key(kind, filter, as_of, overdue_only, &g.bodies);
         if let Some(v) = cache.get(&key, generation, calendars) {
             return Ok(v);
         }
@@ -722,9 +757,70 @@ impl<S: Store> Registry<S> {
             filter,
             as_of,
             overdue_only,
+            None,
             self.read_list_page(filter, as_of, overdue_only),
         )
         .await
+    }
+
+    /// The two lists of "mis pendientes": the requests of `requests` (none for a
+    /// guarantor's staff) and the appeals of `appeals`, each as [`Registry::list_page`]
+    /// and [`Registry::list_appeals_page`] give it, with one read of the generation of
+    /// all their bodies.
+    #[allow(clippy::type_complexity)]
+    pub async fn due_lists(
+        &self,
+        requests: Option<&ListFilter>,
+        appeals: &ListFilter,
+        as_of: NaiveDate,
+    ) -> Result<
+        (
+            Option<(Vec<CaseSummary>, Option<String>)>,
+            (Vec<AppealSummary>, Option<String>),
+        ),
+        ServiceError,
+    > {
+        let mut bodies: Vec<String> = Vec::new();
+        for f in requests.into_iter().chain([appeals]) {
+            bodies.extend(
+                list_cache::bodies(f)
+                    .into_iter()
+                    .flatten()
+                    .map(str::to_string),
+            );
+        }
+        let known = if bodies.is_empty() {
+            None
+        } else {
+            Some(self.generation(bodies).await?)
+        };
+        let r = match requests {
+            Some(f) => Some(
+                self.kept_list(
+                    &self.request_lists,
+                    REQUEST_KIND,
+                    f,
+                    as_of,
+                    false,
+                    known.as_ref(),
+                    self.read_list_page(f, as_of, false),
+                )
+                .await?,
+            ),
+            None => None,
+        };
+        let a = self
+            .kept_list(
+                &self.appeal_lists,
+                APPEAL_KIND,
+                appeals,
+                as_of,
+                false,
+                known.as_ref(),
+                self.read_appeals_page(appeals, as_of, false),
+            )
+            .await?;
+        Ok((r, a))
     }
 
     async fn read_list_page(

@@ -179,6 +179,20 @@ impl TestDb {
         )
     }
 
+    /// A calendar file of its own in the scratch folder ("Organismo", extending the
+    /// common calendar of Jalisco with `extra`), rewritten on each call: its path.
+    pub fn own_calendar(&self, extra: &str) -> PathBuf {
+        let dir = self.file("calendarios");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("organismo.toml");
+        std::fs::write(
+            &file,
+            format!("name = \"Organismo\"\nextends = \"mx-jalisco\"\n{extra}"),
+        )
+        .unwrap();
+        file
+    }
+
     /// A path in the test's scratch folder.
     pub fn file(&self, name: &str) -> PathBuf {
         self.scratch.join(name)
