@@ -10,7 +10,8 @@
 //! written once per run with set-based inserts (the registry would take hours at ~570
 //! durable acts a second); each case has two open terms (admission and resolution) whose
 //! due dates are spread evenly from 3 days before the run's date to a year after it. Peak memory is the process's
-//! high-water mark (VmHWM), read after the run.
+//! high-water mark (VmHWM) of a process of its own that
+//! opens the database and runs the floor and the dry run, as `arco alerts run --dry-run` would.
 
 use std::time::Instant;
 
@@ -38,7 +39,19 @@ fn status_kb(field: &str) -> Option<u64> {
         .ok()
 }
 
+/// Set in the child process that measures: the database's URL.
+const MEASURE: &str = "ARCO_BENCH_MEASURE_URL";
+
 fn main() {
+    if let Ok(url) = std::env::var(MEASURE) {
+        let as_of: NaiveDate = std::env::var("ARCO_BENCH_AS_OF").unwrap().parse().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(measure(&url, as_of));
+        return;
+    }
     let quick = !std::env::args().any(|a| a == "--bench");
     let n: usize = if quick {
         2_000
@@ -62,65 +75,91 @@ fn main() {
             Database::Sqlite(s) => generate_sqlite(s.pool(), n, as_of).await,
             Database::Postgres(p) => generate_postgres(p.pool(), n, as_of).await,
         }
-        println!("{n} open cases written in {:.1} s", start.elapsed().as_secs_f64());
-
-        let reg = Registry::new(store, CalendarLoader::default(), Rulebooks::builtin().unwrap());
-        let config: AlertConfig = AlertConfig::parse(
-            "[recipients.default]\nunit = [\"ut@x.gob.mx\"]\nunit_head = [\"jefa@x.gob.mx\"]\ncommittee = [\"comite@x.gob.mx\"]\n",
-            "bench.toml",
-        )
-        .unwrap();
-        let by = alerts::horizon(&reg, &config, as_of).await.unwrap();
-        // The peak from here on is the run's, not the data generation's (Linux: writing 5
-        // to clear_refs resets VmHWM to the current resident size).
-        let _ = std::fs::write("/proc/self/clear_refs", "5");
-        let before = vm_hwm_kb();
-
-        // Each measured three times after a warm-up; the median is reported.
-        let median = |mut v: Vec<f64>| {
-            v.sort_by(|a, b| a.total_cmp(b));
-            v[v.len() / 2]
-        };
-        let mut floor = 0;
-        let mut floor_t = Vec::new();
-        let mut dry_t = Vec::new();
-        let mut alerts_due = 0;
-        let mut digests = 0;
-        for round in 0..4 {
-            let t = Instant::now();
-            floor = reg.store().count_due_rows(by, as_of).await.unwrap();
-            let f = t.elapsed().as_secs_f64();
-            let t = Instant::now();
-            let report = alerts::run(&reg, &config, &Mailer::memory().0, as_of, Utc::now(), true)
-                .await
-                .unwrap();
-            let d = t.elapsed().as_secs_f64();
-            alerts_due = report.due;
-            digests = report.previews.len();
-            if round > 0 {
-                floor_t.push(f);
-                dry_t.push(d);
-            }
-        }
-        let (floor_s, dry_s) = (median(floor_t), median(dry_t));
-        println!("floor: SELECT count(*) of the {floor} open rows due by {by}: {floor_s:.3} s");
         println!(
-            "dry run: {alerts_due} alerts due on {as_of} in {digests} digests: {dry_s:.3} s ({:.1}x the floor)",
-            dry_s / floor_s
+            "{n} open cases written in {:.1} s",
+            start.elapsed().as_secs_f64()
         );
-        if let (Some(kb), Some(b)) = (vm_hwm_kb(), before) {
-            println!(
-                "peak memory (VmHWM) during the runs: {:.0} MB (resident before them: {:.0} MB; now anonymous {:.0} MB, file-backed {:.0} MB, the database's memory map among them)",
-                kb as f64 / 1024.0,
-                b as f64 / 1024.0,
-                status_kb("RssAnon:").unwrap_or(0) as f64 / 1024.0,
-                status_kb("RssFile:").unwrap_or(0) as f64 / 1024.0,
-            );
+
+        store.close().await;
+        drop(store);
+        // The runs are measured in a process of their own, as `arco alerts run --dry-run`
+        // would be: its peak memory is the run's, not the data generation's (whose pages
+        // of the database file would otherwise count in the resident size).
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .arg("--bench")
+            .env(MEASURE, &db.url)
+            .env("ARCO_BENCH_AS_OF", as_of.to_string())
+            .status()
+            .expect("the measuring process");
+        assert!(status.success(), "the measuring process failed: {status}");
+        if std::env::var_os("ARCO_BENCH_KEEP").is_some() {
+            // For a profiler: ARCO_BENCH_MEASURE_URL=<url> ARCO_BENCH_AS_OF=<date> <bench> --bench
+            println!("kept: {MEASURE}={} ARCO_BENCH_AS_OF={as_of}", db.url);
+        } else {
+            db.remove().await;
         }
-        reg.store().close().await;
-        drop(reg);
-        db.remove().await;
     });
+}
+
+/// The floor and the dry run, each measured three times after a warm-up (the median is
+/// reported), then this process's peak memory.
+async fn measure(url: &str, as_of: NaiveDate) {
+    let store = Database::open(url).await.unwrap();
+    let reg = Registry::new(
+        store,
+        CalendarLoader::default(),
+        Rulebooks::builtin().unwrap(),
+    );
+    let config: AlertConfig = AlertConfig::parse(
+        "[recipients.default]\nunit = [\"ut@x.gob.mx\"]\nunit_head = [\"jefa@x.gob.mx\"]\ncommittee = [\"comite@x.gob.mx\"]\n",
+        "bench.toml",
+    )
+    .unwrap();
+    eprintln!("opened: {:?} kB", status_kb("RssFile:"));
+    let by = alerts::horizon(&reg, &config, as_of).await.unwrap();
+    eprintln!("horizon: {:?} kB", status_kb("RssFile:"));
+    reg.store().count_due_rows(by, as_of).await.unwrap();
+    eprintln!("floor: {:?} kB", status_kb("RssFile:"));
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let mut floor = 0;
+    let mut floor_t = Vec::new();
+    let mut dry_t = Vec::new();
+    let mut alerts_due = 0;
+    let mut digests = 0;
+    for round in 0..4 {
+        let t = Instant::now();
+        floor = reg.store().count_due_rows(by, as_of).await.unwrap();
+        let f = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let report = alerts::run(&reg, &config, &Mailer::memory().0, as_of, Utc::now(), true)
+            .await
+            .unwrap();
+        let d = t.elapsed().as_secs_f64();
+        alerts_due = report.due;
+        digests = report.previews.len();
+        if round > 0 {
+            floor_t.push(f);
+            dry_t.push(d);
+        }
+    }
+    let (floor_s, dry_s) = (median(floor_t), median(dry_t));
+    println!("floor: SELECT count(*) of the {floor} open rows due by {by}: {floor_s:.3} s");
+    println!(
+        "dry run: {alerts_due} alerts due on {as_of} in {digests} digests: {dry_s:.3} s ({:.1}x the floor)",
+        dry_s / floor_s
+    );
+    if let Some(kb) = vm_hwm_kb() {
+        println!(
+            "peak memory of the measuring process (VmHWM): {:.0} MB (now anonymous {:.0} MB, file-backed {:.0} MB, the database's memory map among them)",
+            kb as f64 / 1024.0,
+            status_kb("RssAnon:").unwrap_or(0) as f64 / 1024.0,
+            status_kb("RssFile:").unwrap_or(0) as f64 / 1024.0,
+        );
+    }
+    reg.store().close().await;
 }
 
 /// Admission due dates spread evenly from 3 days before `as_of` to a year after;

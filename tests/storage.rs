@@ -712,3 +712,87 @@ async fn an_unknown_scheme_is_refused_in_spanish() {
         .to_string();
     assert!(e.contains("el esquema «mysql:» no se admite"), "{e}");
 }
+
+on_both_backends!(each_act_leaves_exactly_the_terms_its_log_gives);
+/// An act writes only the terms that changed (SQLite: an upsert skipping equal rows and a
+/// delete of the terms gone); after every act of a history that adds, moves, closes and
+/// voids terms, the stored terms are the ones the log rebuilds, and a term row edited by
+/// hand is put right by the next act.
+async fn each_act_leaves_exactly_the_terms_its_log_gives(backend: Backend) {
+    let db = TestDb::new(backend);
+    let reg = db.registry().await;
+    let folio = reg
+        .file_request(
+            "UT",
+            "mx-jalisco",
+            Right::Access,
+            at("2026-02-05T10:00"),
+            &staff(),
+            now(),
+        )
+        .await
+        .unwrap()
+        .folio;
+    let comite = Actor::new("comite", Role::Committee);
+    let acts = [
+        (RequestAct::PreventionNotified, "2026-02-06T10:00", staff()),
+        (RequestAct::PreventionAnswered, "2026-02-09T10:00", staff()),
+        (RequestAct::Admitted, "2026-02-10T10:00", staff()),
+        (
+            RequestAct::ExtensionNotified { days: Some(3) },
+            "2026-02-18T10:00",
+            staff(),
+        ),
+        (
+            RequestAct::Resolved {
+                outcome: Outcome::Granted,
+            },
+            "2026-02-20T10:00",
+            comite,
+        ),
+        (RequestAct::ResolutionNotified, "2026-02-23T10:00", staff()),
+    ];
+    let mut seen_terms = std::collections::BTreeSet::new();
+    for (i, (act, when, who)) in acts.into_iter().enumerate() {
+        if i == 5 {
+            // A term row damaged by hand, one the next act does not move: the act writes
+            // it back from the log all the same.
+            exec(
+                reg.store(),
+                "UPDATE deadlines SET due = '2030-01-01', article = 'x' WHERE term = 'resolution_extension'",
+            )
+            .await
+            .unwrap();
+        }
+        reg.record(&folio, act, at(when), &who, now())
+            .await
+            .unwrap();
+        let report = reg.verify().await.unwrap();
+        assert_eq!(report.checked, 1);
+        assert!(
+            report.differences.is_empty(),
+            "after act {i}: {:?}",
+            report.differences
+        );
+        let (case, log) = reg.store().load(&folio).await.unwrap();
+        assert_eq!(log.len(), i + 2);
+        let mut terms: Vec<_> = case.projection.deadlines.iter().map(|d| d.term).collect();
+        let n = terms.len();
+        terms.dedup();
+        assert_eq!(terms.len(), n, "a term stored twice after act {i}");
+        seen_terms.extend(terms);
+    }
+    // The history went through the prevention's, the resolution's and the extension's terms.
+    for t in [
+        TermId::PreventionReply,
+        TermId::Resolution,
+        TermId::ResolutionExtension,
+        TermId::Fulfilment,
+        TermId::AppealWindow,
+    ] {
+        assert!(
+            seen_terms.contains(&t),
+            "{t:?} never stored: {seen_terms:?}"
+        );
+    }
+}

@@ -13,6 +13,17 @@ use common::Backend;
 use fantoccini::{Client, Locator};
 use web_common::*;
 
+/// `days` days before today in Mexico City, at `time` there (a datetime-local value).
+/// The walkthrough files, prevents and answers at fixed hours of past days, not at the
+/// hour it happens to run: an answer given now could fall after office hours and take
+/// effect on the very day the resolution's term was already counted from.
+fn local_day(days: i64, time: &str) -> String {
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::America::Mexico_City)
+        .date_naive();
+    format!("{}T{time}", today - Duration::days(days))
+}
+
 fn office(t: chrono::DateTime<Utc>) -> String {
     t.with_timezone(&chrono_tz::America::Mexico_City)
         .format("%Y-%m-%dT%H:%M")
@@ -128,7 +139,7 @@ async fn walkthrough(backend: Backend) {
     axe(&c, "lista").await;
 
     // File a request three days ago, then its acuse.
-    let filed_at = office(Utc::now() - Duration::days(3));
+    let filed_at = local_day(3, "09:00");
     c.goto(&site.url("/solicitudes/nueva")).await.unwrap();
     axe(&c, "nueva solicitud").await;
     select(&c, "#f-right", "access").await;
@@ -162,7 +173,7 @@ async fn walkthrough(backend: Backend) {
     shot(&c, &format!("{tag}-expediente")).await;
     axe(&c, "expediente").await;
     // Prevention the same day as the filing (within its 3 days).
-    let prevented_at = office(Utc::now() - Duration::days(3) + Duration::minutes(30));
+    let prevented_at = local_day(3, "09:30");
     preview(&c, &site, &folio, "prevention_notified", &prevented_at).await;
     assert!(
         text_of(&c, ".confirmar")
@@ -177,8 +188,10 @@ async fn walkthrough(backend: Backend) {
             .await
             .contains("Quedó registrado: Notificación de la prevención")
     );
-    // Answered today: the resolution counts again from the answer (art. 52.2).
-    let answered_at = office(Utc::now() - Duration::minutes(5));
+    // Answered yesterday, in office hours: the resolution counts again from the answer
+    // (art. 52.2). The answer takes effect at most on the second business day after the
+    // filing's, before the admission's due date the resolution was counted from.
+    let answered_at = local_day(1, "10:00");
     preview(&c, &site, &folio, "prevention_answered", &answered_at).await;
     confirm(&c).await;
     let after = due_on_page(&c, "resolution").await;

@@ -30,7 +30,8 @@
 pub mod config;
 pub mod mail;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use askama::Template;
@@ -97,12 +98,35 @@ pub async fn horizon<S: Store>(
     Ok(by)
 }
 
+/// An alert planned on `as_of`: what it shows (shared by its recipients), its threshold
+/// and one recipient.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub item: Arc<AlertItem>,
+    pub threshold: i32,
+    pub recipient: Arc<str>,
+}
+
+impl Planned {
+    /// As the outbox keeps it.
+    fn to_outbox(&self) -> OutboxItem {
+        OutboxItem {
+            folio: self.item.folio.clone(),
+            term: self.item.term,
+            due: self.item.due,
+            threshold: self.threshold,
+            recipient: self.recipient.to_string(),
+            item: serde_json::to_value(&*self.item).unwrap_or_default(),
+        }
+    }
+}
+
 /// The alerts due on `as_of`: one per open duty that crossed a threshold, and recipient.
 pub async fn plan<S: Store>(
     registry: &Registry<S>,
     config: &AlertConfig,
     as_of: NaiveDate,
-) -> Result<Vec<OutboxItem>, ServiceError> {
+) -> Result<Vec<Planned>, ServiceError> {
     let rows = registry
         .store()
         .due_rows(horizon(registry, config, as_of).await?, as_of)
@@ -110,13 +134,23 @@ pub async fn plan<S: Store>(
     let mut out = Vec::new();
     let mut thresholds: BTreeMap<TermId, Vec<i32>> = BTreeMap::new();
     let mut bodies: BTreeMap<String, config::RoleAddresses> = BTreeMap::new();
+    // Each address once in memory, however many alerts go to it.
+    let mut addresses_seen: HashMap<String, Arc<str>> = HashMap::new();
+    let mut intern = |a: &str| -> Arc<str> {
+        if let Some(v) = addresses_seen.get(a) {
+            return v.clone();
+        }
+        let v: Arc<str> = Arc::from(a);
+        addresses_seen.insert(a.to_string(), v.clone());
+        v
+    };
+    let mut calendars: HashMap<String, Arc<crate::calendar::Calendar>> = HashMap::new();
     for row in rows {
-        let cal = registry.calendar(&row.calendar)?;
-        let book = registry.rulebooks().get(&row.rulebook)?;
         // The extension's row mirrors the resolution's (same due date): alert once.
         if row.term == TermId::ResolutionExtension {
             continue;
         }
+        let book = registry.rulebooks().get(&row.rulebook)?;
         let Some(term) = book.term(row.term) else {
             continue;
         };
@@ -124,6 +158,14 @@ pub async fn plan<S: Store>(
         if row.optional && term.actor != TermActor::Titular {
             continue;
         }
+        let cal = match calendars.get(&row.calendar) {
+            Some(c) => c.clone(),
+            None => {
+                let c = registry.calendar(&row.calendar)?;
+                calendars.insert(row.calendar.clone(), c.clone());
+                c
+            }
+        };
         let left = days_left(&cal, as_of, row.due)?;
         let levels = thresholds
             .entry(row.term)
@@ -131,46 +173,45 @@ pub async fn plan<S: Store>(
         let Some(threshold) = crossed(levels, left) else {
             continue;
         };
-        let addresses = bodies
-            .entry(row.body.clone())
-            .or_insert_with(|| config.addresses(&row.body));
-        let mut to: Vec<String> = match term.actor {
-            TermActor::Unit | TermActor::Responsable => {
-                let mut v = addresses.unit.clone();
-                v.extend(addresses.unit_head.iter().cloned());
-                v.extend(config.staff.get(&row.in_charge).cloned());
-                v
-            }
-            TermActor::Committee => addresses.committee.clone(),
-            TermActor::Guarantor => addresses.guarantor.clone(),
-            TermActor::Superior => addresses.unit_head.clone(),
+        if !bodies.contains_key(&row.body) {
+            bodies.insert(row.body.clone(), config.addresses(&row.body));
+        }
+        let addresses = &bodies[&row.body];
+        let mut to: Vec<&str> = match term.actor {
+            TermActor::Unit | TermActor::Responsable => addresses
+                .unit
+                .iter()
+                .chain(&addresses.unit_head)
+                .chain(config.staff.get(&row.in_charge))
+                .map(String::as_str)
+                .collect(),
+            TermActor::Committee => addresses.committee.iter().map(String::as_str).collect(),
+            TermActor::Guarantor => addresses.guarantor.iter().map(String::as_str).collect(),
+            TermActor::Superior => addresses.unit_head.iter().map(String::as_str).collect(),
             TermActor::Titular => match (&row.titular, config.titular_alerts) {
-                (Some(email), true) => vec![email.clone()],
+                (Some(email), true) => vec![email.as_str()],
                 _ => continue,
             },
             TermActor::Parties => continue,
         };
-        to.sort();
+        to.sort_unstable();
         to.dedup();
-        let item = AlertItem {
-            folio: row.folio.clone(),
-            kind: row.kind.clone(),
-            body: row.body.clone(),
-            calendar: row.calendar.clone(),
+        let recipients: Vec<Arc<str>> = to.into_iter().map(&mut intern).collect();
+        let item = Arc::new(AlertItem {
+            folio: row.folio,
+            kind: row.kind,
+            body: row.body,
+            calendar: row.calendar,
             term: row.term,
             term_name: term.name.clone(),
-            article: row.article.clone(),
+            article: row.article,
             due: row.due,
-        };
-        let json = serde_json::to_value(&item).unwrap_or_default();
-        for recipient in to {
-            out.push(OutboxItem {
-                folio: row.folio.clone(),
-                term: row.term,
-                due: row.due,
+        });
+        for recipient in recipients {
+            out.push(Planned {
+                item: item.clone(),
                 threshold,
                 recipient,
-                item: json.clone(),
             });
         }
     }
@@ -231,20 +272,25 @@ pub fn compose<S: Store>(
     registry: &Registry<S>,
     config: &AlertConfig,
     recipient: &str,
-    rows: &[&OutboxRow],
+    alerts: &[&AlertItem],
     as_of: NaiveDate,
 ) -> Result<Outgoing, ServiceError> {
-    let mut seen = BTreeSet::new();
-    let mut items = Vec::new();
-    for r in rows {
-        let Ok(a) = serde_json::from_value::<AlertItem>(r.item.item.clone()) else {
-            continue;
-        };
+    let mut seen = HashSet::new();
+    let mut items = Vec::with_capacity(alerts.len());
+    let mut calendars: HashMap<&str, Arc<crate::calendar::Calendar>> = HashMap::new();
+    for a in alerts {
         // Two thresholds of one term pending at once (a missed run): one line.
-        if !seen.insert((a.folio.clone(), a.term, a.due)) {
+        if !seen.insert((a.folio.as_str(), a.term, a.due)) {
             continue;
         }
-        let cal = registry.calendar(&a.calendar)?;
+        let cal = match calendars.get(a.calendar.as_str()) {
+            Some(c) => c.clone(),
+            None => {
+                let c = registry.calendar(&a.calendar)?;
+                calendars.insert(a.calendar.as_str(), c.clone());
+                c
+            }
+        };
         let left = days_left(&cal, as_of, a.due)?;
         items.push(ItemView {
             link: config
@@ -256,10 +302,10 @@ pub fn compose<S: Store>(
             } else {
                 "Solicitud ARCO".into()
             },
-            folio: a.folio,
-            body: a.body,
-            term_name: a.term_name,
-            article: a.article,
+            folio: a.folio.clone(),
+            body: a.body.clone(),
+            term_name: a.term_name.clone(),
+            article: a.article.clone(),
             due: format!("{} ({})", a.due, weekday_es(a.due.weekday())),
             days_left: left,
             when: when_es(left),
@@ -341,43 +387,51 @@ pub async fn run<S: Store>(
     let planned = plan(registry, config, as_of).await?;
     let due = planned.len();
     let store = registry.store();
+    // What each recipient's digest holds: the outbox's pending alerts (their ids, and what
+    // they show when it can be read) and, in a dry run, the new ones not yet written.
+    let stored = |rows: Vec<OutboxRow>| -> Vec<(i64, Arc<str>, Option<Arc<AlertItem>>)> {
+        rows.into_iter()
+            .map(|r| {
+                let item = AlertItem::deserialize(&r.item.item).ok().map(Arc::new);
+                (r.id, Arc::from(r.item.recipient), item)
+            })
+            .collect()
+    };
     let (new, pending) = if dry_run {
         let known: HashSet<crate::storage::AlertKey> = store
             .outbox_keys(as_of - Duration::days(LOOKBACK_DAYS))
             .await?
             .into_iter()
             .collect();
-        let mut pending = store.outbox_pending().await?;
-        let fresh: Vec<OutboxItem> = planned
-            .into_iter()
-            .filter(|i| {
-                !known.contains(&(
-                    i.folio.clone(),
-                    i.term,
-                    i.due,
-                    i.threshold,
-                    i.recipient.clone(),
-                ))
-            })
-            .collect();
-        let new = fresh.len();
-        pending.extend(fresh.into_iter().map(|item| OutboxRow {
-            id: 0,
-            item,
-            attempts: 0,
-        }));
-        (new, pending)
+        let mut pending = stored(store.outbox_pending().await?);
+        let before = pending.len();
+        pending.extend(
+            planned
+                .into_iter()
+                .filter(|p| {
+                    known.is_empty()
+                        || !known.contains(&(
+                            p.item.folio.clone(),
+                            p.item.term,
+                            p.item.due,
+                            p.threshold,
+                            p.recipient.to_string(),
+                        ))
+                })
+                .map(|p| (0, p.recipient, Some(p.item))),
+        );
+        (pending.len() - before, pending)
     } else {
-        let new = store.outbox_add(planned, now).await?;
-        (new, store.outbox_pending().await?)
+        let rows: Vec<OutboxItem> = planned.iter().map(Planned::to_outbox).collect();
+        let new = store.outbox_add(rows, now).await?;
+        (new, stored(store.outbox_pending().await?))
     };
 
-    let mut by_recipient: BTreeMap<&str, Vec<&OutboxRow>> = BTreeMap::new();
-    for r in &pending {
-        by_recipient
-            .entry(r.item.recipient.as_str())
-            .or_default()
-            .push(r);
+    let mut by_recipient: BTreeMap<&str, (Vec<i64>, Vec<&AlertItem>)> = BTreeMap::new();
+    for (id, recipient, item) in &pending {
+        let entry = by_recipient.entry(recipient).or_default();
+        entry.0.push(*id);
+        entry.1.extend(item.as_deref());
     }
     let mut report = RunReport {
         as_of,
@@ -388,13 +442,12 @@ pub async fn run<S: Store>(
         previews: Vec::new(),
     };
     let pause = StdDuration::from_secs_f64(1.0 / config.smtp.per_second);
-    for (i, (recipient, rows)) in by_recipient.into_iter().enumerate() {
-        let message = compose(registry, config, recipient, &rows, as_of)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    for (i, (recipient, (ids, items))) in by_recipient.into_iter().enumerate() {
+        let message = compose(registry, config, recipient, &items, as_of)?;
         if dry_run {
             report.deliveries.push(Delivery {
                 recipient: recipient.to_string(),
-                alerts: rows.len(),
+                alerts: ids.len(),
                 status: "preview".into(),
                 error: None,
             });
@@ -419,7 +472,7 @@ pub async fn run<S: Store>(
         };
         report.deliveries.push(Delivery {
             recipient: recipient.to_string(),
-            alerts: rows.len(),
+            alerts: ids.len(),
             status: status.into(),
             error,
         });

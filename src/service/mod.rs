@@ -789,7 +789,8 @@ impl<S: Store> Registry<S> {
                     .map(str::to_string),
             );
         }
-        let known = if bodies.is_empty() {
+        // A process that keeps no lists reads no generation.
+        let known = if bodies.is_empty() || !self.request_lists.enabled() {
             None
         } else {
             Some(self.generation(bodies).await?)

@@ -49,7 +49,7 @@ pub(super) fn corrupt(what: &str, message: impl ToString) -> StoreError {
 }
 
 fn parse_date(s: &str, what: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| corrupt(what, e))
+    s.parse::<NaiveDate>().map_err(|e| corrupt(what, e))
 }
 
 impl SqliteStore {
@@ -157,17 +157,6 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
-
-    async fn deadlines_of(&self, case_id: i64) -> Result<Vec<DeadlineRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT term, day0, days, due, status, done, optional, article FROM deadlines WHERE case_id = ? ORDER BY due, term",
-        )
-        .bind(case_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.iter().map(deadline_row).collect()
-    }
 }
 
 fn deadline_row(r: &SqliteRow) -> Result<DeadlineRow, StoreError> {
@@ -248,47 +237,113 @@ fn event_row(r: &SqliteRow) -> Result<StoredEvent, StoreError> {
     })
 }
 
+/// A term as `load` reads it: term, day0, days, due, status, done, optional, article.
+type TermTuple = (
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+);
+
+fn deadline_of_tuple(t: TermTuple) -> Result<DeadlineRow, StoreError> {
+    let (term, day0, days, due, status, done, optional, article) = t;
+    Ok(DeadlineRow {
+        term: term.parse().map_err(|_| corrupt("deadlines.term", &term))?,
+        day0: parse_date(&day0, "deadlines.day0")?,
+        days: days as u32,
+        due: parse_date(&due, "deadlines.due")?,
+        status: DeadlineStatus::parse(&status)
+            .ok_or_else(|| corrupt("deadlines.status", &status))?,
+        done: done
+            .as_deref()
+            .map(|d| parse_date(d, "deadlines.done"))
+            .transpose()?,
+        optional: optional != 0,
+        article,
+    })
+}
+
+/// An act of the log as `load` reads it: seq, act, payload (text), actor, role,
+/// occurred_at, effective_on, late, recorded_at, rulebook.
+type EventTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+);
+
+fn event_of_tuple(t: EventTuple) -> Result<StoredEvent, StoreError> {
+    let (seq, act, payload, actor, role, occurred_at, effective_on, late, recorded, rulebook) = t;
+    Ok(StoredEvent {
+        seq,
+        event: NewEvent {
+            act,
+            payload: serde_json::from_str(&payload).map_err(|e| corrupt("events.payload", e))?,
+            actor,
+            role: Role::parse(&role).ok_or_else(|| corrupt("events.role", &role))?,
+            occurred_at,
+            effective_on: parse_date(&effective_on, "events.effective_on")?,
+            late: late != 0,
+            recorded_at: DateTime::parse_from_rfc3339(&recorded)
+                .map_err(|e| corrupt("events.recorded_at", e))?
+                .with_timezone(&Utc),
+            rulebook,
+        },
+    })
+}
+
 async fn insert_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     case_id: i64,
     seq: i64,
     e: &NewEvent,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    bind_event(
+        sqlx::query(
+            "INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(case_id),
+        seq,
+        e,
     )
-    .bind(case_id)
-    .bind(seq)
-    .bind(&e.act)
-    .bind(e.payload.to_string())
-    .bind(&e.actor)
-    .bind(e.role.as_str())
-    .bind(&e.occurred_at)
-    .bind(e.effective_on.to_string())
-    .bind(i64::from(e.late))
-    .bind(e.recorded_at.to_rfc3339())
-    .bind(&e.rulebook)
     .execute(&mut **tx)
     .await
     .map_err(db)?;
     Ok(())
 }
 
-async fn write_deadlines(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    case_id: i64,
-    rows: &[DeadlineRow],
-) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM deadlines WHERE case_id = ?")
-        .bind(case_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(db)?;
-    if rows.is_empty() {
-        return Ok(());
-    }
-    // Every term in one statement: the rows go as one JSON array.
+/// Binds an act of the log, seq to rulebook in the columns' order, after what `q` has.
+fn bind_event<'q>(
+    q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    seq: i64,
+    e: &NewEvent,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    q.bind(seq)
+        .bind(e.act.clone())
+        .bind(e.payload.to_string())
+        .bind(e.actor.clone())
+        .bind(e.role.as_str())
+        .bind(e.occurred_at.clone())
+        .bind(e.effective_on.to_string())
+        .bind(i64::from(e.late))
+        .bind(e.recorded_at.to_rfc3339())
+        .bind(e.rulebook.clone())
+}
+
+/// Terms as one JSON array of arrays (term, day0, days, due, status, done, optional,
+/// article), for `json_each`.
+fn deadlines_json(rows: &[DeadlineRow]) -> String {
     let batch: Vec<serde_json::Value> = rows
         .iter()
         .map(|d| {
@@ -304,6 +359,19 @@ async fn write_deadlines(
             ])
         })
         .collect();
+    serde_json::Value::Array(batch).to_string()
+}
+
+/// The terms of a case written for the first time (a filing, an import).
+async fn insert_deadlines(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    case_id: i64,
+    rows: &[DeadlineRow],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Every term in one statement: the rows go as one JSON array.
     sqlx::query(
         "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article, body, kind)
          SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
@@ -311,7 +379,7 @@ async fn write_deadlines(
          FROM json_each(?2), cases c WHERE c.id = ?1",
     )
     .bind(case_id)
-    .bind(serde_json::Value::Array(batch).to_string())
+    .bind(deadlines_json(rows))
     .execute(&mut **tx)
     .await
     .map_err(db)?;
@@ -527,7 +595,7 @@ impl Store for SqliteStore {
         for (i, e) in events.iter().enumerate() {
             insert_event(&mut tx, id, i as i64 + 1, e).await?;
         }
-        write_deadlines(&mut tx, id, &projection.deadlines).await?;
+        insert_deadlines(&mut tx, id, &projection.deadlines).await?;
         tx.commit().await.map_err(db)?;
         Ok(CaseRecord {
             id,
@@ -544,22 +612,37 @@ impl Store for SqliteStore {
     }
 
     async fn load(&self, folio: &str) -> Result<(CaseRecord, Vec<StoredEvent>), StoreError> {
-        let row = sqlx::query("SELECT * FROM cases WHERE folio = ?")
-            .bind(folio)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?
-            .ok_or_else(|| StoreError::NotFound(folio.to_string()))?;
-        let id: i64 = row.get("id");
-        let deadlines = self.deadlines_of(id).await?;
+        // One round trip: the case row, its terms and its log (each as one JSON array).
+        let row = sqlx::query(
+            "SELECT c.*,
+                 (SELECT json_group_array(json_array(term, day0, days, due, status, done, optional, article)
+                         ORDER BY due, term)
+                  FROM deadlines WHERE case_id = c.id) AS terms_json,
+                 (SELECT json_group_array(json_array(seq, act, payload, actor, role, occurred_at,
+                                                     effective_on, late, recorded_at, rulebook)
+                         ORDER BY seq)
+                  FROM events WHERE case_id = c.id) AS events_json
+             FROM cases c WHERE c.folio = ?",
+        )
+        .bind(folio)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .ok_or_else(|| StoreError::NotFound(folio.to_string()))?;
+        let terms: String = row.get("terms_json");
+        let terms: Vec<TermTuple> =
+            serde_json::from_str(&terms).map_err(|e| corrupt("deadlines", e))?;
+        let deadlines = terms
+            .into_iter()
+            .map(deadline_of_tuple)
+            .collect::<Result<Vec<_>, _>>()?;
         let case = case_row(&row, deadlines)?;
-        let events = sqlx::query("SELECT * FROM events WHERE case_id = ? ORDER BY seq")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(event_row)
+        let events: String = row.get("events_json");
+        let events: Vec<EventTuple> =
+            serde_json::from_str(&events).map_err(|e| corrupt("events", e))?;
+        let events = events
+            .into_iter()
+            .map(event_of_tuple)
             .collect::<Result<Vec<_>, _>>()?;
         Ok((case, events))
     }
@@ -571,12 +654,43 @@ impl Store for SqliteStore {
         event: NewEvent,
         projection: Projection,
     ) -> Result<i64, StoreError> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE cases SET version = ?, state = ?, projection = ?, updated_at = ?,
-                 list_right = ?, holds_until = ?, then_state = ?, then_stops = ?, listed = ?
-             WHERE id = ? AND version = ?",
+        let _turn = self.writers.lock().await;
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        // The whole transaction in one round trip: the act first (its primary key, case
+        // and seq, is taken if another writer appended since this one read: a unique
+        // violation), the case row only at the version read (otherwise its version would be
+        // NULL: a NOT NULL violation), then only the terms that changed. Anonymous
+        // parameters, bound in the order the statements use them.
+        let e = &event;
+        let deadlines = deadlines_json(&projection.deadlines);
+        let written = bind_event(
+            sqlx::query(
+                "BEGIN IMMEDIATE;
+                 INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                 UPDATE cases SET version = CASE WHEN version = ? THEN ? END, state = ?, projection = ?,
+                     updated_at = ?, list_right = ?, holds_until = ?, then_state = ?, then_stops = ?, listed = ?
+                 WHERE id = ?;
+                 DELETE FROM deadlines WHERE case_id = ?
+                     AND term NOT IN (SELECT value ->> 0 FROM json_each(?));
+                 INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article, body, kind)
+                 SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                        value ->> 6, value ->> 7, c.body, c.kind
+                 FROM json_each(?), cases c WHERE c.id = ?
+                 ON CONFLICT (case_id, term) DO UPDATE SET
+                     day0 = excluded.day0, days = excluded.days, due = excluded.due,
+                     status = excluded.status, done = excluded.done, optional = excluded.optional,
+                     article = excluded.article
+                 WHERE (day0, days, due, status, done, optional, article)
+                     IS NOT (excluded.day0, excluded.days, excluded.due, excluded.status,
+                             excluded.done, excluded.optional, excluded.article);
+                 COMMIT",
+            )
+            .bind(case.id),
+            expected_version + 1,
+            e,
         )
+        .bind(expected_version)
         .bind(expected_version + 1)
         .bind(&projection.state)
         .bind(projection.data.to_string())
@@ -587,30 +701,41 @@ impl Store for SqliteStore {
         .bind(projection.listing.then_stops)
         .bind(projection.listing.written)
         .bind(case.id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        if updated.rows_affected() == 0 {
-            let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
-                .bind(case.id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db)?;
-            tx.rollback().await.map_err(db)?;
-            return Err(match actual {
-                Some(actual) => StoreError::Conflict {
-                    folio: case.folio.clone(),
-                    expected: expected_version,
-                    actual,
-                },
-                None => StoreError::NotFound(case.folio.clone()),
-            });
+        .bind(case.id)
+        .bind(deadlines.clone())
+        .bind(case.id)
+        .bind(deadlines)
+        .bind(case.id)
+        .execute(&mut *conn)
+        .await;
+        let error = match written {
+            Ok(_) => return Ok(expected_version + 1),
+            Err(e) => e,
+        };
+        // Nothing of this act stays: roll back what ran before the failing statement. A
+        // connection that cannot roll back (no transaction open because BEGIN itself
+        // failed, or a broken one) is closed rather than given back to the pool.
+        if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+            conn.close_on_drop();
         }
-        insert_event(&mut tx, case.id, expected_version + 1, &event).await?;
-        write_deadlines(&mut tx, case.id, &projection.deadlines).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(expected_version + 1)
+        let conflict = matches!(&error, sqlx::Error::Database(d)
+            if d.is_unique_violation() || d.kind() == sqlx::error::ErrorKind::NotNullViolation);
+        if !conflict {
+            return Err(db(error));
+        }
+        let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
+            .bind(case.id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+        Err(match actual {
+            Some(actual) => StoreError::Conflict {
+                folio: case.folio.clone(),
+                expected: expected_version,
+                actual,
+            },
+            None => StoreError::NotFound(case.folio.clone()),
+        })
     }
 
     async fn list(&self, f: &ListFilter) -> Result<Vec<CaseRecord>, StoreError> {
@@ -1078,7 +1203,7 @@ impl Store for SqliteStore {
             for e in events {
                 insert_event(&mut tx, case.id, e.seq, &e.event).await?;
             }
-            write_deadlines(&mut tx, case.id, &case.projection.deadlines).await?;
+            insert_deadlines(&mut tx, case.id, &case.projection.deadlines).await?;
         }
         tx.commit().await.map_err(db)
     }
