@@ -115,11 +115,8 @@ async fn measure(url: &str, as_of: NaiveDate) {
         "bench.toml",
     )
     .unwrap();
-    eprintln!("opened: {:?} kB", status_kb("RssFile:"));
     let by = alerts::horizon(&reg, &config, as_of).await.unwrap();
-    eprintln!("horizon: {:?} kB", status_kb("RssFile:"));
     reg.store().count_due_rows(by, as_of).await.unwrap();
-    eprintln!("floor: {:?} kB", status_kb("RssFile:"));
     let median = |mut v: Vec<f64>| {
         v.sort_by(|a, b| a.total_cmp(b));
         v[v.len() / 2]

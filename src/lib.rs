@@ -38,6 +38,7 @@ pub mod calendar;
 pub mod case;
 pub mod expediente;
 pub mod http;
+pub mod report;
 pub mod request;
 pub mod rules;
 pub mod service;

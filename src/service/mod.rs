@@ -34,12 +34,14 @@ mod expediente;
 mod list_cache;
 mod listing;
 mod preview;
+mod report;
 pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
 pub use expediente::Expediente;
 pub use list_cache::DEFAULT_ENTRIES as LIST_CACHE_ENTRIES;
 use list_cache::ListCache;
 pub use list_cache::ListCacheStats;
+pub use report::ReportScope;
 
 /// Why the registry refused or failed. Spanish: shown to staff.
 #[derive(Debug, Error)]

@@ -15,7 +15,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{
     AlertKey, CaseRecord, DueRow, InstallState, ListFilter, NewCase, NewEvent, OutboxItem,
-    OutboxRow, PostgresStore, Projection, SqliteStore, Store, StoreError, StoredCase, StoredEvent,
+    OutboxRow, PostgresStore, Projection, ReportCase, SqliteStore, Store, StoreError, StoredCase,
+    StoredEvent,
 };
 
 /// A migration applied by [`Database::migrate`].
@@ -260,6 +261,17 @@ impl Store for Database {
 
     async fn ping(&self) -> Result<(), StoreError> {
         delegate!(self, s => s.ping())
+    }
+
+    async fn report_cases(
+        &self,
+        kind: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<ReportCase>, StoreError> {
+        delegate!(self, s => s.report_cases(kind, from, to, after, limit))
     }
 
     async fn list_generation(&self, bodies: &[&str]) -> Result<i64, StoreError> {

@@ -390,6 +390,20 @@ pub struct InstallState {
     pub runs: Vec<AlertRun>,
 }
 
+/// A case as a report reads it: its columns, the body of the case it is linked to (an
+/// appeal's request) and its projection's data as stored (JSON text, parsed by the
+/// procedure that owns it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportCase {
+    pub id: i64,
+    pub folio: String,
+    pub body: String,
+    pub parent_body: Option<String>,
+    pub calendar: String,
+    pub rulebook: String,
+    pub data: String,
+}
+
 /// A case with its whole log, as stored.
 pub type StoredCase = (CaseRecord, Vec<StoredEvent>);
 
@@ -536,6 +550,18 @@ pub trait Store: Send + Sync {
 
     /// The last night claimed.
     fn last_night(&self) -> impl Future<Output = Result<Option<NaiveDate>, StoreError>> + Send;
+
+    /// Up to `limit` cases of `kind` whose filing took effect from `from` to `to` (both
+    /// included), in id order after the case id `after` (0 for the first page). For
+    /// reports: one page at a time, so a year of a large install is never all in memory.
+    fn report_cases(
+        &self,
+        kind: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<ReportCase>, StoreError>> + Send;
 
     /// True when the database holds nothing: no case, folio sequence, contact, alert or
     /// nightly run (the only target an export is loaded into).

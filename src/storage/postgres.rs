@@ -35,8 +35,8 @@ use sqlx::{PgPool, Row};
 use super::any::{MigrationInfo, newly_applied, redact};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
-    ListedCase, Listing, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection, Store,
-    StoreError, StoredCase, StoredEvent,
+    ListedCase, Listing, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection,
+    ReportCase, Store, StoreError, StoredCase, StoredEvent,
 };
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
@@ -1144,6 +1144,42 @@ impl Store for PostgresStore {
         .await
         .map_err(db)?;
         Ok(!any)
+    }
+
+    async fn report_cases(
+        &self,
+        kind: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<ReportCase>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.folio, c.body, p.body AS parent_body, c.calendar, c.rulebook, c.projection::text AS data
+             FROM cases c LEFT JOIN cases p ON p.folio = c.parent
+             WHERE c.kind = $1 AND c.filed_on >= $2 AND c.filed_on <= $3 AND c.id > $4
+             ORDER BY c.id LIMIT $5",
+        )
+        .bind(kind)
+        .bind(from)
+        .bind(to)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| ReportCase {
+                id: r.get("id"),
+                folio: r.get("folio"),
+                body: r.get("body"),
+                parent_body: r.get("parent_body"),
+                calendar: r.get("calendar"),
+                rulebook: r.get("rulebook"),
+                data: r.get("data"),
+            })
+            .collect())
     }
 
     async fn dump_cases(&self, after: i64, limit: u32) -> Result<Vec<StoredCase>, StoreError> {

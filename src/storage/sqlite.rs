@@ -14,7 +14,7 @@ use sqlx::{Row, SqlitePool};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
     ListedCase, Listing, MigrationInfo, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow,
-    Projection, Store, StoreError, StoredCase, StoredEvent,
+    Projection, ReportCase, Store, StoreError, StoredCase, StoredEvent,
 };
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
@@ -1113,6 +1113,42 @@ impl Store for SqliteStore {
         .await
         .map_err(db)?;
         Ok(any == 0)
+    }
+
+    async fn report_cases(
+        &self,
+        kind: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<ReportCase>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.folio, c.body, p.body AS parent_body, c.calendar, c.rulebook, c.projection AS data
+             FROM cases c LEFT JOIN cases p ON p.folio = c.parent
+             WHERE c.kind = ? AND c.filed_on >= ? AND c.filed_on <= ? AND c.id > ?
+             ORDER BY c.id LIMIT ?",
+        )
+        .bind(kind)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| ReportCase {
+                id: r.get("id"),
+                folio: r.get("folio"),
+                body: r.get("body"),
+                parent_body: r.get("parent_body"),
+                calendar: r.get("calendar"),
+                rulebook: r.get("rulebook"),
+                data: r.get("data"),
+            })
+            .collect())
     }
 
     async fn dump_cases(&self, after: i64, limit: u32) -> Result<Vec<StoredCase>, StoreError> {
