@@ -346,9 +346,21 @@ fn counters() -> Vec<Counter> {
         (metric("notified", "Respuesta notificada", "Solicitudes cuya resolución se notificó al titular (art. 59.1), hasta el corte."), 0, |f| f.response_notice.is_some()),
         (metric("fulfilled", "Derecho hecho efectivo", "Solicitudes en que el derecho se hizo efectivo (art. 59.3), hasta el corte."), 0, |f| f.fulfilled.is_some()),
         (metric("withdrawn", "Desistidas", "Solicitudes de las que el titular se desistió, hasta el corte."), 0, |f| f.withdrawn.is_some()),
-        (metric("open", "En trámite al corte", "Solicitudes cuyo procedimiento no había terminado en la fecha de corte (presentadas, prevenidas, admitidas, resueltas sin notificar o notificadas con el derecho por hacer efectivo)."), 0, |f| !f.state.is_final()),
+        (metric("open", "En trámite al corte", "Solicitudes que en la fecha de corte esperaban algo de la Unidad o del Comité: presentadas, prevenidas (sin vencer el desahogo), admitidas, resueltas sin notificar, o notificadas como procedentes sin que el derecho se hubiera hecho efectivo."), 0, is_open),
     ]);
     v
+}
+
+/// Owed something by the body on the cut (see the metric `open`).
+fn is_open(f: &RequestFacts) -> bool {
+    match f.state {
+        RequestState::Filed
+        | RequestState::Prevented
+        | RequestState::Admitted
+        | RequestState::Resolved => true,
+        RequestState::Notified => f.resolution.is_some_and(|(_, o)| o.must_fulfil()),
+        _ => false,
+    }
 }
 
 fn cause_is(f: &RequestFacts, n: u8) -> bool {
