@@ -16,6 +16,7 @@ pub(crate) mod feeds;
 pub(crate) mod me;
 pub mod openapi;
 pub mod problem;
+pub(crate) mod reports;
 pub(crate) mod requests;
 pub mod signin;
 
@@ -258,6 +259,9 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route("/v1/bodies", get(me::bodies))
         .route("/v1/due", get(feeds::due))
         .route("/v1/feeds/{token}/plazos.ics", get(feeds::ics))
+        .route("/v1/reports/requests", get(reports::requests))
+        .route("/v1/reports/requests/cases", get(reports::request_cases))
+        .route("/v1/reports/register", get(reports::register))
         .route("/v1/requests", post(requests::file).get(requests::list))
         .route("/v1/requests/{folio}", get(requests::show))
         .route("/v1/requests/{folio}/acts", post(requests::act))

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{appeals, documents, expediente, feeds, me, problem, requests};
+use super::{appeals, documents, expediente, feeds, me, problem, reports, requests};
 
 struct BearerAuth;
 
@@ -35,6 +35,7 @@ impl Modify for BearerAuth {
         documents::upload_request, documents::list_request, documents::download_request,
         documents::upload_appeal, documents::list_appeal, documents::download_appeal,
         documents::purge,
+        reports::requests, reports::request_cases, reports::register,
     ),
     components(schemas(problem::Problem, requests::ActRecorded)),
     modifiers(&BearerAuth)

@@ -710,19 +710,7 @@ pub(crate) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
     }
 }
 
-/// A CSV cell a spreadsheet will not run: one that begins with `=`, `+`, `-`, `@`, a tab
-/// or a carriage return gets a leading `'` (OWASP's advice for CSV injection). A negative
-/// number of days left is kept as a number: it is nothing but a sign and digits.
-pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    let number = cell
-        .strip_prefix('-')
-        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-    if !number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
-    }
-}
+pub use crate::report::spreadsheet_safe;
 
 /// A page as JSON, or as CSV (the `next` cursor in the `Link` header).
 pub(crate) fn page(p: CasePage, csv: bool) -> Result<Response, Problem> {

@@ -17,6 +17,7 @@
 //! Nothing here reads a database or renders a page: the registry feeds the cases in, and
 //! the API, the pages, the CSV files and `arco report` show the same [`Table`]s.
 
+pub mod appeals;
 pub mod requests;
 
 use chrono::{Datelike, NaiveDate};
@@ -398,34 +399,65 @@ pub(crate) fn metric(
     }
 }
 
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
-pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// A CSV cell a spreadsheet will not run: one that begins with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading `'` (OWASP's advice for CSV injection). A negative
+/// number of days left is kept as a number: it is nothing but a sign and digits.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let number = cell
+        .strip_prefix('-')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    if !number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
-        s.to_string()
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 
-/// Tables as CSV, UTF-8 with a byte-order mark so a spreadsheet reads the accents: one
-/// line per metric and column (`tabla,métrica,clave,columna,casos`).
+/// CSV text, UTF-8 with a byte-order mark so a spreadsheet reads the accents, every cell
+/// made [`spreadsheet_safe`].
+pub(crate) fn csv_text<R, C>(rows: R) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator,
+    C::Item: AsRef<str>,
+{
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    for row in rows {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| spreadsheet_safe(c.as_ref()).into_owned())
+            .collect();
+        // Writing to memory fails only on a record of another length, which no caller
+        // builds.
+        let _ = w.write_record(&cells);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Tables as CSV: one line per metric and column (`tabla,métrica,clave,columna,casos`).
 pub fn tables_csv(tables: &[&Table]) -> String {
-    let mut out = String::from("\u{feff}tabla,métrica,clave,columna,casos\r\n");
+    let mut rows: Vec<Vec<String>> = vec![
+        ["tabla", "métrica", "clave", "columna", "casos"]
+            .map(String::from)
+            .to_vec(),
+    ];
     for t in tables {
         for r in &t.rows {
             for (c, cell) in t.columns.iter().zip(&r.cells) {
-                out.push_str(&format!(
-                    "{},{},{},{},{}\r\n",
-                    csv_field(&t.title),
-                    csv_field(&r.metric.label),
-                    csv_field(&r.metric.key),
-                    csv_field(&c.label),
-                    cell.count
-                ));
+                rows.push(vec![
+                    t.title.clone(),
+                    r.metric.label.clone(),
+                    r.metric.key.clone(),
+                    c.label.clone(),
+                    cell.count.to_string(),
+                ]);
             }
         }
     }
-    out
+    csv_text(rows)
 }
 
 #[cfg(test)]
@@ -509,6 +541,9 @@ mod tests {
         let csv = tables_csv(&[&t]);
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("Prueba,A,a,Total,2\r\n"), "{csv}");
-        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(
+            csv_text([["a,\"b\"", "=1+1", "-3"]]),
+            "\u{feff}\"a,\"\"b\"\"\",'=1+1,-3\r\n"
+        );
     }
 }

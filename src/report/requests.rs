@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::{
-    Cell, Column, GroupBy, MONTHS_ES, Metric, Period, Spread, Table, TableBuilder, csv_field,
+    Cell, Column, GroupBy, MONTHS_ES, Metric, Period, Spread, Table, TableBuilder, csv_text,
     metric, total_column,
 };
 use crate::case::{Clock, Deadline, DeadlineStatus};
@@ -532,18 +532,16 @@ impl RequestReport {
 
     /// The annual register as CSV (UTF-8 with a byte-order mark): one line per request.
     pub fn register_csv(&self) -> String {
-        let mut out = String::from('\u{feff}');
-        out.push_str(REGISTER_HEADER);
-        out.push_str("\r\n");
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        for f in &self.cases {
+        let head = std::iter::once(REGISTER_HEADER.split(',').map(String::from).collect());
+        let lines = self.cases.iter().map(|f| {
             let late: Vec<&str> = f
                 .terms
                 .iter()
                 .filter(|d| matches!(d.status, DeadlineStatus::Late | DeadlineStatus::Missed))
                 .map(|d| d.term.as_str())
                 .collect();
-            let fields = [
+            vec![
                 f.folio.clone(),
                 f.body.clone(),
                 f.right.as_str().to_string(),
@@ -579,12 +577,9 @@ impl RequestReport {
                 date(f.responded),
                 f.days_to_respond.map(|n| n.to_string()).unwrap_or_default(),
                 late.join(" "),
-            ];
-            let line: Vec<String> = fields.iter().map(|s| csv_field(s)).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
-        }
-        out
+            ]
+        });
+        csv_text(head.chain(lines))
     }
 }
 
