@@ -88,6 +88,9 @@ enum Command {
     /// Administración: sujetos obligados, cuentas y tokens.
     #[command(subcommand)]
     Admin(cli::serve::AdminCommand),
+    /// Informes: solicitudes por periodo, oportunidad de los plazos, registro anual.
+    #[command(subcommand)]
+    Report(cli::reports::ReportCommand),
     /// Documentos del expediente (art. 58.2): listar y depurar los de identidad.
     #[command(subcommand)]
     Document(cli::documents::DocumentCommand),
@@ -258,6 +261,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Serve(args) => cli::serve::serve(&cli.db, args)?,
         Command::Admin(cmd) => cli::serve::admin(&cli.db, cmd)?,
         Command::Document(cmd) => cli::documents::document(&cli.db, cmd)?,
+        Command::Report(cmd) => cli::reports::report(&cli.db, cmd)?,
         Command::Replay { file } => {
             let text = read_input(&file)?;
             let history = arco::request::replay::History::from_json(&text)?;

@@ -1302,3 +1302,95 @@ fn the_expediente_from_the_command_line(backend: Backend) {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("se borraron 0 notas"), "{}", stdout(&o));
 }
+
+on_both_backends_sync!(report_counts_what_was_filed);
+/// `arco report`: the text report, the folios behind a number, JSON, CSV and the register,
+/// for every body or one; a bad period is an error that says so.
+fn report_counts_what_was_filed(backend: Backend) {
+    let db = TestDb::new(backend);
+    for (body, at) in [
+        ("SEJ", "2026-02-05"),
+        ("SEJ", "2026-02-09"),
+        ("SSJ", "2026-02-10"),
+    ] {
+        let o = arco_db(
+            &db,
+            &[
+                "request", "file", "--right", "access", "--at", at, "--body", body,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = arco_db(
+        &db,
+        &[
+            "request",
+            "act",
+            "SEJ-ARCO-2026-00001",
+            "admitted",
+            "--at",
+            "2026-02-06",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let feb = ["--from", "2026-02-01", "--to", "2026-02-28"];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["report", "requests"];
+        args.extend(feb);
+        args.extend(extra);
+        let o = arco_db(&db, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let text = run(&["--group-by", "body"]);
+    assert!(
+        text.contains("del 1 de febrero de 2026 al 28 de febrero de 2026"),
+        "{text}"
+    );
+    assert!(text.contains("\tSEJ\tSSJ\tTotal\n"), "{text}");
+    assert!(text.contains("\nRecibidas\t2\t1\t3\n"), "{text}");
+    assert!(text.contains("\nAdmitidas\t1\t0\t1\n"), "{text}");
+    assert!(text.contains("Definiciones"), "{text}");
+    assert_eq!(
+        run(&[
+            "--body",
+            "SEJ",
+            "--cases",
+            "timeliness/term_admission/missed"
+        ]),
+        "SEJ-ARCO-2026-00002\tSEJ\t2026-02-09\tfiled\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run(&["--json"])).unwrap();
+    assert_eq!(json["tables"][0]["rows"][0]["cells"][0]["count"], 3);
+    let csv = run(&["--csv"]);
+    assert!(
+        csv.contains("Solicitudes,Recibidas,received,Total,3\r\n"),
+        "{csv}"
+    );
+    let o = arco_db(
+        &db,
+        &["report", "register", "--year", "2026", "--body", "SSJ"],
+    );
+    let register = stdout(&o);
+    assert_eq!(register.lines().count(), 2, "{register}");
+    assert!(
+        register.contains("SSJ-ARCO-2026-00001,SSJ,access,"),
+        "{register}"
+    );
+    let o = arco_db(
+        &db,
+        &[
+            "report",
+            "requests",
+            "--year",
+            "2026",
+            "--from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no ambos"), "{}", stderr(&o));
+    let o = arco_db(&db, &["report", "requests", "--cases", "requests/nada"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("requests/nada"), "{}", stderr(&o));
+}

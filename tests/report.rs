@@ -261,11 +261,18 @@ async fn october_counted_by_hand(backend: Backend) {
         i.of(&["J"])
     );
     assert_eq!(r.timeliness.count("term_resolution", "late"), 0);
-    // C's five days to cure passed: the titular's term, missed, not the body's.
+    // The prevention, a power of the UT (art. 52.1), used in time by B and C; the
+    // titular's five days to cure (C's ran out) are not the body's timeliness.
     assert_eq!(
-        folios(&r, "timeliness", "term_prevention_reply", "missed"),
-        i.of(&["C"])
+        folios(&r, "timeliness", "term_prevention", "met"),
+        i.of(&["B", "C"])
     );
+    assert!(
+        r.timeliness
+            .cell("term_prevention_reply", "missed")
+            .is_none()
+    );
+    assert!(r.timeliness.cell("term_appeal_window", "pending").is_none());
     let row = r
         .timeliness
         .rows

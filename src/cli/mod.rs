@@ -5,6 +5,7 @@ pub mod appeals;
 pub mod cases;
 pub mod db;
 pub mod documents;
+pub mod reports;
 pub mod serve;
 
 pub type CliResult = Result<(), Box<dyn std::error::Error>>;

@@ -158,37 +158,8 @@ fn spread_doc(column: &str, s: &Spread) -> ResponseDays {
     }
 }
 
-fn report_problem(field: &str, e: ReportError) -> Problem {
-    Problem::invalid(Some(field), e.to_string())
-}
-
-/// The period a query asks for: `year`, or `from`/`to` (defaults: this year to today).
-pub(crate) fn period_of(
-    year: Option<&str>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Result<Period, Problem> {
-    match (year, from, to) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(Problem::invalid(
-            Some("year"),
-            "indique el año («year») o el periodo («from», «to»), no ambos",
-        )),
-        (Some(y), None, None) => Period::year(y, today).map_err(|e| report_problem("year", e)),
-        (None, None, None) => Ok(Period::this_year(today)),
-        (None, from, to) => {
-            let from = from.unwrap_or_else(|| Period::this_year(today).from);
-            let to = to.unwrap_or(today);
-            Period::new(from, to, today).map_err(|e| {
-                let field = if matches!(e, ReportError::Future { .. }) {
-                    "from"
-                } else {
-                    "to"
-                };
-                report_problem(field, e)
-            })
-        }
-    }
+fn report_problem(e: ReportError) -> Problem {
+    Problem::invalid(Some(e.field()), e.to_string())
 }
 
 async fn request_report(
@@ -197,9 +168,8 @@ async fn request_report(
     q: &ReportQuery,
 ) -> Result<RequestReport, Problem> {
     let today = app.today(Utc::now());
-    let period = period_of(q.year.as_deref(), q.from, q.to, today)?;
-    let group_by = GroupBy::parse(q.group_by.as_deref().unwrap_or(""))
-        .map_err(|e| report_problem("group_by", e))?;
+    let period = Period::asked(q.year.as_deref(), q.from, q.to, today).map_err(report_problem)?;
+    let group_by = GroupBy::parse(q.group_by.as_deref().unwrap_or("")).map_err(report_problem)?;
     let scope = ReportScope::of(who, q.body.as_deref())?;
     Ok(app
         .registry

@@ -45,6 +45,20 @@ pub enum ReportError {
     Year(String),
     #[error("«{0}» no es una agrupación; use: ninguna, body, right, channel o month")]
     GroupBy(String),
+    #[error("indique el año o el periodo (desde, hasta), no ambos")]
+    YearAndDates,
+}
+
+impl ReportError {
+    /// The field of the query that was wrong: `year`, `from`, `to` or `group_by`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            ReportError::Reversed { .. } | ReportError::TooLong { .. } => "to",
+            ReportError::Future { .. } => "from",
+            ReportError::Year(_) | ReportError::YearAndDates => "year",
+            ReportError::GroupBy(_) => "group_by",
+        }
+    }
 }
 
 impl Period {
@@ -79,6 +93,25 @@ impl Period {
             NaiveDate::from_ymd_opt(y, 12, 31).expect("a year in range"),
         );
         Period::new(from, to, today)
+    }
+
+    /// The period a caller asked for: a year, or `from` and `to` (by default 1 January of
+    /// this year and today), or, asking nothing, this year to today.
+    pub fn asked(
+        year: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Period, ReportError> {
+        match (year.map(str::trim).filter(|y| !y.is_empty()), from, to) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(ReportError::YearAndDates),
+            (Some(y), None, None) => Period::year(y, today),
+            (None, from, to) => Period::new(
+                from.unwrap_or_else(|| Period::this_year(today).from),
+                to.unwrap_or(today),
+                today,
+            ),
+        }
     }
 
     /// The current year up to today: what a report page shows when asked for nothing.
@@ -495,6 +528,12 @@ mod tests {
             Err(ReportError::Year(_))
         ));
         assert!(Period::new(d("2000-01-01"), d("2026-01-01"), today).is_err());
+        let asked = Period::asked(None, None, None, today).unwrap();
+        assert_eq!((asked.from, asked.to), (d("2026-01-01"), today));
+        let e = Period::asked(Some("2026"), Some(today), None, today).unwrap_err();
+        assert_eq!(e.field(), "year");
+        let p = Period::asked(None, Some(d("2026-11-01")), None, today).unwrap();
+        assert_eq!((p.from, p.to), (d("2026-11-01"), today));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::case::{Clock, Deadline, DeadlineStatus};
 use crate::request::{
     Channel, ImprocedenceCause, Outcome, Request, RequestAct, RequestError, RequestState, Right,
 };
-use crate::rules::TermId;
+use crate::rules::{Actor as TermActor, TermId};
 
 /// One request as the report sees it at the cut: the dates of its acts, in effect by then.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,7 +56,10 @@ pub struct RequestFacts {
     /// Business days from the filing's effective date to `responded` (the days after the
     /// first up to and including the second, on the case's calendar).
     pub days_to_respond: Option<u32>,
-    /// Every term on the cut, with its status.
+    /// The body's terms on the cut, with their status: the duties of the Unidad, the
+    /// Comité and the responsable, and the powers it used (a prevention, an extension, a
+    /// notice). The titular's terms (to cure a prevention, to appeal) and the powers left
+    /// unused are not the body's performance and are left out.
     pub terms: Vec<Deadline>,
 }
 
@@ -110,7 +113,11 @@ impl RequestFacts {
             closed: None,
             responded: None,
             days_to_respond: None,
-            terms: r.deadlines(clock, cut)?.into_values().collect(),
+            terms: r
+                .deadlines(clock, cut)?
+                .into_values()
+                .filter(|d| owed_by_body(clock, d))
+                .collect(),
         };
         for a in &r.acts {
             let on = Some(a.effective);
@@ -174,6 +181,17 @@ impl RequestFacts {
         };
         Some(Column { key, label })
     }
+}
+
+/// Whether a term counts in the body's timeliness (see [`RequestFacts::terms`]).
+fn owed_by_body(clock: &Clock, d: &Deadline) -> bool {
+    let body = clock.term(d.term).is_ok_and(|t| {
+        matches!(
+            t.actor,
+            TermActor::Unit | TermActor::Committee | TermActor::Responsable
+        )
+    });
+    body && (!d.optional || d.done.is_some())
 }
 
 fn capital(s: &str) -> String {
@@ -430,7 +448,7 @@ impl RequestReport {
                             format!("term_{}", t.as_str()),
                             name(t),
                             format!(
-                                "Plazos «{}» (art. {}) de las solicitudes recibidas en el periodo, con su estado al corte: en plazo si el acto surtió efectos a más tardar el día del vencimiento (regla 6), fuera de plazo si después, vencido sin cumplir si el vencimiento pasó sin el acto. Los plazos que quedaron sin efecto no se cuentan.",
+                                "Plazos «{}» (art. {}) de las solicitudes recibidas en el periodo, con su estado al corte: en plazo si el acto surtió efectos a más tardar el día del vencimiento (regla 6), fuera de plazo si después, vencido sin cumplir si el vencimiento pasó sin el acto; en curso si no ha vencido. Solo cuentan los plazos del sujeto obligado (Unidad, Comité): no los del titular, ni las facultades que no ejerció, ni los plazos que quedaron sin efecto.",
                                 name(t),
                                 article(t)
                             ),
