@@ -120,7 +120,7 @@ impl AppealFacts {
         let state = a.state_on(clock, cut)?;
         let terms: Vec<Deadline> = a.deadlines(clock, cut)?.into_values().collect();
         let day = |s: Option<crate::case::Stamp>| s.map(|s| s.effective);
-        let mut f = AppealFacts {
+        Ok(AppealFacts {
             folio: folio.to_string(),
             guarantor: guarantor.to_string(),
             body: body.to_string(),
@@ -132,6 +132,7 @@ impl AppealFacts {
             requirement: day(a.requirement),
             admitted: day(a.admission),
             dismissal: a.dismissal.map(|(s, c)| (s.effective, c)),
+            // A dismissal recorded after the lapse is an acuerdo like any other (its cause).
             lapsed: state == AppealState::Dismissed && a.dismissal.is_none(),
             invited: day(a.invitation),
             accepted: day(a.acceptance),
@@ -162,12 +163,7 @@ impl AppealFacts {
             fine: a.fine.map(|(s, d, uma)| (s.effective, d, uma)),
             arrest: day(a.arrest),
             terms,
-        };
-        // A dismissal recorded after the lapse (art. 104.2) is an acuerdo like any other.
-        if f.dismissal.is_some() {
-            f.lapsed = false;
-        }
-        Ok(f)
+        })
     }
 
     /// The column this appeal falls in under `by`: the body appealed against (`Body`), the

@@ -35,6 +35,7 @@ mod list_cache;
 mod listing;
 mod preview;
 mod report;
+mod report_appeals;
 pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
 pub use expediente::Expediente;

@@ -16,6 +16,7 @@ mod cases;
 mod documents;
 mod expediente;
 mod fields;
+mod reports;
 mod session;
 
 use std::sync::Arc;
@@ -86,6 +87,10 @@ pub fn router() -> Router<Arc<App>> {
         )
         .route("/calendario", get(calendar::page))
         .route("/calendario/suscripcion", post(calendar::subscribe))
+        .route("/informes", get(reports::page))
+        .route("/informes/casos", get(reports::cases))
+        .route("/informes/solicitudes.csv", get(reports::tables_csv))
+        .route("/informes/registro.csv", get(reports::register_csv))
         .route("/estaticos/arco.css", get(assets::css))
         .route("/estaticos/arco.js", get(assets::js))
 }
