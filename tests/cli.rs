@@ -1394,3 +1394,92 @@ fn report_counts_what_was_filed(backend: Backend) {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("requests/nada"), "{}", stderr(&o));
 }
+
+on_both_backends_sync!(appeal_report_counts_an_appeal);
+/// `arco report appeals`: an appeal filed with the UT for lack of response counts as
+/// received, filed with the UT, on ground VII; its folio is the one behind the number.
+fn appeal_report_counts_an_appeal(backend: Backend) {
+    let db = TestDb::new(backend);
+    let ok = |o: Output| {
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    ok(arco_db(
+        &db,
+        &[
+            "request",
+            "file",
+            "--right",
+            "access",
+            "--at",
+            "2026-05-29T15:00:00-06:00",
+            "--body",
+            "SEJ",
+        ],
+    ));
+    ok(arco_db(
+        &db,
+        &[
+            "appeal",
+            "file",
+            "--request",
+            "SEJ-ARCO-2026-00001",
+            "--venue",
+            "unit",
+            "--ground",
+            "VII",
+            "--at",
+            "2026-06-25T10:00",
+            "--role",
+            "unit_staff",
+            "--body",
+            "ITEI",
+        ],
+    ));
+    let june = [
+        "report",
+        "appeals",
+        "--from",
+        "2026-06-01",
+        "--to",
+        "2026-06-30",
+    ];
+    let text = ok(arco_db(&db, &june));
+    assert!(
+        text.contains("Recursos de revisión presentados del 1 de junio de 2026"),
+        "{text}"
+    );
+    assert!(text.contains("\nRecibidos\t1\n"), "{text}");
+    let mut cases = june.to_vec();
+    cases.extend(["--cases", "appeals/received"]);
+    let out = ok(arco_db(&db, &cases));
+    assert!(out.starts_with("ITEI-RR-2026-00001\tITEI\tSEJ\t"), "{out}");
+    let mut csv = june.to_vec();
+    csv.extend(["--csv", "--group-by", "right"]);
+    let out = ok(arco_db(&db, &csv));
+    assert!(
+        out.contains(",received,Fracción VII del art. 100,1\r\n"),
+        "{out}"
+    );
+    let may = ok(arco_db(
+        &db,
+        &[
+            "report",
+            "appeals",
+            "--from",
+            "2026-05-01",
+            "--to",
+            "2026-05-31",
+            "--json",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&may).unwrap();
+    assert_eq!(
+        v["tables"][0]["rows"][0]["cells"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()["count"],
+        0
+    );
+}

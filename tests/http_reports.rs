@@ -167,3 +167,49 @@ async fn reports_count_in_the_callers_scope(backend: Backend) {
     .problem(404);
     s.get_with("/v1/reports/requests", None).await.problem(401);
 }
+
+on_both_backends!(
+    appeal_reports_count_for_both_parties,
+    tokio::test(flavor = "multi_thread")
+);
+/// The appeals report counts an appeal for the guarantor that hears it and for the body
+/// whose request it challenges, and for no one else.
+async fn appeal_reports_count_for_both_parties(backend: Backend) {
+    let s = start(backend).await;
+    let denied = s.denied_request().await;
+    let rr = s
+        .file_appeal("sej.staff", &denied, "guarantor", "2026-02-20T10:00")
+        .await
+        .str("folio");
+    let q = "/v1/reports/appeals?from=2026-02-01&to=2026-03-31";
+    for (user, want) in [("itei.guarantor", 1), ("sej.head", 1), ("ssj.staff", 0)] {
+        let doc = s.get(q, user).await.json();
+        assert_eq!(count(&doc, "appeals", "received", "total"), want, "{user}");
+        assert!(
+            doc["tables"].as_array().unwrap().len() == 3,
+            "appeals, compliance, timeliness"
+        );
+    }
+    let cases = s
+        .get(
+            &format!("{q}&table=appeals&metric=received&column=total")
+                .replace("appeals?", "appeals/cases?"),
+            "itei.guarantor",
+        )
+        .await;
+    cases.expect(200);
+    let doc = cases.json();
+    assert_eq!(doc["cases"][0]["folio"], rr.as_str(), "{doc}");
+    assert_eq!(doc["cases"][0]["against"], "SEJ");
+    assert_eq!(doc["cases"].as_array().unwrap().len(), 1);
+    let csv = s.get(&format!("{q}&format=csv"), "itei.guarantor").await;
+    csv.expect(200);
+    assert!(csv.text.contains(",received,Total,1\r\n"), "{}", csv.text);
+    s.get(
+        &format!("{q}&table=requests&metric=received&column=total")
+            .replace("appeals?", "appeals/cases?"),
+        "itei.guarantor",
+    )
+    .await
+    .problem(422);
+}

@@ -27,6 +27,25 @@ pub struct ReportArgs {
     body: Option<String>,
 }
 
+/// What a report prints.
+#[derive(Args)]
+pub struct OutputArgs {
+    /// Columnas: none, body, right, channel o month (en recursos, right es la causa de
+    /// procedencia y channel dónde se presentó).
+    #[arg(long, default_value = "none")]
+    group_by: String,
+    /// Salida CSV (para una hoja de cálculo).
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
+    /// Salida JSON.
+    #[arg(long)]
+    json: bool,
+    /// Lista los folios detrás de una cifra: TABLA/FILA[/COLUMNA], p. ej.
+    /// requests/received o timeliness/term_resolution/missed.
+    #[arg(long, conflicts_with_all = ["csv", "json"])]
+    cases: Option<String>,
+}
+
 /// `arco report ...`.
 #[derive(Subcommand)]
 pub enum ReportCommand {
@@ -35,19 +54,16 @@ pub enum ReportCommand {
     Requests {
         #[command(flatten)]
         period: ReportArgs,
-        /// Columnas: none, body, right, channel o month.
-        #[arg(long, default_value = "none")]
-        group_by: String,
-        /// Salida CSV (para una hoja de cálculo).
-        #[arg(long, conflicts_with = "json")]
-        csv: bool,
-        /// Salida JSON.
-        #[arg(long)]
-        json: bool,
-        /// Lista los folios detrás de una cifra: TABLA/FILA[/COLUMNA], p. ej.
-        /// requests/received o timeliness/term_resolution/missed.
-        #[arg(long, conflicts_with_all = ["csv", "json"])]
-        cases: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Informe de recursos de revisión y cumplimiento: causas, desechamientos,
+    /// conciliación, sentidos, confirmación por silencio, cumplimiento y medidas de apremio.
+    Appeals {
+        #[command(flatten)]
+        period: ReportArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Registro anual (LGTAIP art. 44.VII): una línea CSV por solicitud.
     Register {
@@ -93,15 +109,30 @@ fn print_table(t: &Table, extra: Option<(&str, Vec<String>)>) {
     }
 }
 
-fn print_text(r: &RequestReport) {
-    outln!("Solicitudes recibidas {}", r.period.describe_es());
-    print_table(&r.requests, None);
-    let rates = r
-        .on_time
+fn rates(on_time: &[Option<f64>]) -> Vec<String> {
+    on_time
         .iter()
         .map(|x| x.map_or("—".to_string(), |v| format!("{:.1} %", v * 100.0)))
-        .collect();
-    print_table(&r.timeliness, Some(("En plazo (%)", rates)));
+        .collect()
+}
+
+/// The tables, the last with its on-time rates, and every metric's definition.
+fn print_tables(heading: String, tables: &[&Table], on_time: &[Option<f64>]) {
+    outln!("{heading}");
+    for (i, t) in tables.iter().enumerate() {
+        let extra = (i + 1 == tables.len()).then(|| ("En plazo (%)", rates(on_time)));
+        print_table(t, extra);
+    }
+}
+
+fn print_definitions(tables: &[&Table]) {
+    outln!("\nDefiniciones");
+    for row in tables.iter().flat_map(|t| &t.rows) {
+        outln!("- {}: {}", row.metric.label, row.metric.definition);
+    }
+}
+
+fn print_spreads(r: &RequestReport) {
     outln!("\nDías hábiles para responder");
     outln!("\tcasos\tmediana\tpromedio\tpercentil 90");
     let n = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.1}"));
@@ -115,17 +146,42 @@ fn print_text(r: &RequestReport) {
             n(s.p90)
         );
     }
-    outln!("\nDefiniciones");
-    for row in r.requests.rows.iter().chain(&r.timeliness.rows) {
-        outln!("- {}: {}", row.metric.label, row.metric.definition);
+}
+
+/// TABLA/FILA[/COLUMNA] of `--cases`.
+fn cell_of(which: &str) -> Result<(&str, &str, &str), String> {
+    match which.split('/').collect::<Vec<_>>().as_slice() {
+        [t, m] => Ok((t, m, "total")),
+        [t, m, c] => Ok((t, m, c)),
+        _ => Err(format!(
+            "--cases «{which}»: escriba TABLA/FILA o TABLA/FILA/COLUMNA (p. ej. requests/received)"
+        )),
     }
+}
+
+fn no_cell(which: &str) -> String {
+    format!("--cases «{which}»: el informe no tiene esa tabla, fila o columna")
+}
+
+fn json_of(
+    period: &Period,
+    group_by: GroupBy,
+    tables: &[&Table],
+    on_time: &[Option<f64>],
+) -> serde_json::Value {
+    serde_json::json!({
+        "period": period,
+        "group_by": group_by,
+        "tables": tables,
+        "on_time": on_time,
+    })
 }
 
 pub fn report(db: &DbArgs, cmd: ReportCommand) -> CliResult {
     let (args, group_by) = match &cmd {
-        ReportCommand::Requests {
-            period, group_by, ..
-        } => (period, GroupBy::parse(group_by)?),
+        ReportCommand::Requests { period, output } | ReportCommand::Appeals { period, output } => {
+            (period, GroupBy::parse(&output.group_by)?)
+        }
         ReportCommand::Register { period } => (period, GroupBy::None),
     };
     let period = Period::asked(args.year.as_deref(), args.from, args.to, today())?;
@@ -135,48 +191,69 @@ pub fn report(db: &DbArgs, cmd: ReportCommand) -> CliResult {
     };
     runtime()?.block_on(async move {
         let reg = registry(db).await?;
-        let r = reg.request_report(&scope, period, group_by).await?;
         match cmd {
             ReportCommand::Register { .. } => {
+                let r = reg.request_report(&scope, period, group_by).await?;
                 raw(&r.register_csv());
             }
-            ReportCommand::Requests { csv: true, .. } => {
-                raw(&tables_csv(&[&r.requests, &r.timeliness]));
-            }
-            ReportCommand::Requests { json: true, .. } => {
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({
-                        "period": r.period,
-                        "group_by": r.group_by,
-                        "tables": [&r.requests, &r.timeliness],
-                        "on_time": r.on_time,
-                        "response": r.response,
-                    }))?
-                );
-            }
-            ReportCommand::Requests {
-                cases: Some(which), ..
-            } => {
-                let parts: Vec<&str> = which.split('/').collect();
-                let (table, metric, column) = match parts.as_slice() {
-                    [t, m] => (*t, *m, "total"),
-                    [t, m, c] => (*t, *m, *c),
-                    _ => {
-                        return Err(format!(
-                            "--cases «{which}»: escriba TABLA/FILA o TABLA/FILA/COLUMNA (p. ej. requests/received)"
-                        )
-                        .into());
+            ReportCommand::Requests { output, .. } => {
+                let r = reg.request_report(&scope, period, group_by).await?;
+                let tables = [&r.requests, &r.timeliness];
+                if output.csv {
+                    raw(&tables_csv(&tables));
+                } else if output.json {
+                    let mut v = json_of(&r.period, r.group_by, &tables, &r.on_time);
+                    v["response"] = serde_json::to_value(&r.response)?;
+                    outln!("{}", serde_json::to_string_pretty(&v)?);
+                } else if let Some(which) = &output.cases {
+                    let (t, m, c) = cell_of(which)?;
+                    let cell = r.find(t, m, c).ok_or_else(|| no_cell(which))?;
+                    for f in r.cases_of(cell) {
+                        outln!("{}\t{}\t{}\t{}", f.folio, f.body, f.filed, f.state.as_str());
                     }
-                };
-                let cell = r.find(table, metric, column).ok_or_else(|| {
-                    format!("--cases «{which}»: el informe no tiene esa tabla, fila o columna")
-                })?;
-                for f in r.cases_of(cell) {
-                    outln!("{}\t{}\t{}\t{}", f.folio, f.body, f.filed, f.state.as_str());
+                } else {
+                    print_tables(
+                        format!("Solicitudes recibidas {}", r.period.describe_es()),
+                        &tables,
+                        &r.on_time,
+                    );
+                    print_spreads(&r);
+                    print_definitions(&tables);
                 }
             }
-            ReportCommand::Requests { .. } => print_text(&r),
+            ReportCommand::Appeals { output, .. } => {
+                let r = reg.appeal_report(&scope, period, group_by).await?;
+                let tables = [&r.appeals, &r.compliance, &r.timeliness];
+                if output.csv {
+                    raw(&tables_csv(&tables));
+                } else if output.json {
+                    let v = json_of(&r.period, r.group_by, &tables, &r.on_time);
+                    outln!("{}", serde_json::to_string_pretty(&v)?);
+                } else if let Some(which) = &output.cases {
+                    let (t, m, c) = cell_of(which)?;
+                    let cell = r.find(t, m, c).ok_or_else(|| no_cell(which))?;
+                    for f in r.cases_of(cell) {
+                        outln!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            f.folio,
+                            f.guarantor,
+                            f.body,
+                            f.filed,
+                            f.state.as_str()
+                        );
+                    }
+                } else {
+                    print_tables(
+                        format!(
+                            "Recursos de revisión presentados {}",
+                            r.period.describe_es()
+                        ),
+                        &tables,
+                        &r.on_time,
+                    );
+                    print_definitions(&tables);
+                }
+            }
         }
         Ok(())
     })

@@ -262,6 +262,8 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route("/v1/reports/requests", get(reports::requests))
         .route("/v1/reports/requests/cases", get(reports::request_cases))
         .route("/v1/reports/register", get(reports::register))
+        .route("/v1/reports/appeals", get(reports::appeals))
+        .route("/v1/reports/appeals/cases", get(reports::appeal_cases))
         .route("/v1/requests", post(requests::file).get(requests::list))
         .route("/v1/requests/{folio}", get(requests::show))
         .route("/v1/requests/{folio}/acts", post(requests::act))

@@ -36,6 +36,7 @@ impl Modify for BearerAuth {
         documents::upload_appeal, documents::list_appeal, documents::download_appeal,
         documents::purge,
         reports::requests, reports::request_cases, reports::register,
+        reports::appeals, reports::appeal_cases,
     ),
     components(schemas(problem::Problem, requests::ActRecorded)),
     modifiers(&BearerAuth)

@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::ApiQuery;
 use super::problem::Problem;
 use super::{App, Caller};
+use crate::report::appeals::{AppealFacts, AppealReport};
 use crate::report::requests::{RequestFacts, RequestReport};
 use crate::report::{GroupBy, Period, ReportError, Spread, Table};
 use crate::service::ReportScope;
@@ -36,11 +37,12 @@ pub struct ReportQuery {
     pub body: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
-    /// For `/v1/reports/requests/cases`: `requests` or `timeliness`.
+    /// For `/v1/reports/.../cases`: `requests` or `timeliness` (requests); `appeals`,
+    /// `compliance` or `timeliness` (appeals).
     pub table: Option<String>,
-    /// For `/v1/reports/requests/cases`: a row's key (`received`, `term_resolution`).
+    /// For `/v1/reports/.../cases`: a row's key (`received`, `term_resolution`).
     pub metric: Option<String>,
-    /// For `/v1/reports/requests/cases`: a column's key (`total`, `met`, `SEJ`).
+    /// For `/v1/reports/.../cases`: a column's key (`total`, `met`, `SEJ`).
     pub column: Option<String>,
 }
 
@@ -98,15 +100,40 @@ pub struct RequestReportDoc {
     pub response_days: Vec<ResponseDays>,
 }
 
-/// A request behind a number.
+/// The appeals and compliance report of a period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppealReportDoc {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The day every appeal is seen on.
+    pub cut: NaiveDate,
+    pub period: String,
+    pub group_by: String,
+    /// `appeals`, `compliance` then `timeliness`.
+    pub tables: Vec<ReportTable>,
+    /// For each row of `timeliness`: met ÷ (met + late + missed).
+    pub on_time: Vec<Option<f64>>,
+}
+
+/// A case behind a number.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportCaseLine {
     pub folio: String,
+    /// The body of a request; the guarantor that hears an appeal.
     pub body: String,
-    pub right: String,
+    /// An appeal's: the body whose request it challenges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub against: Option<String>,
+    /// A request's right.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<String>,
+    /// An appeal's ground (art. 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ground: Option<String>,
     pub filed: NaiveDate,
     /// The state on the cut.
     pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_to_respond: Option<u32>,
 }
 
@@ -205,7 +232,9 @@ fn refuse_cell_fields(q: &ReportQuery) -> Result<(), Problem> {
         if v.is_some() {
             return Err(Problem::invalid(
                 Some(name),
-                format!("«{name}» solo se admite en /v1/reports/requests/cases"),
+                format!(
+                    "«{name}» solo se admite en las consultas de casos (/v1/reports/.../cases)"
+                ),
             ));
         }
     }
@@ -252,6 +281,53 @@ pub async fn requests(
     .into_response())
 }
 
+/// The table, metric and column a cases query names.
+fn cell_query(q: &ReportQuery) -> Result<(String, String, String), Problem> {
+    if q.format.is_some() {
+        return Err(Problem::invalid(
+            Some("format"),
+            "esta consulta solo responde JSON",
+        ));
+    }
+    let need = |v: &Option<String>, name: &str| {
+        v.clone()
+            .ok_or_else(|| Problem::invalid(Some(name), format!("falta «{name}»")))
+    };
+    Ok((
+        need(&q.table, "table")?,
+        need(&q.metric, "metric")?,
+        need(&q.column, "column")?,
+    ))
+}
+
+/// The row and the cell of `table` a cases query names, from the report's `tables`.
+fn named_cell<'a>(
+    tables: &[&'a Table],
+    (table, metric, column): (&str, &str, &str),
+) -> Result<(&'a crate::report::Row, &'a crate::report::Cell), Problem> {
+    let t = tables.iter().find(|t| t.key == table).ok_or_else(|| {
+        let keys: Vec<&str> = tables.iter().map(|t| t.key.as_str()).collect();
+        Problem::invalid(
+            Some("table"),
+            format!(
+                "tabla desconocida «{table}»; se esperaba {}",
+                keys.join(", ")
+            ),
+        )
+    })?;
+    let row = t
+        .rows
+        .iter()
+        .find(|x| x.metric.key == metric)
+        .ok_or_else(|| {
+            Problem::not_found(format!("la tabla «{table}» no tiene la fila «{metric}»"))
+        })?;
+    let cell = t.cell(metric, column).ok_or_else(|| {
+        Problem::not_found(format!("la tabla «{table}» no tiene la columna «{column}»"))
+    })?;
+    Ok((row, cell))
+}
+
 /// The requests behind one number of the request report.
 #[utoipa::path(get, path = "/v1/reports/requests/cases", tag = "informes",
     params(ReportQuery),
@@ -264,49 +340,110 @@ pub async fn request_cases(
     Caller(who): Caller,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<axum::Json<ReportCases>, Problem> {
-    if q.format.is_some() {
-        return Err(Problem::invalid(
-            Some("format"),
-            "esta consulta solo responde JSON",
-        ));
-    }
-    let need = |v: &Option<String>, name: &str| {
-        v.clone()
-            .ok_or_else(|| Problem::invalid(Some(name), format!("falta «{name}»")))
-    };
-    let (table, metric, column) = (
-        need(&q.table, "table")?,
-        need(&q.metric, "metric")?,
-        need(&q.column, "column")?,
-    );
+    let (table, metric, column) = cell_query(&q)?;
     let r = request_report(&app, &who, &q).await?;
-    let t = match table.as_str() {
-        "requests" => &r.requests,
-        "timeliness" => &r.timeliness,
-        other => {
-            return Err(Problem::invalid(
-                Some("table"),
-                format!("tabla desconocida «{other}»; se esperaba requests o timeliness"),
-            ));
-        }
-    };
-    let row = t
-        .rows
-        .iter()
-        .find(|x| x.metric.key == metric)
-        .ok_or_else(|| {
-            Problem::not_found(format!("la tabla «{table}» no tiene la fila «{metric}»"))
-        })?;
-    let cell = t.cell(&metric, &column).ok_or_else(|| {
-        Problem::not_found(format!("la tabla «{table}» no tiene la columna «{column}»"))
-    })?;
+    let (row, cell) = named_cell(&[&r.requests, &r.timeliness], (&table, &metric, &column))?;
     let line = |f: &RequestFacts| ReportCaseLine {
         folio: f.folio.clone(),
         body: f.body.clone(),
-        right: f.right.as_str().to_string(),
+        against: None,
+        right: Some(f.right.as_str().to_string()),
+        ground: None,
         filed: f.filed,
         state: f.state.as_str().to_string(),
         days_to_respond: f.days_to_respond,
+    };
+    Ok(axum::Json(ReportCases {
+        label: row.metric.label.clone(),
+        definition: row.metric.definition.clone(),
+        cases: r.cases_of(cell).map(line).collect(),
+        table,
+        metric,
+        column,
+        cut: r.period.cut,
+    }))
+}
+
+async fn appeal_report(
+    app: &App,
+    who: &crate::accounts::Principal,
+    q: &ReportQuery,
+) -> Result<AppealReport, Problem> {
+    let today = app.today(Utc::now());
+    let period = Period::asked(q.year.as_deref(), q.from, q.to, today).map_err(report_problem)?;
+    let group_by = GroupBy::parse(q.group_by.as_deref().unwrap_or("")).map_err(report_problem)?;
+    let scope = ReportScope::of(who, q.body.as_deref())?;
+    Ok(app.registry.appeal_report(&scope, period, group_by).await?)
+}
+
+/// The appeals and compliance report: grounds (art. 100), dismissals by cause (arts.
+/// 104.2, 108), conciliation (art. 106), outcomes (art. 110.4), resolutions confirmed by
+/// silence (art. 110.10), compliance and its measures (arts. 112, 136–138), and each term
+/// met, late or missed; `format=csv` for a spreadsheet. `group_by=right` groups by ground,
+/// `channel` by where the appeal was filed (art. 99.1).
+#[utoipa::path(get, path = "/v1/reports/appeals", tag = "informes",
+    params(ReportQuery),
+    responses((status = 200, description = "El informe de recursos del periodo", content((AppealReportDoc = "application/json"), (String = "text/csv"))),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("token" = [])))]
+pub async fn appeals(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, Problem> {
+    refuse_cell_fields(&q)?;
+    let csv = wants_csv(&q)?;
+    let r = appeal_report(&app, &who, &q).await?;
+    if csv {
+        let text = crate::report::tables_csv(&[&r.appeals, &r.compliance, &r.timeliness]);
+        return Ok(csv_response(
+            text,
+            &format!("informe-recursos-{}-{}.csv", r.period.from, r.period.to),
+        ));
+    }
+    Ok(axum::Json(AppealReportDoc {
+        from: r.period.from,
+        to: r.period.to,
+        cut: r.period.cut,
+        period: r.period.describe_es(),
+        group_by: r.group_by.as_str().to_string(),
+        tables: vec![
+            table_doc(&r.appeals),
+            table_doc(&r.compliance),
+            table_doc(&r.timeliness),
+        ],
+        on_time: r.on_time.clone(),
+    })
+    .into_response())
+}
+
+/// The appeals behind one number of the appeals report.
+#[utoipa::path(get, path = "/v1/reports/appeals/cases", tag = "informes",
+    params(ReportQuery),
+    responses((status = 200, body = ReportCases),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("token" = [])))]
+pub async fn appeal_cases(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<axum::Json<ReportCases>, Problem> {
+    let (table, metric, column) = cell_query(&q)?;
+    let r = appeal_report(&app, &who, &q).await?;
+    let (row, cell) = named_cell(
+        &[&r.appeals, &r.compliance, &r.timeliness],
+        (&table, &metric, &column),
+    )?;
+    let line = |f: &AppealFacts| ReportCaseLine {
+        folio: f.folio.clone(),
+        body: f.guarantor.clone(),
+        against: Some(f.body.clone()),
+        right: None,
+        ground: Some(String::from(f.ground)),
+        filed: f.filed,
+        state: f.state.as_str().to_string(),
+        days_to_respond: None,
     };
     Ok(axum::Json(ReportCases {
         label: row.metric.label.clone(),

@@ -107,6 +107,8 @@ pub struct Registry<S> {
     calendar_epoch: std::sync::atomic::AtomicU64,
     request_lists: ListCache<(Vec<CaseSummary>, Option<String>)>,
     appeal_lists: ListCache<(Vec<AppealSummary>, Option<String>)>,
+    /// Cases a report reads per page (see [`Registry::with_report_page`]).
+    report_page: u32,
 }
 
 /// How often a kept calendar's files are looked at again (one `stat` per file).
@@ -245,7 +247,15 @@ impl<S: Store> Registry<S> {
             calendar_epoch: std::sync::atomic::AtomicU64::new(0),
             request_lists: ListCache::new(list_cache::DEFAULT_ENTRIES),
             appeal_lists: ListCache::new(list_cache::DEFAULT_ENTRIES),
+            report_page: report::PAGE,
         }
+    }
+
+    /// How many cases a report reads at a time (2,000 by default): memory holds one page
+    /// of projections being counted and the next being read. At least 1.
+    pub fn with_report_page(mut self, cases: u32) -> Self {
+        self.report_page = cases.max(1);
+        self
     }
 
     /// How often this process served a list from memory, requests' and appeals' together.

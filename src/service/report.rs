@@ -2,14 +2,18 @@
 //! period read one page at a time and handed to [`crate::report`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
 
 use crate::accounts::Principal;
+use crate::calendar::Calendar;
 use crate::case::{Clock, Role};
 use crate::report::requests::{RequestFacts, RequestReport};
 use crate::report::{GroupBy, Period};
 use crate::request::Request;
-use crate::rules::TermId;
-use crate::storage::Store;
+use crate::rules::{Rulebook, TermId};
+use crate::storage::{ReportCase, Store};
 
 use super::{REQUEST_KIND, Registry, ServiceError};
 
@@ -67,9 +71,98 @@ impl ReportScope {
 }
 
 /// Cases read per page (bounded memory: one page of projections at a time).
-const PAGE: u32 = 2_000;
+pub(super) const PAGE: u32 = 2_000;
+
+/// What a page's cases need to be counted: their calendars and rulebooks, shared with the
+/// thread that counts them.
+#[derive(Clone, Default)]
+pub(super) struct Clocks {
+    calendars: HashMap<String, Arc<Calendar>>,
+    books: HashMap<String, Arc<Rulebook>>,
+}
+
+impl Clocks {
+    /// The clock of `case` (its calendar and rulebook were gathered before the page was
+    /// handed over).
+    pub(super) fn of(&self, case: &ReportCase) -> Result<Clock<'_>, ServiceError> {
+        let unknown = || ServiceError::Unreadable {
+            folio: case.folio.clone(),
+            message: format!(
+                "calendario «{}» o reglamento «{}» no cargado",
+                case.calendar, case.rulebook
+            ),
+        };
+        let cal = self.calendars.get(&case.calendar).ok_or_else(unknown)?;
+        let book = self.books.get(&case.rulebook).ok_or_else(unknown)?;
+        Ok(Clock::new(cal, book))
+    }
+
+    /// A term's name as the rulebooks read write it.
+    pub(super) fn term_name(&self, t: TermId) -> String {
+        self.books
+            .values()
+            .find_map(|b| b.term(t))
+            .map_or_else(|| t.as_str().to_string(), |t| t.name.clone())
+    }
+}
 
 impl<S: Store> Registry<S> {
+    /// Counts every case of `kind` received in `period` for which `keep` holds, with
+    /// `count` (a case seen on the cut), one page at a time: while a thread of its own
+    /// counts a page, the next one is read. The facts in id order, and the clocks used.
+    pub(super) async fn count_cases<F: Send + 'static>(
+        &self,
+        kind: &str,
+        period: Period,
+        keep: impl Fn(&ReportCase) -> bool + Send + Sync + 'static,
+        count: fn(&ReportCase, &Clock, NaiveDate) -> Result<F, ServiceError>,
+    ) -> Result<(Vec<F>, Arc<Clocks>), ServiceError> {
+        let keep = Arc::new(keep);
+        let mut clocks = Arc::new(Clocks::default());
+        let mut facts = Vec::new();
+        let mut page = self
+            .store
+            .report_cases(kind, period.from, period.cut, 0, self.report_page)
+            .await?;
+        while let Some(last) = page.last() {
+            let (after, full) = (last.id, page.len() >= self.report_page as usize);
+            // Calendars and rulebooks are read here (the registry keeps them), then shared.
+            for case in page.iter().filter(|c| keep(c)) {
+                if !clocks.calendars.contains_key(&case.calendar)
+                    || !clocks.books.contains_key(&case.rulebook)
+                {
+                    let cal = self.calendar(&case.calendar)?;
+                    let book = Arc::new(self.books.get(&case.rulebook)?.clone());
+                    let c = Arc::make_mut(&mut clocks);
+                    c.calendars.insert(case.calendar.clone(), cal);
+                    c.books.insert(case.rulebook.clone(), book);
+                }
+            }
+            let (shared, keep2, cut) = (clocks.clone(), keep.clone(), period.cut);
+            let work = tokio::task::spawn_blocking(move || {
+                page.iter()
+                    .filter(|c| keep2(c))
+                    .map(|c| count(c, &shared.of(c)?, cut))
+                    .collect::<Result<Vec<F>, ServiceError>>()
+            });
+            let next = async {
+                if full {
+                    self.store
+                        .report_cases(kind, period.from, period.cut, after, self.report_page)
+                        .await
+                } else {
+                    Ok(Vec::new())
+                }
+            };
+            let (done, next) = tokio::join!(work, next);
+            let done =
+                done.map_err(|e| ServiceError::BadInput(format!("el conteo se interrumpió: {e}")))?;
+            facts.extend(done?);
+            page = next?;
+        }
+        Ok((facts, clocks))
+    }
+
     /// The report of the requests of `scope` received in `period`, each seen on the cut.
     pub async fn request_report(
         &self,
@@ -77,50 +170,29 @@ impl<S: Store> Registry<S> {
         period: Period,
         group_by: GroupBy,
     ) -> Result<RequestReport, ServiceError> {
-        let mut facts = Vec::new();
-        let mut names: HashMap<TermId, String> = HashMap::new();
-        let mut after = 0;
-        loop {
-            let page = self
-                .store
-                .report_cases(REQUEST_KIND, period.from, period.cut, after, PAGE)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = last.id;
-            let full = page.len() >= PAGE as usize;
-            for case in page.iter().filter(|c| scope.includes(&c.body)) {
-                let unreadable = |message: String| ServiceError::Unreadable {
-                    folio: case.folio.clone(),
-                    message,
-                };
-                let request: Request =
-                    serde_json::from_str(&case.data).map_err(|e| unreadable(e.to_string()))?;
-                let cal = self.calendar(&case.calendar)?;
-                let book = self.books.get(&case.rulebook)?;
-                let clock = Clock::new(&cal, book);
-                let f = RequestFacts::of(&case.folio, &case.body, &request, &clock, period.cut)
-                    .map_err(|error| ServiceError::Refused {
-                        folio: case.folio.clone(),
-                        error,
-                    })?;
-                for d in &f.terms {
-                    if !names.contains_key(&d.term)
-                        && let Ok(t) = clock.term(d.term)
-                    {
-                        names.insert(d.term, t.name.clone());
-                    }
-                }
-                facts.push(f);
-            }
-            if !full {
-                break;
-            }
-        }
+        let scope = scope.clone();
+        let (facts, clocks) = self
+            .count_cases(
+                REQUEST_KIND,
+                period,
+                move |c| scope.includes(&c.body),
+                |case, clock, cut| {
+                    let request: Request =
+                        serde_json::from_str(&case.data).map_err(|e| ServiceError::Unreadable {
+                            folio: case.folio.clone(),
+                            message: e.to_string(),
+                        })?;
+                    RequestFacts::of(&case.folio, &case.body, &request, clock, cut).map_err(
+                        |error| ServiceError::Refused {
+                            folio: case.folio.clone(),
+                            error,
+                        },
+                    )
+                },
+            )
+            .await?;
         Ok(RequestReport::build(period, group_by, facts, |t| {
-            names
-                .get(&t)
-                .cloned()
-                .unwrap_or_else(|| t.as_str().to_string())
+            clocks.term_name(t)
         }))
     }
 }
