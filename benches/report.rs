@@ -168,60 +168,82 @@ fn main() {
     });
 }
 
+/// How a backend writes the copies.
+struct Dialect {
+    /// A `WITH` clause before the `INSERT`, if the backend needs one for `seq`.
+    with: String,
+    /// The `FROM` item giving `k` = 1 to the number of copies.
+    seq: String,
+    /// The body of copy `k`: B00 to B49.
+    body: &'static str,
+}
+
+/// The statements that copy every case of the templates (ids below 1,000,000), its log
+/// and its terms, `k` times, with ids `id * 1000000 + k` and folios `folio-k`.
+fn copy_statements(
+    d: &Dialect,
+    cases: &[String],
+    events: &[String],
+    deadlines: &[String],
+) -> Vec<String> {
+    let pick = |cols: &[String], f: &dyn Fn(&str) -> Option<String>| {
+        cols.iter()
+            .map(|c| f(c).unwrap_or_else(|| format!("t.{c}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = vec![format!(
+        "{} INSERT INTO cases ({}) SELECT {} FROM cases t, {}",
+        d.with,
+        cases.join(", "),
+        pick(cases, &|c| match c {
+            "id" => Some("t.id * 1000000 + k".into()),
+            "folio" => Some("t.folio || '-' || k".into()),
+            "body" => Some(d.body.into()),
+            _ => None,
+        }),
+        d.seq
+    )];
+    for (table, cols) in [("events", events), ("deadlines", deadlines)] {
+        out.push(format!(
+            "{} INSERT INTO {table} ({}) SELECT {} FROM {table} t, {} WHERE t.case_id < 1000000",
+            d.with,
+            cols.join(", "),
+            pick(cols, &|c| match c {
+                "case_id" => Some("t.case_id * 1000000 + k".into()),
+                "body" => Some(d.body.into()),
+                _ => None,
+            }),
+            d.seq
+        ));
+    }
+    out
+}
+
 /// Copies every case `copies - 1` times (ids and folios made unique, bodies B00–B49).
 async fn copy(db: &Database, copies: usize) {
     let extra = copies as i64 - 1;
     match db {
         Database::Sqlite(s) => {
             let pool = s.pool();
-            let cols = |table: &'static str| async move {
-                let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT name FROM pragma_table_info('{table}')"
-                )))
-                .fetch_all(pool)
-                .await
-                .unwrap();
-                rows.into_iter().map(|r| r.0).collect::<Vec<_>>()
+            let mut cols = Vec::new();
+            for table in ["cases", "events", "deadlines"] {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info(?)")
+                    .bind(table)
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+                cols.push(rows.into_iter().map(|r| r.0).collect::<Vec<_>>());
+            }
+            let d = Dialect {
+                with: format!(
+                    "WITH RECURSIVE seq(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM seq WHERE k < {extra})"
+                ),
+                seq: "seq".into(),
+                body: "printf('B%02d', k % 50)",
             };
-            let (cases, events, deadlines) = (
-                cols("cases").await,
-                cols("events").await,
-                cols("deadlines").await,
-            );
             let mut tx = pool.begin().await.unwrap();
-            let seq = format!(
-                "WITH RECURSIVE seq(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM seq WHERE k < {extra})"
-            );
-            let pick = |cols: &[String], f: &dyn Fn(&str) -> Option<String>| {
-                cols.iter()
-                    .map(|c| f(c).unwrap_or_else(|| format!("t.{c}")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let q = format!(
-                "INSERT INTO cases ({}) {seq} SELECT {} FROM cases t, seq",
-                cases.join(", "),
-                pick(&cases, &|c| match c {
-                    "id" => Some("t.id * 1000000 + k".into()),
-                    "folio" => Some("t.folio || '-' || k".into()),
-                    "body" => Some("printf('B%02d', k % 50)".into()),
-                    _ => None,
-                })
-            );
-            sqlx::query(sqlx::AssertSqlSafe(q))
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            for (table, cols) in [("events", &events), ("deadlines", &deadlines)] {
-                let q = format!(
-                    "INSERT INTO {table} ({}) {seq} SELECT {} FROM {table} t, seq WHERE t.case_id < 1000000",
-                    cols.join(", "),
-                    pick(cols, &|c| match c {
-                        "case_id" => Some("t.case_id * 1000000 + k".into()),
-                        "body" => Some("printf('B%02d', k % 50)".into()),
-                        _ => None,
-                    })
-                );
+            for q in copy_statements(&d, &cols[0], &cols[1], &cols[2]) {
                 sqlx::query(sqlx::AssertSqlSafe(q))
                     .execute(&mut *tx)
                     .await
@@ -231,7 +253,8 @@ async fn copy(db: &Database, copies: usize) {
         }
         Database::Postgres(p) => {
             let pool = p.pool();
-            let cols = |table: &'static str| async move {
+            let mut cols = Vec::new();
+            for table in ["cases", "events", "deadlines"] {
                 let rows: Vec<(String,)> = sqlx::query_as(
                     "SELECT column_name::text FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position",
                 )
@@ -239,44 +262,15 @@ async fn copy(db: &Database, copies: usize) {
                 .fetch_all(pool)
                 .await
                 .unwrap();
-                rows.into_iter().map(|r| r.0).collect::<Vec<_>>()
-            };
-            let (cases, events, deadlines) = (
-                cols("cases").await,
-                cols("events").await,
-                cols("deadlines").await,
-            );
-            let pick = |cols: &[String], f: &dyn Fn(&str) -> Option<String>| {
-                cols.iter()
-                    .map(|c| f(c).unwrap_or_else(|| format!("t.{c}")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                cols.push(rows.into_iter().map(|r| r.0).collect::<Vec<_>>());
+            }
+            let d = Dialect {
+                with: String::new(),
+                seq: format!("generate_series(1, {extra}) AS k"),
+                body: "'B' || lpad((k % 50)::text, 2, '0')",
             };
             let mut tx = pool.begin().await.unwrap();
-            let q = format!(
-                "INSERT INTO cases ({}) SELECT {} FROM cases t, generate_series(1, {extra}) AS k",
-                cases.join(", "),
-                pick(&cases, &|c| match c {
-                    "id" => Some("t.id * 1000000 + k".into()),
-                    "folio" => Some("t.folio || '-' || k".into()),
-                    "body" => Some("'B' || lpad((k % 50)::text, 2, '0')".into()),
-                    _ => None,
-                })
-            );
-            sqlx::query(sqlx::AssertSqlSafe(q))
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            for (table, cols) in [("events", &events), ("deadlines", &deadlines)] {
-                let q = format!(
-                    "INSERT INTO {table} ({}) SELECT {} FROM {table} t, generate_series(1, {extra}) AS k WHERE t.case_id < 1000000",
-                    cols.join(", "),
-                    pick(cols, &|c| match c {
-                        "case_id" => Some("t.case_id * 1000000 + k".into()),
-                        "body" => Some("'B' || lpad((k % 50)::text, 2, '0')".into()),
-                        _ => None,
-                    })
-                );
+            for q in copy_statements(&d, &cols[0], &cols[1], &cols[2]) {
                 sqlx::query(sqlx::AssertSqlSafe(q))
                     .execute(&mut *tx)
                     .await

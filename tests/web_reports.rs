@@ -3,18 +3,26 @@
 //! admitted, resolved and notified; one prevented; one improcedent with its cause); the
 //! report of its UT with the period chosen in the form, a number followed to the cases
 //! behind it, the chart, the refusals of a bad period beside the field (400), the CSV files
-//! fetched with the session; what the guarantor and another body's UT see. Checked with
-//! axe-core and photographed under target/screenshots/.
+//! fetched with the session; what the guarantor and another body's UT see. Then the report
+//! of recursos de revisión (`informe=recursos`): two appeals against «OTRA»'s denied
+//! requests (one dismissed, one resolved with compliance ordered) and one heard by the
+//! guarantor against a body it does not supervise; what OTRA's UT and the guarantor see,
+//! a number followed to its appeals, the CSV. Checked with axe-core and photographed under
+//! target/screenshots/.
 
 mod common;
 mod web_common;
 
+use arco::accounts::{Body, BodyKind};
+use arco::appeal::AppealAct;
 use arco::calendar::Moment;
 use arco::case::{Actor, Role};
+use arco::report::appeals::AppealReport;
 use arco::report::requests::REGISTER_HEADER;
 use arco::report::{GroupBy, Period};
 use arco::request::{ImprocedenceCause, Outcome, RequestAct, Review, Right};
 use arco::service::ReportScope;
+use arco::service::admin::add_body;
 use chrono::{Days, NaiveDate, Utc};
 use common::Backend;
 use fantoccini::{Client, Locator};
@@ -571,3 +579,531 @@ async fn reports(backend: Backend) {
     c3.close().await.unwrap();
 }
 on_both_backends!(reports);
+
+/// The texts of the elements `css` matches.
+async fn texts(c: &Client, css: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await.unwrap() {
+        v.push(e.text().await.unwrap());
+    }
+    v
+}
+
+/// Every number of the appeals report's tables on the page, against the library's.
+async fn same_tables(c: &Client, lib: &AppealReport) {
+    for t in [&lib.appeals, &lib.compliance, &lib.timeliness] {
+        for (i, r) in t.rows.iter().enumerate() {
+            for (j, x) in r.cells.iter().enumerate() {
+                assert_eq!(
+                    cell(c, &t.key, &r.metric.label, j + 1).await,
+                    x.count.to_string(),
+                    "{} / {} / {}",
+                    t.key,
+                    r.metric.key,
+                    t.columns[j].key
+                );
+            }
+            if t.key == "timeliness" {
+                let rate = lib.on_time[i]
+                    .map_or_else(|| "—".to_string(), |x| format!("{:.1} %", x * 100.0));
+                assert_eq!(
+                    cell(c, "timeliness", &r.metric.label, t.columns.len() + 1).await,
+                    rate
+                );
+            }
+        }
+    }
+}
+
+async fn appeal_reports(backend: Backend) {
+    let tag = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let site = start(backend).await;
+    let reg = site.registry().await;
+    let now = Utc::now();
+    let today = now
+        .with_timezone(&chrono_tz::America::Mexico_City)
+        .date_naive();
+    let cal = reg.calendar("mx-jalisco").unwrap();
+    let on = |n: u32| -> Moment {
+        format!("{}T10:00", business_days_ago(&cal, today, n))
+            .parse()
+            .unwrap()
+    };
+    // A body the guarantor does not supervise (reassigned, say): the guarantor still hears
+    // the appeal filed with it against one of its requests.
+    add_body(
+        reg.store(),
+        Body {
+            code: "AJENA".into(),
+            name: "Dependencia reasignada".into(),
+            kind: BodyKind::Obligated,
+            calendar: "mx-jalisco".into(),
+            guarantor: None,
+        },
+        |_| Ok(()),
+        now,
+    )
+    .await
+    .unwrap();
+    let og = Actor::new("garante.demo", Role::Guarantor);
+    // A request of `body` filed 15 business days ago, admitted, denied and notified (12
+    // days ago), and an appeal against it filed with the guarantor 10 days ago on `ground`.
+    let appealed = |body: &'static str, ground: &'static str| {
+        let (reg, og) = (&reg, &og);
+        let unit = Actor::new(format!("ut.{body}"), Role::UnitStaff);
+        let committee = Actor::new(format!("comite.{body}"), Role::Committee);
+        let at = |n| on(n);
+        async move {
+            let folio = reg
+                .file_request(body, "mx-jalisco", Right::Access, at(15), &unit, now)
+                .await
+                .unwrap()
+                .folio;
+            for (n, act, who) in [
+                (14, RequestAct::Admitted, &unit),
+                (
+                    13,
+                    RequestAct::Resolved {
+                        outcome: Outcome::Denied,
+                    },
+                    &committee,
+                ),
+                (12, RequestAct::ResolutionNotified, &unit),
+            ] {
+                reg.act(&folio, act, at(n), who, now).await.unwrap();
+            }
+            let filing: AppealAct = serde_json::from_value(serde_json::json!(
+                {"act": "appeal_filed", "venue": "guarantor", "ground": ground}
+            ))
+            .unwrap();
+            reg.file_appeal(
+                &folio,
+                arco::service::demo::GUARANTOR,
+                "mx-jalisco",
+                filing,
+                at(10),
+                og,
+                now,
+            )
+            .await
+            .unwrap()
+            .folio
+        }
+    };
+    let appeal_act = |folio: String, n: u32, act: serde_json::Value| {
+        let (reg, og) = (&reg, &og);
+        let at = on(n);
+        async move {
+            let act: AppealAct = serde_json::from_value(act).unwrap();
+            reg.act_appeal(&folio, act, at, og, now)
+                .await
+                .unwrap_or_else(|e| panic!("{folio}: {e}"));
+        }
+    };
+    // Dismissed the next day, art. 108.VII.
+    let dismissed = appealed("OTRA", "VI").await;
+    appeal_act(
+        dismissed.clone(),
+        9,
+        serde_json::json!({"act": "appeal_dismissed", "cause": "VII"}),
+    )
+    .await;
+    // Admitted, revoked with 5 days to comply, notified 4 business days ago: the
+    // compliance term still runs.
+    let resolved = appealed("OTRA", "IV").await;
+    for (n, act) in [
+        (9, serde_json::json!({"act": "appeal_admitted"})),
+        (
+            5,
+            serde_json::json!({"act": "appeal_resolved", "outcome": "revoked", "compliance_days": 5}),
+        ),
+        (4, serde_json::json!({"act": "appeal_resolution_notified"})),
+    ] {
+        appeal_act(resolved.clone(), n, act).await;
+    }
+    let foreign = appealed("AJENA", "VI").await;
+    let mut otra = vec![dismissed.clone(), resolved.clone()];
+    otra.sort();
+
+    let from = today.checked_sub_days(Days::new(60)).unwrap();
+    let period = Period::new(from, today, today).unwrap();
+    let q = format!("desde={from}&hasta={today}");
+    let lib = reg
+        .appeal_report(
+            &ReportScope::Bodies(vec!["OTRA".into()]),
+            period,
+            GroupBy::None,
+        )
+        .await
+        .unwrap();
+    // Counted by hand first: the library agrees.
+    let n = |m: &str| lib.appeals.count(m, "total");
+    assert_eq!(
+        (
+            n("received"),
+            n("dismissed"),
+            n("dismissed_VII"),
+            n("resolved")
+        ),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(lib.compliance.count("ordered", "total"), 1);
+    assert_eq!(lib.compliance.count("compliance_pending", "total"), 1);
+    // Every appeal of the install is heard by the guarantor (the demonstration's too).
+    let everything = reg
+        .appeal_report(&ReportScope::All, period, GroupBy::None)
+        .await
+        .unwrap();
+    let mut heard: Vec<String> = everything
+        .cases
+        .iter()
+        .filter(|f| f.guarantor == arco::service::demo::GUARANTOR)
+        .map(|f| f.folio.clone())
+        .collect();
+    heard.sort();
+    assert!(heard.contains(&foreign) && heard.len() >= 3, "{heard:?}");
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = http
+        .get(site.url("/informes/recursos.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+
+    let mut drv = driver().await;
+    let c = drv.browser().await;
+
+    // OTRA's UT: the requests report of the period, then the tab of appeals keeps it.
+    sign_in(&c, &site, OTHER_USER).await;
+    c.goto(&site.url(&format!("/informes?{q}"))).await.unwrap();
+    assert_eq!(
+        text_of(&c, ".pestanas a[aria-current='page']").await,
+        "Solicitudes ARCO"
+    );
+    click(&c, ".pestanas a[href*='informe=recursos']").await;
+    let url = c.current_url().await.unwrap();
+    let query = url.query().unwrap_or("").to_string();
+    assert!(
+        query.contains("informe=recursos") && query.contains(&format!("desde={from}")),
+        "{url}"
+    );
+    assert_eq!(
+        text_of(&c, "h1").await,
+        "Informe de recursos de revisión y cumplimiento"
+    );
+    assert_eq!(
+        text_of(&c, ".pestanas a[aria-current='page']").await,
+        "Recursos de revisión y cumplimiento"
+    );
+    assert_eq!(
+        text_of(&c, "#resumen").await,
+        format!("Periodo {}", period.describe_es())
+    );
+    assert_eq!(text_of(&c, "#recibidas").await, "2");
+    assert!(
+        text_of(&c, "#alcance")
+            .await
+            .starts_with("Recursos contra las solicitudes de: OTRA."),
+    );
+    // The numbers, by hand, then every cell against the library.
+    assert_eq!(cell(&c, "appeals", "Recibidos", 1).await, "2");
+    assert_eq!(cell(&c, "appeals", "Desechados", 1).await, "1");
+    assert_eq!(
+        cell(&c, "appeals", "Causa: fracción VII del art. 108", 1).await,
+        "1"
+    );
+    assert_eq!(cell(&c, "appeals", "Revoca la respuesta", 1).await, "1");
+    assert_eq!(cell(&c, "appeals", "Confirma la respuesta", 1).await, "0");
+    assert_eq!(
+        cell(&c, "compliance", "Resoluciones que ordenan cumplir", 1).await,
+        "1"
+    );
+    same_tables(&c, &lib).await;
+    // Grounds and causes are parts of the row above; a zero is not a link.
+    let class = c
+        .find(Locator::XPath(
+            "//table[@id='tabla-appeals']/tbody/tr/th[normalize-space()='Causa: fracción VII del art. 108']",
+        ))
+        .await
+        .unwrap()
+        .attr("class")
+        .await
+        .unwrap();
+    assert_eq!(class.as_deref(), Some("nivel-1"));
+    assert!(
+        c.find(Locator::XPath(
+            "//table[@id='tabla-appeals']/tbody/tr[th[normalize-space()='Confirma la respuesta']]/td[1]/a"
+        ))
+        .await
+        .is_err()
+    );
+    // The timeliness table has its on-time column; every metric is defined in words.
+    let heads = texts(&c, "#tabla-timeliness thead th").await;
+    assert_eq!(heads.last().map(String::as_str), Some("% en plazo"));
+    for (t, id) in [
+        (&lib.appeals, "t-appeals"),
+        (&lib.compliance, "t-compliance"),
+        (&lib.timeliness, "t-timeliness"),
+    ] {
+        let defs = text_of(&c, &format!("#{id} ~ details.definiciones")).await;
+        for r in &t.rows {
+            assert!(
+                defs.contains(&r.metric.definition),
+                "falta la definición de {}/{}",
+                t.key,
+                r.metric.key
+            );
+        }
+    }
+    // No time-to-answer table nor register here: those are the requests'.
+    assert!(c.find(Locator::Css("#tabla-respuesta")).await.is_err());
+    // The chart: the main rows of the appeals table, in words too.
+    let alt = text_of(&c, "#grafica-texto").await;
+    assert!(
+        alt.starts_with(
+            "Recibidos: 2; Con requerimiento al recurrente: 0; Admitidos: 1; Desechados: 1;"
+        ),
+        "{alt}"
+    );
+    assert!(alt.contains("; Resueltos: 1;"), "{alt}");
+    let bars = c
+        .find_all(Locator::Css("figure.grafica rect"))
+        .await
+        .unwrap();
+    assert_eq!(bars[0].attr("width").await.unwrap().as_deref(), Some("360"));
+    assert_eq!(bars[1].attr("width").await.unwrap().as_deref(), Some("0"));
+    assert_eq!(bars[2].attr("width").await.unwrap().as_deref(), Some("180"));
+    // The groupings say what they mean for an appeal.
+    let right = text_of(&c, "#f-agrupar option[value='right']").await;
+    assert_eq!(right, "Por causa de procedencia (art. 100)");
+    assert!(text_of(&c, "#n-agrupar").await.contains("art. 100"));
+    let csv_href = c
+        .find(Locator::Css("#descargar-tablas"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(csv_href, format!("/informes/recursos.csv?{q}&agrupar=none"));
+    shot(&c, &format!("{tag}-informe-recursos")).await;
+    axe(&c, "informe-recursos").await;
+
+    // A number followed: the dismissed one alone, with what the list shows of it.
+    click(&c, "#tabla-appeals a[href*='metrica=dismissed&']").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/informes/casos");
+    assert!(text_of(&c, "h1").await.starts_with("Desechados"));
+    assert_eq!(folios_listed(&c).await, [dismissed.as_str()]);
+    assert_eq!(
+        texts(&c, "#casos thead th").await,
+        [
+            "Folio",
+            "Órgano garante",
+            "Sujeto obligado recurrido",
+            "Causa de procedencia (art. 100)",
+            "Interpuesto",
+            "Estado al corte"
+        ]
+    );
+    let tds = texts(&c, "#casos tbody td").await;
+    assert_eq!(tds[0], arco::service::demo::GUARANTOR);
+    assert_eq!(tds[1], "OTRA");
+    assert!(tds[2].starts_with("Fracción VI: negativa"), "{tds:?}");
+    assert_eq!(tds[4], "Desechado");
+    axe(&c, "informe-recursos-casos").await;
+    // Back to the same report.
+    let back = c
+        .find(Locator::Css("main p.no-imprimir a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(back.starts_with("/informes?informe=recursos&"), "{back}");
+    // Every appeal received; the resolution that orders compliance.
+    c.goto(&site.url(&format!(
+        "/informes/casos?informe=recursos&tabla=appeals&metrica=received&columna=total&{q}"
+    )))
+    .await
+    .unwrap();
+    assert_eq!(folios_listed(&c).await, otra);
+    c.goto(&site.url(&format!(
+        "/informes/casos?informe=recursos&tabla=compliance&metrica=ordered&columna=total&{q}"
+    )))
+    .await
+    .unwrap();
+    assert_eq!(folios_listed(&c).await, [resolved.as_str()]);
+    assert!(
+        text_of(&c, "#casos tbody tr")
+            .await
+            .contains("Fracción IV: entrega de datos incompletos")
+    );
+    // Its folio opens the appeal's page.
+    click(&c, "#casos tbody th a").await;
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        format!("/recursos/{resolved}")
+    );
+    assert!(body_text(&c).await.contains(&resolved));
+    // The requests' tables are not the appeals report's: not found.
+    c.goto(&site.url(&format!(
+        "/informes/casos?informe=recursos&tabla=requests&metrica=received&columna=total&{q}"
+    )))
+    .await
+    .unwrap();
+    assert!(body_text(&c).await.contains("no tiene esa cifra"));
+
+    // Grouped by ground: one column per fracción of art. 100, and the chart follows.
+    c.goto(&site.url(&format!("/informes?informe=recursos&{q}&agrupar=right")))
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&c, "#tabla-appeals thead th").await,
+        [
+            "Concepto",
+            "Fracción IV del art. 100",
+            "Fracción VI del art. 100",
+            "Total"
+        ]
+    );
+    assert_eq!(
+        text_of(&c, "#grafica-texto").await,
+        "Fracción IV del art. 100: 1; Fracción VI del art. 100: 1."
+    );
+    assert!(
+        text_of(&c, "figure.grafica figcaption")
+            .await
+            .contains("por causa de procedencia (art. 100)")
+    );
+
+    // The CSV with the session.
+    let secret = c
+        .get_named_cookie("arco_sesion")
+        .await
+        .unwrap()
+        .value()
+        .to_string();
+    let get = |path: String| {
+        let http = &http;
+        let cookie = format!("arco_sesion={secret}");
+        let url = site.url(&path);
+        async move { http.get(url).header("cookie", cookie).send().await.unwrap() }
+    };
+    let res = get(format!("/informes/recursos.csv?{q}")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        format!("attachment; filename=\"informe-recursos-{from}-{today}.csv\"").as_str()
+    );
+    let csv = res.text().await.unwrap();
+    assert!(
+        csv.contains("\r\nRecursos de revisión,Recibidos,received,Total,2\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(
+            "\r\nCumplimiento de las resoluciones,Resoluciones que ordenan cumplir,ordered,Total,1\r\n"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains("\r\nOportunidad,"), "{csv}");
+    assert!(!csv.contains("\r\nSolicitudes,"), "{csv}");
+    // Another body's appeals: forbidden; the report is in the path, not the query.
+    let res = get(format!(
+        "/informes/recursos.csv?{q}&sujeto={}",
+        arco::service::demo::BODY
+    ))
+    .await;
+    assert_eq!(res.status(), 403);
+    let res = get(format!("/informes/recursos.csv?{q}&informe=recursos")).await;
+    assert_eq!(res.status(), 400);
+    let res = get(format!("/informes?{q}&informe=quejas")).await;
+    assert_eq!(res.status(), 400);
+    let res = get(format!(
+        "/informes/casos?informe=recursos&tabla=compliance&metrica=inventada&columna=total&{q}"
+    ))
+    .await;
+    assert_eq!(res.status(), 404);
+
+    // The guarantor, through the form: the hidden «informe» keeps the report.
+    let mut drv2 = driver().await;
+    let c2 = drv2.browser().await;
+    sign_in(&c2, &site, "garante.demo").await;
+    c2.goto(&site.url("/informes?informe=recursos"))
+        .await
+        .unwrap();
+    set_value(&c2, "#f-desde", &from.to_string()).await;
+    set_value(&c2, "#f-hasta", &today.to_string()).await;
+    click(&c2, "#periodo button[type=submit]").await;
+    let url = c2.current_url().await.unwrap();
+    assert!(
+        url.query().unwrap_or("").contains("informe=recursos"),
+        "{url}"
+    );
+    // Every appeal it hears, the one against the body it does not supervise included.
+    assert_eq!(text_of(&c2, "#recibidas").await, heard.len().to_string());
+    assert!(
+        text_of(&c2, "#alcance")
+            .await
+            .contains("todos los que conoce GARANTE")
+    );
+    c2.goto(&site.url(&format!(
+        "/informes/casos?informe=recursos&tabla=appeals&metrica=received&columna=total&{q}"
+    )))
+    .await
+    .unwrap();
+    assert_eq!(folios_listed(&c2).await, heard);
+    let foreign_row = c2
+        .find(Locator::XPath(&format!(
+            "//table[@id='casos']/tbody/tr[th[normalize-space()='{foreign}']]"
+        )))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(foreign_row.contains("AJENA"), "{foreign_row}");
+    axe(&c2, "informe-recursos-garante-casos").await;
+    // By body: a column for each body appealed against.
+    c2.goto(&site.url(&format!("/informes?informe=recursos&{q}&agrupar=body")))
+        .await
+        .unwrap();
+    let heads = texts(&c2, "#tabla-appeals thead th").await;
+    assert!(
+        heads.contains(&"AJENA".to_string()) && heads.contains(&"OTRA".to_string()),
+        "{heads:?}"
+    );
+    let otra_col = heads.iter().position(|h| h == "OTRA").unwrap();
+    assert_eq!(cell(&c2, "appeals", "Recibidos", otra_col).await, "2");
+    shot(&c2, &format!("{tag}-informe-recursos-garante")).await;
+    axe(&c2, "informe-recursos-garante").await;
+    // One supervised body chosen: only the appeals against it.
+    c2.goto(&site.url(&format!("/informes?informe=recursos&{q}&sujeto=OTRA")))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c2, "#recibidas").await, "2");
+    c2.goto(&site.url(&format!(
+        "/informes/casos?informe=recursos&tabla=appeals&metrica=dismissed&columna=total&{q}&sujeto=OTRA"
+    )))
+    .await
+    .unwrap();
+    assert_eq!(folios_listed(&c2).await, [dismissed.as_str()]);
+    // The body it does not supervise cannot be chosen.
+    c2.goto(&site.url(&format!("/informes?informe=recursos&{q}&sujeto=AJENA")))
+        .await
+        .unwrap();
+    assert!(body_text(&c2).await.contains("Sin permiso"));
+
+    c.close().await.unwrap();
+    c2.close().await.unwrap();
+}
+on_both_backends!(appeal_reports);

@@ -372,7 +372,7 @@ async fn appeal_report(
     let today = app.today(Utc::now());
     let period = Period::asked(q.year.as_deref(), q.from, q.to, today).map_err(report_problem)?;
     let group_by = GroupBy::parse(q.group_by.as_deref().unwrap_or("")).map_err(report_problem)?;
-    let scope = ReportScope::of(who, q.body.as_deref())?;
+    let scope = ReportScope::of_appeals(who, q.body.as_deref())?;
     Ok(app.registry.appeal_report(&scope, period, group_by).await?)
 }
 

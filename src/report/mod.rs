@@ -329,6 +329,8 @@ pub(crate) struct TableBuilder {
     title: String,
     metrics: Vec<(Metric, u8)>,
     columns: Vec<Column>,
+    /// Each column's position in `columns`, by key.
+    index: std::collections::HashMap<String, usize>,
     /// cells[metric][column]
     cells: Vec<Vec<Cell>>,
 }
@@ -341,22 +343,14 @@ impl TableBuilder {
             title: title.to_string(),
             metrics,
             columns: Vec::new(),
+            index: std::collections::HashMap::new(),
             cells: vec![Vec::new(); n],
         }
     }
 
     /// Adds case `case` to the metric at `metric` in the column `column`.
     pub(crate) fn add(&mut self, metric: usize, column: &Column, case: u32) {
-        let c = match self.columns.iter().position(|c| c.key == column.key) {
-            Some(c) => c,
-            None => {
-                self.columns.push(column.clone());
-                for row in &mut self.cells {
-                    row.push(Cell::default());
-                }
-                self.columns.len() - 1
-            }
-        };
+        let c = self.position(column);
         let cell = &mut self.cells[metric][c];
         cell.count += 1;
         cell.cases.push(case);
@@ -365,12 +359,20 @@ impl TableBuilder {
     /// Declares a column even if no case falls in it (a table with no case still shows
     /// its total).
     pub(crate) fn column(&mut self, column: &Column) {
-        if !self.columns.iter().any(|c| c.key == column.key) {
-            self.columns.push(column.clone());
-            for row in &mut self.cells {
-                row.push(Cell::default());
-            }
+        self.position(column);
+    }
+
+    fn position(&mut self, column: &Column) -> usize {
+        if let Some(&c) = self.index.get(&column.key) {
+            return c;
         }
+        self.columns.push(column.clone());
+        for row in &mut self.cells {
+            row.push(Cell::default());
+        }
+        let c = self.columns.len() - 1;
+        self.index.insert(column.key.clone(), c);
+        c
     }
 
     /// The table, its columns sorted by key with the total last (or in the order they

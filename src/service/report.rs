@@ -62,6 +62,22 @@ impl ReportScope {
         }
     }
 
+    /// What `who` may count in the appeals report: as [`ReportScope::of`], and a guarantor
+    /// asking for no body in particular counts every appeal it hears (its own code is in
+    /// the scope), even one against a body it no longer supervises.
+    pub fn of_appeals(who: &Principal, asked: Option<&str>) -> Result<ReportScope, ServiceError> {
+        let mut scope = ReportScope::of(who, asked)?;
+        let asked = asked.map(str::trim).filter(|s| !s.is_empty());
+        if asked.is_none()
+            && who.role() == Role::Guarantor
+            && let (ReportScope::Bodies(b), Some(own)) = (&mut scope, who.body())
+            && !b.iter().any(|x| x == own)
+        {
+            b.push(own.to_string());
+        }
+        Ok(scope)
+    }
+
     pub fn includes(&self, body: &str) -> bool {
         match self {
             ReportScope::All => true,

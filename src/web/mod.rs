@@ -90,6 +90,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/informes", get(reports::page))
         .route("/informes/casos", get(reports::cases))
         .route("/informes/solicitudes.csv", get(reports::tables_csv))
+        .route("/informes/recursos.csv", get(reports::appeals_csv))
         .route("/informes/registro.csv", get(reports::register_csv))
         .route("/estaticos/arco.css", get(assets::css))
         .route("/estaticos/arco.js", get(assets::js))

@@ -1,11 +1,15 @@
 //! The report pages (issue 16): the report of the requests received in a period, with its
 //! tables, each metric's definition, the time taken to answer and a bar chart drawn on
-//! the server; the cases behind any number; and the same tables and the annual register
-//! as CSV files.
+//! the server; the report of the appeals filed in a period and of the compliance of their
+//! resolutions (`informe=recursos`), laid out the same way; the cases behind any number;
+//! and the same tables and the annual register as CSV files.
 //!
-//! Every number comes from [`crate::report`] through [`crate::service::Registry::request_report`];
-//! the caller's scope from [`ReportScope::of`], the same rules as the API. Nothing is
-//! counted here: this module only reads the query, lays the tables out and draws the bars.
+//! Every number comes from [`crate::report`] through
+//! [`crate::service::Registry::request_report`] and
+//! [`crate::service::Registry::appeal_report`]; the caller's scope from [`ReportScope::of`],
+//! the same rules as the API (a guarantor asking for no body in particular also sees the
+//! appeals it hears against any body). Nothing is counted here: this module only reads the
+//! query, lays the tables out and draws the bars.
 
 use std::sync::Arc;
 
@@ -17,17 +21,58 @@ use chrono::{Datelike, NaiveDate, Utc};
 
 use super::cases::Opt;
 use super::{Chrome, Staff, WebError, date_text, no_store, render, urlencode};
-use crate::accounts::BodyKind;
+use crate::accounts::{BodyKind, Principal};
 use crate::case::Role;
 use crate::http::App;
+use crate::report::appeals::AppealReport;
 use crate::report::requests::RequestReport;
 use crate::report::{GroupBy, Period, ReportError, TOTAL, Table};
 use crate::service::ReportScope;
 use crate::storage::Directory;
 
+/// Which report a page shows: the requests' (`informe=solicitudes`, the default) or the
+/// appeals' and their compliance (`informe=recursos`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    #[default]
+    Requests,
+    Appeals,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "" | "solicitudes" => Some(Kind::Requests),
+            "recursos" => Some(Kind::Appeals),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Requests => "solicitudes",
+            Kind::Appeals => "recursos",
+        }
+    }
+
+    /// The label of a grouping in this report: an appeal has no right or reception channel
+    /// of its own, so those group by its ground (art. 100) and where it was filed (art. 99.1).
+    fn group_label(self, g: GroupBy) -> &'static str {
+        match (self, g) {
+            (Kind::Requests, g) => g.label_es(),
+            (Kind::Appeals, GroupBy::None) => "sin desglose",
+            (Kind::Appeals, GroupBy::Body) => "por sujeto obligado recurrido",
+            (Kind::Appeals, GroupBy::Right) => "por causa de procedencia (art. 100)",
+            (Kind::Appeals, GroupBy::Channel) => "por lugar de interposición (art. 99.1)",
+            (Kind::Appeals, GroupBy::Month) => "por mes de interposición",
+        }
+    }
+}
+
 /// What the period form sent, as typed (kept when the form comes back with an error).
 #[derive(Debug, Default, Clone)]
 struct Typed {
+    kind: Kind,
     desde: String,
     hasta: String,
     anio: String,
@@ -46,10 +91,12 @@ struct FieldError {
 }
 
 /// The query parameters each page accepts.
-const REPORT_KEYS: &[&str] = &["desde", "hasta", "anio", "agrupar", "sujeto"];
+const REPORT_KEYS: &[&str] = &["informe", "desde", "hasta", "anio", "agrupar", "sujeto"];
 const CASES_KEYS: &[&str] = &[
-    "desde", "hasta", "anio", "agrupar", "sujeto", "tabla", "metrica", "columna",
+    "informe", "desde", "hasta", "anio", "agrupar", "sujeto", "tabla", "metrica", "columna",
 ];
+/// A CSV file names its report in its path.
+const CSV_KEYS: &[&str] = &["desde", "hasta", "anio", "agrupar", "sujeto"];
 
 impl Typed {
     /// Reads the query string; a parameter the page does not know is refused (400).
@@ -67,6 +114,16 @@ impl Typed {
                             known.join(", ")
                         ),
                     });
+                }
+                "informe" => {
+                    t.kind = Kind::parse(&v).ok_or_else(|| WebError {
+                        status: StatusCode::BAD_REQUEST,
+                        title: "Consulta no válida".into(),
+                        detail: format!(
+                            "«{v}» no es un informe de esta página; use «solicitudes» o «recursos»."
+                        ),
+                    })?;
+                    continue;
                 }
                 "desde" => &mut t.desde,
                 "hasta" => &mut t.hasta,
@@ -87,9 +144,10 @@ impl Typed {
     }
 }
 
-/// A period, a grouping and a body, checked.
+/// A report, a period, a grouping and a body, checked.
 #[derive(Debug, Clone)]
 struct Asked {
+    kind: Kind,
     period: Period,
     group_by: GroupBy,
     sujeto: Option<String>,
@@ -98,6 +156,15 @@ struct Asked {
 impl Asked {
     /// The query of the same report (the period written out, so that a link keeps it).
     fn query(&self) -> String {
+        match self.kind {
+            Kind::Requests => self.period_query(),
+            Kind::Appeals => format!("informe=recursos&{}", self.period_query()),
+        }
+    }
+
+    /// The period, grouping and body, without the report (for the CSV files and the
+    /// links to the other report).
+    fn period_query(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         s.append_pair("desde", &self.period.from.to_string());
         s.append_pair("hasta", &self.period.to.to_string());
@@ -176,6 +243,7 @@ fn check(t: &Typed, today: NaiveDate) -> Result<Asked, Vec<FieldError>> {
     };
     match (period, group_by) {
         (Some(period), Some(group_by)) if errors.is_empty() => Ok(Asked {
+            kind: t.kind,
             period,
             group_by,
             sujeto: t.sujeto().map(str::to_string),
@@ -184,8 +252,21 @@ fn check(t: &Typed, today: NaiveDate) -> Result<Asked, Vec<FieldError>> {
     }
 }
 
+/// A link to one of the reports, keeping the period, grouping and body chosen.
+pub struct Tab {
+    label: &'static str,
+    href: String,
+    on: bool,
+}
+
 /// The period form, as shown.
 pub struct FormView {
+    /// The appeals report (the form keeps `informe=recursos` and says how it groups).
+    appeals: bool,
+    /// The two reports, the one shown marked.
+    tabs: Vec<Tab>,
+    /// Where «Año en curso» goes: this report of the current year.
+    this_year: &'static str,
     desde: String,
     hasta: String,
     anio: String,
@@ -253,7 +334,56 @@ async fn form_view(
         _ => (t.desde.clone(), t.hasta.clone(), t.anio.clone()),
     };
     let chosen = asked.map_or(GroupBy::parse(&t.agrupar).ok(), |a| Some(a.group_by));
+    // The other report keeps what was chosen: written out when accepted, as typed if not.
+    let carried = match asked {
+        Some(a) => a.period_query(),
+        None => {
+            let mut s = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in [
+                ("desde", &t.desde),
+                ("hasta", &t.hasta),
+                ("anio", &t.anio),
+                ("agrupar", &t.agrupar),
+                ("sujeto", &t.sujeto),
+            ] {
+                if !v.is_empty() {
+                    s.append_pair(k, v);
+                }
+            }
+            s.finish()
+        }
+    };
+    let tab = |kind: Kind, label: &'static str| {
+        let mut q = match kind {
+            Kind::Requests => String::new(),
+            Kind::Appeals => format!("informe={}", kind.as_str()),
+        };
+        if !carried.is_empty() {
+            if !q.is_empty() {
+                q.push('&');
+            }
+            q.push_str(&carried);
+        }
+        Tab {
+            label,
+            href: if q.is_empty() {
+                "/informes?informe=solicitudes".into()
+            } else {
+                format!("/informes?{q}")
+            },
+            on: t.kind == kind,
+        }
+    };
     Ok(FormView {
+        appeals: t.kind == Kind::Appeals,
+        tabs: vec![
+            tab(Kind::Requests, "Solicitudes ARCO"),
+            tab(Kind::Appeals, "Recursos de revisión y cumplimiento"),
+        ],
+        this_year: match t.kind {
+            Kind::Requests => "/informes",
+            Kind::Appeals => "/informes?informe=recursos",
+        },
         desde,
         hasta,
         anio,
@@ -261,7 +391,7 @@ async fn form_view(
             .iter()
             .map(|g| Opt {
                 value: g.as_str().into(),
-                label: capital(g.label_es()),
+                label: capital(t.kind.group_label(*g)),
                 on: chosen == Some(*g),
             })
             .collect(),
@@ -298,6 +428,8 @@ pub struct TableView {
     rated: bool,
     /// Every metric's label and definition.
     definitions: Vec<(String, String)>,
+    /// What is said when the table has no rows.
+    empty: &'static str,
 }
 
 fn table_view(
@@ -306,6 +438,10 @@ fn table_view(
     head: &'static str,
     rates: Option<&[Option<f64>]>,
 ) -> TableView {
+    let empty = match asked.kind {
+        Kind::Requests => "Ninguna solicitud del periodo tiene plazos que contar.",
+        Kind::Appeals => "Ningún recurso del periodo tiene plazos que contar.",
+    };
     let q = asked.query();
     let mut definitions: Vec<(String, String)> = t
         .rows
@@ -351,6 +487,7 @@ fn table_view(
             .collect(),
         rated: rates.is_some(),
         definitions,
+        empty,
     }
 }
 
@@ -390,21 +527,32 @@ pub struct Chart {
     title: String,
     /// The chart in words (what `aria-describedby` points at).
     text: String,
+    /// The SVG's width, where the labels end and where the bars start.
+    width: u32,
+    label_x: u32,
+    bar_x: u32,
     height: u32,
     bars: Vec<Bar>,
 }
 
+/// The least room for the labels; more when a label is longer.
 const LABEL_W: u32 = 210;
+/// Room per character of a label (13 px text).
+const CHAR_W: u32 = 7;
 const BARS_W: u32 = 360;
 const ROW_H: u32 = 28;
 
-/// The bar chart of the requests table: the total of each main row, or, when grouped, the
-/// requests received in each column.
-fn chart(r: &RequestReport) -> Chart {
-    let t = &r.requests;
-    let (title, points): (String, Vec<(String, usize)>) = if r.group_by == GroupBy::None {
+/// The bar chart of a report's first table (`t`, grouped by `by`): the total of each main
+/// row, or, when grouped, the cases received in each column. `noun` names the cases
+/// ("Solicitudes", "Recursos") and `received` says how they came in ("recibidas").
+fn chart(t: &Table, kind: Kind, by: GroupBy) -> Chart {
+    let (noun, received) = match kind {
+        Kind::Requests => ("Solicitudes", "recibidas"),
+        Kind::Appeals => ("Recursos", "recibidos"),
+    };
+    let (title, points): (String, Vec<(String, usize)>) = if by == GroupBy::None {
         (
-            "Solicitudes del periodo: total de cada concepto".into(),
+            format!("{noun} del periodo: total de cada concepto"),
             t.rows
                 .iter()
                 .filter(|row| row.level == 0)
@@ -418,7 +566,7 @@ fn chart(r: &RequestReport) -> Chart {
         )
     } else {
         (
-            format!("Solicitudes recibidas {}", r.group_by.label_es()),
+            format!("{noun} {received} {}", kind.group_label(by)),
             t.columns
                 .iter()
                 .filter(|c| c.key != TOTAL)
@@ -427,6 +575,12 @@ fn chart(r: &RequestReport) -> Chart {
         )
     };
     let max = points.iter().map(|(_, v)| *v).max().unwrap_or(0);
+    let label_w = points
+        .iter()
+        .map(|(l, _)| l.chars().count() as u32 * CHAR_W + 10)
+        .max()
+        .unwrap_or(0)
+        .max(LABEL_W);
     let bars = points
         .iter()
         .enumerate()
@@ -444,7 +598,7 @@ fn chart(r: &RequestReport) -> Chart {
                 y,
                 text_y: y + 14,
                 width,
-                value_x: LABEL_W + 10 + width + 6,
+                value_x: label_w + 10 + width + 6,
             }
         })
         .collect();
@@ -460,6 +614,9 @@ fn chart(r: &RequestReport) -> Chart {
         } else {
             format!("{text}.")
         },
+        width: label_w + 10 + BARS_W + 60,
+        label_x: label_w - 5,
+        bar_x: label_w + 10,
         height: 12 + points.len() as u32 * ROW_H,
         bars,
     }
@@ -467,81 +624,115 @@ fn chart(r: &RequestReport) -> Chart {
 
 pub struct ReportView {
     described: String,
+    /// Whose cases these are, in a sentence.
     scope: String,
+    /// "Solicitudes recibidas" or "Recursos recibidos", and how many.
+    received_label: &'static str,
     received: usize,
     chart: Chart,
     tables: Vec<TableView>,
+    /// The time taken to answer (the requests report only).
     spreads: Vec<SpreadView>,
     csv: String,
-    register: String,
+    /// The register of requests (the requests report only).
+    register: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "web/report.html")]
 struct ReportPage {
     chrome: Chrome,
+    appeals: bool,
     form: FormView,
     report: Option<ReportView>,
 }
 
-fn scope_text(scope: &ReportScope) -> String {
-    match scope {
-        ReportScope::All => "todos los sujetos obligados de la instalación".into(),
-        ReportScope::Bodies(b) if b.is_empty() => "ningún sujeto obligado".into(),
-        ReportScope::Bodies(b) => b.join(", "),
+fn bodies_text(b: &[String]) -> String {
+    if b.is_empty() {
+        "ningún sujeto obligado".into()
+    } else {
+        b.join(", ")
     }
+}
+
+/// Whose cases the report counts, in a sentence.
+fn scope_text(kind: Kind, scope: &ReportScope, who: &Principal) -> String {
+    match (kind, scope) {
+        (Kind::Requests, ReportScope::All) => {
+            "Sujetos obligados: todos los sujetos obligados de la instalación".into()
+        }
+        (Kind::Requests, ReportScope::Bodies(b)) => {
+            format!("Sujetos obligados: {}", bodies_text(b))
+        }
+        (Kind::Appeals, ReportScope::All) => "Recursos: todos los de la instalación".into(),
+        (Kind::Appeals, ReportScope::Bodies(b)) => match (who.role(), who.body()) {
+            (Role::Guarantor, Some(own)) if b.iter().any(|x| x == own) => {
+                let others: Vec<String> = b.iter().filter(|x| *x != own).cloned().collect();
+                format!(
+                    "Recursos: todos los que conoce {own}, contra cualquier sujeto obligado (los que supervisa: {})",
+                    bodies_text(&others)
+                )
+            }
+            _ => format!("Recursos contra las solicitudes de: {}", bodies_text(b)),
+        },
+    }
+}
+
+/// The scope of the report `t` asks for ([`ReportScope::of`], or
+/// [`ReportScope::of_appeals`] for the appeals report).
+fn scope_of(who: &Principal, t: &Typed) -> Result<ReportScope, WebError> {
+    Ok(match t.kind {
+        Kind::Requests => ReportScope::of(who, t.sujeto())?,
+        Kind::Appeals => ReportScope::of_appeals(who, t.sujeto())?,
+    })
+}
+
+/// A report computed.
+enum Computed {
+    Requests(Box<RequestReport>),
+    Appeals(Box<AppealReport>),
 }
 
 /// The report asked for, or the refusal to show with the form (400), or the error page.
 enum Outcome {
-    Report(Box<RequestReport>, Asked, ReportScope),
+    Report(Computed, Asked, ReportScope),
     Refused(Vec<FieldError>),
 }
 
 async fn compute(app: &App, staff: &Staff, t: &Typed) -> Result<Outcome, WebError> {
     // Scope first: another body's report is forbidden whatever else is wrong.
-    let scope = ReportScope::of(&staff.who, t.sujeto())?;
+    let scope = scope_of(&staff.who, t)?;
     let today = app.today(Utc::now());
     let asked = match check(t, today) {
         Ok(a) => a,
         Err(e) => return Ok(Outcome::Refused(e)),
     };
-    let report = app
-        .registry
-        .request_report(&scope, asked.period, asked.group_by)
-        .await?;
-    Ok(Outcome::Report(Box::new(report), asked, scope))
+    let computed = match asked.kind {
+        Kind::Requests => Computed::Requests(Box::new(
+            app.registry
+                .request_report(&scope, asked.period, asked.group_by)
+                .await?,
+        )),
+        Kind::Appeals => Computed::Appeals(Box::new(
+            app.registry
+                .appeal_report(&scope, asked.period, asked.group_by)
+                .await?,
+        )),
+    };
+    Ok(Outcome::Report(computed, asked, scope))
 }
 
-/// `GET /informes`: the report of the requests received in a period.
-pub async fn page(
-    State(app): State<Arc<App>>,
-    staff: Staff,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, WebError> {
-    let t = Typed::parse(raw.as_deref(), REPORT_KEYS)?;
-    let (r, asked, scope) = match compute(&app, &staff, &t).await? {
-        Outcome::Report(r, a, s) => (r, a, s),
-        Outcome::Refused(errors) => {
-            let form = form_view(&app, &staff, &t, None, &errors).await?;
-            let mut res = render(&ReportPage {
-                chrome: staff.chrome("informes"),
-                form,
-                report: None,
-            })?;
-            *res.status_mut() = StatusCode::BAD_REQUEST;
-            return Ok(res);
-        }
-    };
-    let q = asked.query();
-    let report = ReportView {
+fn request_view(r: &RequestReport, asked: &Asked, scope: String) -> ReportView {
+    let q = asked.period_query();
+    ReportView {
         described: r.period.describe_es(),
-        scope: scope_text(&scope),
+        scope,
+        received_label: "Solicitudes recibidas",
         received: r.requests.count("received", TOTAL),
-        chart: chart(&r),
+        chart: chart(&r.requests, Kind::Requests, r.group_by),
         tables: vec![
-            table_view(&r.requests, &asked, "Concepto", None),
-            table_view(&r.timeliness, &asked, "Plazo", Some(&r.on_time)),
+            table_view(&r.requests, asked, "Concepto", None),
+            table_view(&r.timeliness, asked, "Plazo", Some(&r.on_time)),
         ],
         spreads: r
             .response
@@ -555,23 +746,70 @@ pub async fn page(
             })
             .collect(),
         csv: format!("/informes/solicitudes.csv?{q}"),
-        register: format!("/informes/registro.csv?{q}"),
+        register: Some(format!("/informes/registro.csv?{q}")),
+    }
+}
+
+fn appeal_view(r: &AppealReport, asked: &Asked, scope: String) -> ReportView {
+    ReportView {
+        described: r.period.describe_es(),
+        scope,
+        received_label: "Recursos recibidos",
+        received: r.appeals.count("received", TOTAL),
+        chart: chart(&r.appeals, Kind::Appeals, r.group_by),
+        tables: vec![
+            table_view(&r.appeals, asked, "Concepto", None),
+            table_view(&r.compliance, asked, "Concepto", None),
+            table_view(&r.timeliness, asked, "Plazo", Some(&r.on_time)),
+        ],
+        spreads: Vec::new(),
+        csv: format!("/informes/recursos.csv?{}", asked.period_query()),
+        register: None,
+    }
+}
+
+/// `GET /informes`: the report of the requests received in a period, or
+/// (`informe=recursos`) of the appeals filed in it and the compliance of their resolutions.
+pub async fn page(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let t = Typed::parse(raw.as_deref(), REPORT_KEYS)?;
+    let appeals = t.kind == Kind::Appeals;
+    let (computed, asked, scope) = match compute(&app, &staff, &t).await? {
+        Outcome::Report(r, a, s) => (r, a, s),
+        Outcome::Refused(errors) => {
+            let form = form_view(&app, &staff, &t, None, &errors).await?;
+            let mut res = render(&ReportPage {
+                chrome: staff.chrome("informes"),
+                appeals,
+                form,
+                report: None,
+            })?;
+            *res.status_mut() = StatusCode::BAD_REQUEST;
+            return Ok(res);
+        }
+    };
+    let scope = scope_text(asked.kind, &scope, &staff.who);
+    let report = match &computed {
+        Computed::Requests(r) => request_view(r, &asked, scope),
+        Computed::Appeals(r) => appeal_view(r, &asked, scope),
     };
     let form = form_view(&app, &staff, &t, Some(&asked), &[]).await?;
     render(&ReportPage {
         chrome: staff.chrome("informes"),
+        appeals,
         form,
         report: Some(report),
     })
 }
 
+/// A case behind a number: its folio, its page and what the list shows of it.
 pub struct CaseRow {
     folio: String,
     href: String,
-    body: String,
-    right: String,
-    filed: String,
-    state: String,
+    cells: Vec<String>,
 }
 
 #[derive(Template)]
@@ -583,6 +821,8 @@ struct CasesPage {
     definition: String,
     column: String,
     described: String,
+    /// The headers of the columns after the folio.
+    heads: &'static [&'static str],
     rows: Vec<CaseRow>,
     back: String,
 }
@@ -611,14 +851,28 @@ fn field_label(field: &str) -> &'static str {
     }
 }
 
-/// `GET /informes/casos`: the cases behind one number of the report.
+const REQUEST_HEADS: &[&str] = &[
+    "Sujeto obligado",
+    "Derecho",
+    "Presentada",
+    "Estado al corte",
+];
+const APPEAL_HEADS: &[&str] = &[
+    "Órgano garante",
+    "Sujeto obligado recurrido",
+    "Causa de procedencia (art. 100)",
+    "Interpuesto",
+    "Estado al corte",
+];
+
+/// `GET /informes/casos`: the cases behind one number of a report.
 pub async fn cases(
     State(app): State<Arc<App>>,
     staff: Staff,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     let t = Typed::parse(raw.as_deref(), CASES_KEYS)?;
-    let (r, asked, _) = match compute(&app, &staff, &t).await? {
+    let (computed, asked, _) = match compute(&app, &staff, &t).await? {
         Outcome::Report(r, a, s) => (r, a, s),
         Outcome::Refused(errors) => return Err(refused(errors)),
     };
@@ -630,14 +884,15 @@ pub async fn cases(
             t.tabla, t.metrica, t.columna
         ),
     };
-    let table = match t.tabla.as_str() {
-        "requests" => &r.requests,
-        "timeliness" => &r.timeliness,
+    let (period, table) = match (&computed, t.tabla.as_str()) {
+        (Computed::Requests(r), "requests") => (r.period, &r.requests),
+        (Computed::Requests(r), "timeliness") => (r.period, &r.timeliness),
+        (Computed::Appeals(r), "appeals") => (r.period, &r.appeals),
+        (Computed::Appeals(r), "compliance") => (r.period, &r.compliance),
+        (Computed::Appeals(r), "timeliness") => (r.period, &r.timeliness),
         _ => return Err(not_found()),
     };
-    let cell = r
-        .find(&t.tabla, &t.metrica, &t.columna)
-        .ok_or_else(not_found)?;
+    let cell = table.cell(&t.metrica, &t.columna).ok_or_else(not_found)?;
     let row = table
         .rows
         .iter()
@@ -648,24 +903,61 @@ pub async fn cases(
         .iter()
         .find(|c| c.key == t.columna)
         .ok_or_else(not_found)?;
-    let rows = r
-        .cases_of(cell)
-        .map(|f| CaseRow {
-            href: format!("/solicitudes/{}", urlencode(&f.folio)),
-            folio: f.folio.clone(),
-            body: f.body.clone(),
-            right: capital(f.right.label_es()),
-            filed: date_text(f.filed),
-            state: capital(f.state.label_es()),
-        })
-        .collect();
+    let (heads, rows): (&'static [&'static str], Vec<CaseRow>) = match &computed {
+        Computed::Requests(r) => (
+            REQUEST_HEADS,
+            r.cases_of(cell)
+                .map(|f| CaseRow {
+                    href: format!("/solicitudes/{}", urlencode(&f.folio)),
+                    folio: f.folio.clone(),
+                    cells: vec![
+                        f.body.clone(),
+                        capital(f.right.label_es()),
+                        date_text(f.filed),
+                        capital(f.state.label_es()),
+                    ],
+                })
+                .collect(),
+        ),
+        Computed::Appeals(r) => (
+            APPEAL_HEADS,
+            r.cases_of(cell)
+                .map(|f| {
+                    let roman = f.ground.0.roman();
+                    // The ground as the appeals table names it («Fracción VI: negativa...»).
+                    let ground = r
+                        .appeals
+                        .rows
+                        .iter()
+                        .find(|x| x.metric.key == format!("ground_{roman}"))
+                        .map_or_else(|| format!("Fracción {roman}"), |x| x.metric.label.clone());
+                    CaseRow {
+                        href: format!("/recursos/{}", urlencode(&f.folio)),
+                        folio: f.folio.clone(),
+                        cells: vec![
+                            f.guarantor.clone(),
+                            if f.body.is_empty() {
+                                "Sin dato".into()
+                            } else {
+                                f.body.clone()
+                            },
+                            ground,
+                            date_text(f.filed),
+                            capital(f.state.label_es()),
+                        ],
+                    }
+                })
+                .collect(),
+        ),
+    };
     render(&CasesPage {
         chrome: staff.chrome("informes"),
         table: table.title.clone(),
         metric: row.metric.label.clone(),
         definition: row.metric.definition.clone(),
         column: column.label.clone(),
-        described: r.period.describe_es(),
+        described: period.describe_es(),
+        heads,
         rows,
         back: format!("/informes?{}", asked.query()),
     })
@@ -684,15 +976,29 @@ fn csv_response(filename: String, body: String) -> Response {
     no_store(res)
 }
 
+/// The report `kind` a CSV file asks for (its query has no `informe`: the path names it).
 async fn report_for_csv(
     app: &App,
     staff: &Staff,
     raw: Option<&str>,
-) -> Result<RequestReport, WebError> {
-    let t = Typed::parse(raw, REPORT_KEYS)?;
+    kind: Kind,
+) -> Result<Computed, WebError> {
+    let mut t = Typed::parse(raw, CSV_KEYS)?;
+    t.kind = kind;
     match compute(app, staff, &t).await? {
-        Outcome::Report(r, _, _) => Ok(*r),
+        Outcome::Report(r, _, _) => Ok(r),
         Outcome::Refused(errors) => Err(refused(errors)),
+    }
+}
+
+async fn request_report_for_csv(
+    app: &App,
+    staff: &Staff,
+    raw: Option<&str>,
+) -> Result<RequestReport, WebError> {
+    match report_for_csv(app, staff, raw, Kind::Requests).await? {
+        Computed::Requests(r) => Ok(*r),
+        Computed::Appeals(_) => unreachable!("a requests report was asked for"),
     }
 }
 
@@ -702,10 +1008,27 @@ pub async fn tables_csv(
     staff: Staff,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    let r = report_for_csv(&app, &staff, raw.as_deref()).await?;
+    let r = request_report_for_csv(&app, &staff, raw.as_deref()).await?;
     Ok(csv_response(
         format!("informe-solicitudes-{}-{}.csv", r.period.from, r.period.to),
         crate::report::tables_csv(&[&r.requests, &r.timeliness]),
+    ))
+}
+
+/// `GET /informes/recursos.csv`: the appeals report's tables (appeals, compliance,
+/// timeliness) as CSV.
+pub async fn appeals_csv(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let Computed::Appeals(r) = report_for_csv(&app, &staff, raw.as_deref(), Kind::Appeals).await?
+    else {
+        unreachable!("an appeals report was asked for")
+    };
+    Ok(csv_response(
+        format!("informe-recursos-{}-{}.csv", r.period.from, r.period.to),
+        crate::report::tables_csv(&[&r.appeals, &r.compliance, &r.timeliness]),
     ))
 }
 
@@ -715,7 +1038,7 @@ pub async fn register_csv(
     staff: Staff,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    let r = report_for_csv(&app, &staff, raw.as_deref()).await?;
+    let r = request_report_for_csv(&app, &staff, raw.as_deref()).await?;
     Ok(csv_response(
         format!("registro-solicitudes-{}-{}.csv", r.period.from, r.period.to),
         r.register_csv(),
@@ -757,6 +1080,124 @@ mod tests {
         assert_eq!(e[0].field, "anio");
         assert!(Typed::parse(Some("x=1"), REPORT_KEYS).is_err());
         assert!(Typed::parse(Some("tabla=requests"), REPORT_KEYS).is_err());
+    }
+
+    fn who(role: Role, body: &str, guarded: &[&str]) -> Principal {
+        Principal {
+            account: crate::accounts::Account {
+                id: 1,
+                username: "x".into(),
+                display_name: "X".into(),
+                body: Some(body.into()),
+                role,
+                active: true,
+                password_hash: None,
+            },
+            token: crate::accounts::TokenKind::Session,
+            guarded: guarded.iter().map(|s| s.to_string()).collect(),
+            body_kind: None,
+        }
+    }
+
+    #[test]
+    fn the_report_is_chosen_and_kept_in_links() {
+        let today = d("2026-12-03");
+        let t = typed("informe=recursos&anio=2025&agrupar=right");
+        assert_eq!(t.kind, Kind::Appeals);
+        let a = check(&t, today).unwrap();
+        assert_eq!(
+            a.query(),
+            "informe=recursos&desde=2025-01-01&hasta=2025-12-31&agrupar=right"
+        );
+        assert_eq!(
+            a.period_query(),
+            "desde=2025-01-01&hasta=2025-12-31&agrupar=right"
+        );
+        assert_eq!(typed("informe=solicitudes").kind, Kind::Requests);
+        assert_eq!(typed("").kind, Kind::Requests);
+        let e = Typed::parse(Some("informe=otro"), REPORT_KEYS).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert!(e.detail.contains("«otro»"), "{}", e.detail);
+        // A CSV file's path names its report.
+        assert!(Typed::parse(Some("informe=recursos"), CSV_KEYS).is_err());
+        // Appeals have grounds and venues, not rights and channels.
+        assert_eq!(
+            Kind::Appeals.group_label(GroupBy::Right),
+            "por causa de procedencia (art. 100)"
+        );
+        assert_eq!(Kind::Requests.group_label(GroupBy::Right), "por derecho");
+    }
+
+    #[test]
+    fn a_guarantor_counts_every_appeal_it_hears() {
+        let og = who(Role::Guarantor, "GARANTE", &["DEMO", "OTRA"]);
+        let all = |q: &str| scope_of(&og, &typed(q)).unwrap_or_else(|e| panic!("{}", e.detail));
+        let bodies = |s: ReportScope| match s {
+            ReportScope::Bodies(b) => b,
+            ReportScope::All => panic!("all"),
+        };
+        assert_eq!(bodies(all("informe=recursos")), ["DEMO", "OTRA", "GARANTE"]);
+        // The requests it reads are its supervised bodies'; one body chosen narrows both.
+        assert_eq!(bodies(all("")), ["DEMO", "OTRA"]);
+        assert_eq!(bodies(all("informe=recursos&sujeto=OTRA")), ["OTRA"]);
+        assert!(scope_of(&og, &typed("informe=recursos&sujeto=AJENA")).is_err());
+        // A body's staff: the appeals against its own requests.
+        let ut = who(Role::UnitStaff, "OTRA", &[]);
+        assert_eq!(
+            bodies(
+                scope_of(&ut, &typed("informe=recursos"))
+                    .unwrap_or_else(|e| panic!("{}", e.detail))
+            ),
+            ["OTRA"]
+        );
+        assert!(scope_of(&ut, &typed("informe=recursos&sujeto=DEMO")).is_err());
+        assert_eq!(
+            scope_text(Kind::Appeals, &all("informe=recursos"), &og),
+            "Recursos: todos los que conoce GARANTE, contra cualquier sujeto obligado (los que supervisa: DEMO, OTRA)"
+        );
+    }
+
+    #[test]
+    fn long_labels_widen_the_chart() {
+        let mut t = Table {
+            key: "appeals".into(),
+            title: "Recursos".into(),
+            columns: vec![crate::report::Column {
+                key: TOTAL.into(),
+                label: "Total".into(),
+            }],
+            rows: Vec::new(),
+        };
+        let short = chart(&t, Kind::Appeals, GroupBy::None);
+        assert_eq!((short.width, short.bar_x), (640, 220));
+        for (label, n, level) in [
+            ("Recibidos", 4, 0),
+            ("Fracción VI: negativa", 2, 1),
+            ("Respuesta confirmada por falta de resolución", 1, 0),
+        ] {
+            t.rows.push(crate::report::Row {
+                metric: crate::report::Metric {
+                    key: label.into(),
+                    label: label.into(),
+                    definition: String::new(),
+                },
+                cells: vec![crate::report::Cell {
+                    count: n,
+                    cases: Vec::new(),
+                }],
+                level,
+            });
+        }
+        let c = chart(&t, Kind::Appeals, GroupBy::None);
+        assert_eq!(c.title, "Recursos del periodo: total de cada concepto");
+        assert_eq!(
+            c.text,
+            "Recibidos: 4; Respuesta confirmada por falta de resolución: 1."
+        );
+        assert_eq!(c.bar_x, 44 * CHAR_W + 10 + 10);
+        assert_eq!(c.width, c.bar_x + BARS_W + 60);
+        assert_eq!(c.bars[0].width, BARS_W);
+        assert_eq!(c.bars[1].width, BARS_W / 4);
     }
 
     #[test]
