@@ -1415,6 +1415,11 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         ("/v1/appeals/{folio}/documents", &["get", "post"]),
         ("/v1/appeals/{folio}/documents/{id}", &["get"]),
         ("/v1/admin/documents/purge", &["post"]),
+        ("/v1/reports/requests", &["get"]),
+        ("/v1/reports/requests/cases", &["get"]),
+        ("/v1/reports/register", &["get"]),
+        ("/v1/reports/appeals", &["get"]),
+        ("/v1/reports/appeals/cases", &["get"]),
     ];
     for (path, methods) in served {
         let item = paths

@@ -230,7 +230,7 @@ fn counters() -> Vec<Counter> {
             metric(
                 "received",
                 "Recibidas",
-                "Solicitudes cuya presentación surtió efectos en el periodo (regla 1 de cómputo: el día hábil en que se recibió, o el siguiente si llegó después del cierre o en día inhábil).",
+                "Solicitudes cuya presentación surtió efectos en el periodo, en días hábiles del calendario de cada sujeto obligado (regla 1 de cómputo: el día hábil en que se recibió, o el siguiente si llegó después del cierre o en día inhábil). Cada solicitud se ve como estaba en la fecha de corte.",
             ),
             0,
             |_| true,
@@ -448,7 +448,7 @@ impl RequestReport {
                             format!("term_{}", t.as_str()),
                             name(t),
                             format!(
-                                "Plazos «{}» (art. {}) de las solicitudes recibidas en el periodo, con su estado al corte: en plazo si el acto surtió efectos a más tardar el día del vencimiento (regla 6), fuera de plazo si después, vencido sin cumplir si el vencimiento pasó sin el acto; en curso si no ha vencido. Solo cuentan los plazos del sujeto obligado (Unidad, Comité): no los del titular, ni las facultades que no ejerció, ni los plazos que quedaron sin efecto.",
+                                "Plazos «{}» (art. {}) de las solicitudes recibidas en el periodo, con su estado al corte: en plazo si el acto surtió efectos a más tardar el día del vencimiento (regla 6), fuera de plazo si después, vencido sin cumplir si el vencimiento pasó sin el acto; en curso si no ha vencido. Se cuentan en días hábiles del calendario de cada sujeto obligado. Solo cuentan los plazos del sujeto obligado (Unidad, Comité): no los del titular, ni las facultades que no ejerció, ni los plazos que quedaron sin efecto.",
                                 name(t),
                                 article(t)
                             ),
