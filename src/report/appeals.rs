@@ -14,7 +14,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::{
-    Cell, Column, GroupBy, MONTHS_ES, Metric, Period, Table, TableBuilder, metric, total_column,
+    Cell, Column, GroupBy, MONTHS_ES, Metric, Period, Table, TableBuilder, capital, metric,
+    total_column,
 };
 use crate::appeal::{
     Appeal, AppealError, AppealOutcome, AppealState, DismissalCause, Ground, Venue,
@@ -205,14 +206,6 @@ impl AppealFacts {
 
     fn orders_action(&self) -> bool {
         self.resolution.is_some_and(|(_, o)| o.orders_action())
-    }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

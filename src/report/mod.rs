@@ -163,6 +163,15 @@ pub fn date_es(d: NaiveDate) -> String {
     )
 }
 
+/// `s` with its first letter in capitals ("acceso" → "Acceso"), for a column's label.
+pub fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// How the columns of a table split the cohort.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,8 +9,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::{
-    Cell, Column, GroupBy, MONTHS_ES, Metric, Period, Spread, Table, TableBuilder, csv_text,
-    metric, total_column,
+    Cell, Column, GroupBy, MONTHS_ES, Metric, Period, Spread, Table, TableBuilder, capital,
+    csv_text, metric, total_column,
 };
 use crate::case::{Clock, Deadline, DeadlineStatus};
 use crate::request::{
@@ -192,14 +192,6 @@ fn owed_by_body(clock: &Clock, d: &Deadline) -> bool {
         )
     });
     body && (!d.optional || d.done.is_some())
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// The report of the requests received in a period.

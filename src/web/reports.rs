@@ -26,7 +26,7 @@ use crate::case::Role;
 use crate::http::App;
 use crate::report::appeals::AppealReport;
 use crate::report::requests::RequestReport;
-use crate::report::{GroupBy, Period, ReportError, TOTAL, Table};
+use crate::report::{GroupBy, Period, ReportError, TOTAL, Table, capital};
 use crate::service::ReportScope;
 use crate::storage::Directory;
 
@@ -283,13 +283,6 @@ impl FormView {
             .find(|(f, _)| f == field)
             .map(|(_, m)| m.as_str())
     }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// The bodies `staff` may choose among: a guarantor's supervised bodies, or every obligated
