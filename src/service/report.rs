@@ -130,15 +130,22 @@ impl<S: Store> Registry<S> {
         &self,
         kind: &str,
         period: Period,
+        scope: &ReportScope,
         keep: impl Fn(&ReportCase) -> bool + Send + Sync + 'static,
         count: fn(&ReportCase, &Clock, NaiveDate) -> Result<F, ServiceError>,
     ) -> Result<(Vec<F>, Arc<Clocks>), ServiceError> {
         let keep = Arc::new(keep);
+        // The store reads only the scope's bodies (and what is linked to them); `keep`
+        // decides exactly.
+        let bodies = match scope {
+            ReportScope::All => None,
+            ReportScope::Bodies(b) => Some(b.as_slice()),
+        };
         let mut clocks = Arc::new(Clocks::default());
         let mut facts = Vec::new();
         let mut page = self
             .store
-            .report_cases(kind, period.from, period.cut, 0, self.report_page)
+            .report_cases(kind, bodies, period.from, period.cut, 0, self.report_page)
             .await?;
         while let Some(last) = page.last() {
             let (after, full) = (last.id, page.len() >= self.report_page as usize);
@@ -164,7 +171,14 @@ impl<S: Store> Registry<S> {
             let next = async {
                 if full {
                     self.store
-                        .report_cases(kind, period.from, period.cut, after, self.report_page)
+                        .report_cases(
+                            kind,
+                            bodies,
+                            period.from,
+                            period.cut,
+                            after,
+                            self.report_page,
+                        )
                         .await
                 } else {
                     Ok(Vec::new())
@@ -186,12 +200,13 @@ impl<S: Store> Registry<S> {
         period: Period,
         group_by: GroupBy,
     ) -> Result<RequestReport, ServiceError> {
-        let scope = scope.clone();
+        let within = scope.clone();
         let (facts, clocks) = self
             .count_cases(
                 REQUEST_KIND,
                 period,
-                move |c| scope.includes(&c.body),
+                scope,
+                move |c| within.includes(&c.body),
                 |case, clock, cut| {
                     let request: Request =
                         serde_json::from_str(&case.data).map_err(|e| ServiceError::Unreadable {

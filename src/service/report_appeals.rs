@@ -22,12 +22,12 @@ impl<S: Store> Registry<S> {
         period: Period,
         group_by: GroupBy,
     ) -> Result<AppealReport, ServiceError> {
-        let scope = scope.clone();
+        let within = scope.clone();
         let keep = move |c: &ReportCase| {
-            scope.includes(&c.body) || c.parent_body.as_deref().is_some_and(|b| scope.includes(b))
+            within.includes(&c.body) || c.parent_body.as_deref().is_some_and(|b| within.includes(b))
         };
         let (facts, clocks) = self
-            .count_cases(APPEAL_KIND, period, keep, |case, clock, cut| {
+            .count_cases(APPEAL_KIND, period, scope, keep, |case, clock, cut| {
                 let appeal: Appeal =
                     serde_json::from_str(&case.data).map_err(|e| ServiceError::Unreadable {
                         folio: case.folio.clone(),

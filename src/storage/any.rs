@@ -266,12 +266,13 @@ impl Store for Database {
     async fn report_cases(
         &self,
         kind: &str,
+        bodies: Option<&[String]>,
         from: NaiveDate,
         to: NaiveDate,
         after: i64,
         limit: u32,
     ) -> Result<Vec<ReportCase>, StoreError> {
-        delegate!(self, s => s.report_cases(kind, from, to, after, limit))
+        delegate!(self, s => s.report_cases(kind, bodies, from, to, after, limit))
     }
 
     async fn list_generation(&self, bodies: &[&str]) -> Result<i64, StoreError> {

@@ -554,9 +554,12 @@ pub trait Store: Send + Sync {
     /// Up to `limit` cases of `kind` whose filing took effect from `from` to `to` (both
     /// included), in id order after the case id `after` (0 for the first page). For
     /// reports: one page at a time, so a year of a large install is never all in memory.
+    /// With `bodies`, only the cases of those bodies, or linked to a case of one of them
+    /// (the appeals against their requests); `None`: every body.
     fn report_cases(
         &self,
         kind: &str,
+        bodies: Option<&[String]>,
         from: NaiveDate,
         to: NaiveDate,
         after: i64,

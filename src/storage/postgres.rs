@@ -1149,15 +1149,19 @@ impl Store for PostgresStore {
     async fn report_cases(
         &self,
         kind: &str,
+        bodies: Option<&[String]>,
         from: NaiveDate,
         to: NaiveDate,
         after: i64,
         limit: u32,
     ) -> Result<Vec<ReportCase>, StoreError> {
+        // NULL: every body. A body's own cases, or those linked to one of its cases.
         let rows = sqlx::query(
             "SELECT c.id, c.folio, c.body, p.body AS parent_body, c.calendar, c.rulebook, c.projection::text AS data
              FROM cases c LEFT JOIN cases p ON p.folio = c.parent
-             WHERE c.kind = $1 AND c.filed_on >= $2 AND c.filed_on <= $3 AND c.id > $4
+             WHERE c.kind = $1 AND c.filed_on >= $2 AND c.filed_on <= $3
+               AND ($6::text[] IS NULL OR c.body = ANY($6) OR p.body = ANY($6))
+               AND c.id > $4
              ORDER BY c.id LIMIT $5",
         )
         .bind(kind)
@@ -1165,6 +1169,7 @@ impl Store for PostgresStore {
         .bind(to)
         .bind(after)
         .bind(i64::from(limit))
+        .bind(bodies)
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;

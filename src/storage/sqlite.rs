@@ -1118,25 +1118,41 @@ impl Store for SqliteStore {
     async fn report_cases(
         &self,
         kind: &str,
+        bodies: Option<&[String]>,
         from: NaiveDate,
         to: NaiveDate,
         after: i64,
         limit: u32,
     ) -> Result<Vec<ReportCase>, StoreError> {
-        let rows = sqlx::query(
+        // A body's own cases through the (body, state) index; cases linked to one of its
+        // cases (appeals) by their parent's folio.
+        let scope = match bodies {
+            None => "",
+            Some(_) => {
+                " AND (c.body IN (SELECT value FROM json_each(?))
+                   OR c.parent IN (SELECT folio FROM cases WHERE body IN (SELECT value FROM json_each(?))))"
+            }
+        };
+        let sql = format!(
             "SELECT c.id, c.folio, c.body, p.body AS parent_body, c.calendar, c.rulebook, c.projection AS data
              FROM cases c LEFT JOIN cases p ON p.folio = c.parent
-             WHERE c.kind = ? AND c.filed_on >= ? AND c.filed_on <= ? AND c.id > ?
-             ORDER BY c.id LIMIT ?",
-        )
-        .bind(kind)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+             WHERE c.kind = ? AND c.filed_on >= ? AND c.filed_on <= ?{scope} AND c.id > ?
+             ORDER BY c.id LIMIT ?"
+        );
+        let list = bodies.map(|b| serde_json::to_string(b).unwrap_or_else(|_| "[]".into()));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(kind)
+            .bind(from.to_string())
+            .bind(to.to_string());
+        if let Some(list) = &list {
+            q = q.bind(list.clone()).bind(list.clone());
+        }
+        let rows = q
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
         Ok(rows
             .iter()
             .map(|r| ReportCase {
