@@ -1155,24 +1155,30 @@ impl Store for PostgresStore {
         after: i64,
         limit: u32,
     ) -> Result<Vec<ReportCase>, StoreError> {
-        // NULL: every body. A body's own cases, or those linked to one of its cases.
-        let rows = sqlx::query(
+        // A body's own cases through its index, and those linked to one of its cases (the
+        // appeals against its requests) through the parent's.
+        let scope = match bodies {
+            None => "",
+            Some(_) => {
+                " AND (c.body = ANY($6) OR c.parent = ANY(ARRAY(SELECT folio FROM cases WHERE body = ANY($6))))"
+            }
+        };
+        let sql = format!(
             "SELECT c.id, c.folio, c.body, p.body AS parent_body, c.calendar, c.rulebook, c.projection::text AS data
              FROM cases c LEFT JOIN cases p ON p.folio = c.parent
-             WHERE c.kind = $1 AND c.filed_on >= $2 AND c.filed_on <= $3
-               AND ($6::text[] IS NULL OR c.body = ANY($6) OR p.body = ANY($6))
-               AND c.id > $4
-             ORDER BY c.id LIMIT $5",
-        )
-        .bind(kind)
-        .bind(from)
-        .bind(to)
-        .bind(after)
-        .bind(i64::from(limit))
-        .bind(bodies)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+             WHERE c.kind = $1 AND c.filed_on >= $2 AND c.filed_on <= $3{scope} AND c.id > $4
+             ORDER BY c.id LIMIT $5"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(kind)
+            .bind(from)
+            .bind(to)
+            .bind(after)
+            .bind(i64::from(limit));
+        if let Some(b) = bodies {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db)?;
         Ok(rows
             .iter()
             .map(|r| ReportCase {
