@@ -11,7 +11,9 @@
 //! durable acts a second); each case has two open terms (admission and resolution) whose
 //! due dates are spread evenly from 3 days before the run's date to a year after it. Peak memory is the process's
 //! high-water mark (VmHWM) of a process of its own that
-//! opens the database and runs the floor and the dry run, as `arco alerts run --dry-run` would.
+//! opens the database and runs the floor and the dry run, as `arco alerts run --dry-run` would
+//! (a lean store: no memory map, 8 MB of page cache per connection; `ARCO_BENCH_MAPPED=1`
+//! measures with the server's settings instead).
 
 use std::time::Instant;
 
@@ -104,7 +106,13 @@ fn main() {
 /// The floor and the dry run, each measured three times after a warm-up (the median is
 /// reported), then this process's peak memory.
 async fn measure(url: &str, as_of: NaiveDate) {
-    let store = Database::open(url).await.unwrap();
+    // As `arco alerts run` and `arco daemon` open it (`ARCO_BENCH_MAPPED=1`: as `arco
+    // serve` does, with the 1 GB map and 64 MB caches).
+    let store = if std::env::var_os("ARCO_BENCH_MAPPED").is_some() {
+        Database::open(url).await.unwrap()
+    } else {
+        Database::open_lean(url).await.unwrap()
+    };
     let reg = Registry::new(
         store,
         CalendarLoader::default(),

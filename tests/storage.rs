@@ -796,3 +796,33 @@ async fn each_act_leaves_exactly_the_terms_its_log_gives(backend: Backend) {
         );
     }
 }
+
+/// The nightly run's store (`arco alerts run`, `arco daemon`) maps nothing and keeps a small
+/// page cache, so its resident size is what it allocates; the server's maps the file.
+#[tokio::test]
+async fn a_lean_sqlite_store_maps_nothing() {
+    let db = TestDb::new(Backend::Sqlite);
+    for (store, mmap, cache) in [
+        (
+            Database::open(&db.url).await.unwrap(),
+            1_073_741_824i64,
+            -65_536i64,
+        ),
+        (Database::open_lean(&db.url).await.unwrap(), 0, -8_192),
+    ] {
+        let Database::Sqlite(s) = &store else {
+            panic!("SQLite")
+        };
+        let got: i64 = sqlx::query_scalar("PRAGMA mmap_size")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+        assert_eq!(got, mmap);
+        let got: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+        assert_eq!(got, cache);
+        store.close().await;
+    }
+}

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use arco::alerts::{self, AlertConfig, Mailer};
 
 use super::CliResult;
-use super::cases::{DbArgs, date_arg, registry, runtime};
+use super::cases::{DbArgs, batch_registry, date_arg, runtime};
 
 #[derive(Subcommand)]
 pub enum AlertsCommand {
@@ -65,7 +65,7 @@ fn today() -> NaiveDate {
 
 pub fn alerts(db: &DbArgs, cmd: AlertsCommand) -> CliResult {
     runtime()?.block_on(async move {
-        let reg = registry(db).await?;
+        let reg = batch_registry(db).await?;
         match cmd {
             AlertsCommand::Run { as_of, dry_run, config } => {
                 let c = load_config(&config)?;
@@ -108,7 +108,7 @@ pub fn daemon(db: &DbArgs, config: &Option<PathBuf>, holder: &str, once: bool) -
     let c = load_config(config)?;
     let m = mailer(&c)?;
     runtime()?.block_on(async move {
-        let reg = registry(db).await?;
+        let reg = batch_registry(db).await?;
         if once {
             match alerts::nightly(&reg, &c, &m, holder, Utc::now()).await? {
                 Some(r) => outln!(

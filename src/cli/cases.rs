@@ -205,6 +205,19 @@ pub(crate) async fn registry(
     ))
 }
 
+/// [`registry`] for the alert run and the daemon: a lean store
+/// ([`Database::open_lean`]), so the nightly process's memory is what it allocates.
+pub(crate) async fn batch_registry(
+    db: &DbArgs,
+) -> Result<Registry<Database>, Box<dyn std::error::Error>> {
+    let store = Database::open_lean(&db.database).await?;
+    Ok(Registry::new(
+        store,
+        CalendarLoader::default(),
+        Rulebooks::load_default()?,
+    ))
+}
+
 pub(crate) fn actor_for(who: &ActorArgs, allowed: &[Role]) -> Result<Actor, String> {
     let role = match &who.role {
         Some(r) => Role::parse(r).ok_or_else(|| {

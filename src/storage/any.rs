@@ -136,6 +136,16 @@ impl Database {
         })
     }
 
+    /// [`Database::open`] for a batch process that reads each page about once (the
+    /// nightly alert run): on SQLite without a memory map and with a small page cache
+    /// ([`SqliteStore::open_lean`]); on PostgreSQL the same as `open`.
+    pub async fn open_lean(url: &str) -> Result<Database, StoreError> {
+        Ok(match Backend::of(url)? {
+            Backend::Sqlite => Database::Sqlite(SqliteStore::open_lean(url).await?),
+            Backend::Postgres => Database::Postgres(PostgresStore::open(url).await?),
+        })
+    }
+
     /// Applies the migrations the database at `url` lacks and returns them (none when it
     /// was up to date). On PostgreSQL the database is created first if it does not exist;
     /// several processes migrating at once are serialized by an advisory lock.
