@@ -23,7 +23,7 @@ use super::cases::Opt;
 use super::{Chrome, Staff, WebError, date_text, no_store, render, urlencode};
 use crate::accounts::{BodyKind, Principal};
 use crate::case::Role;
-use crate::http::App;
+use crate::http::{App, Problem};
 use crate::report::appeals::AppealReport;
 use crate::report::requests::RequestReport;
 use crate::report::{GroupBy, Period, ReportError, TOTAL, Table, capital};
@@ -991,7 +991,9 @@ async fn request_report_for_csv(
 ) -> Result<RequestReport, WebError> {
     match report_for_csv(app, staff, raw, Kind::Requests).await? {
         Computed::Requests(r) => Ok(*r),
-        Computed::Appeals(_) => unreachable!("a requests report was asked for"),
+        Computed::Appeals(_) => Err(WebError::from(Problem::internal(
+            &"se pidió el informe de solicitudes y se calculó el de recursos",
+        ))),
     }
 }
 
@@ -1017,7 +1019,9 @@ pub async fn appeals_csv(
 ) -> Result<Response, WebError> {
     let Computed::Appeals(r) = report_for_csv(&app, &staff, raw.as_deref(), Kind::Appeals).await?
     else {
-        unreachable!("an appeals report was asked for")
+        return Err(WebError::from(Problem::internal(
+            &"se pidió el informe de recursos y se calculó el de solicitudes",
+        )));
     };
     Ok(csv_response(
         format!("informe-recursos-{}-{}.csv", r.period.from, r.period.to),
