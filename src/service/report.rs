@@ -185,8 +185,11 @@ impl<S: Store> Registry<S> {
                 }
             };
             let (done, next) = tokio::join!(work, next);
-            let done =
-                done.map_err(|e| ServiceError::BadInput(format!("el conteo se interrumpió: {e}")))?;
+            let done = done.map_err(|e| {
+                ServiceError::Store(crate::storage::StoreError::Database(format!(
+                    "el conteo del informe se interrumpió: {e}"
+                )))
+            })?;
             facts.extend(done?);
             page = next?;
         }
@@ -213,10 +216,12 @@ impl<S: Store> Registry<S> {
                             folio: case.folio.clone(),
                             message: e.to_string(),
                         })?;
+                    // A stored case the procedure cannot rebuild is a fault of the data
+                    // (`arco verify` names it), not of the caller's request.
                     RequestFacts::of(&case.folio, &case.body, &request, clock, cut).map_err(
-                        |error| ServiceError::Refused {
+                        |error| ServiceError::Unreadable {
                             folio: case.folio.clone(),
-                            error,
+                            message: error.to_string(),
                         },
                     )
                 },

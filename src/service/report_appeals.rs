@@ -41,9 +41,9 @@ impl<S: Store> Registry<S> {
                     clock,
                     cut,
                 )
-                .map_err(|error| ServiceError::AppealRefused {
+                .map_err(|error| ServiceError::Unreadable {
                     folio: case.folio.clone(),
-                    error,
+                    message: error.to_string(),
                 })
             })
             .await?;
