@@ -213,7 +213,7 @@ pub async fn list(
     Caller(who): Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, Problem> {
-    let csv = format_is_csv(&q)?;
+    let csv = format_is_csv(q.format.as_deref())?;
     let today = q.as_of.unwrap_or_else(|| app.today(Utc::now()));
     let f = scoped(&who, &q, true, app.config.max_page, today)?;
     let (items, next) = app

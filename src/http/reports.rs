@@ -189,14 +189,20 @@ fn report_problem(e: ReportError) -> Problem {
     Problem::invalid(Some(e.field()), e.to_string())
 }
 
+/// The period and the grouping a query asks for.
+fn asked(app: &App, q: &ReportQuery) -> Result<(Period, GroupBy), Problem> {
+    let today = app.today(Utc::now());
+    let period = Period::asked(q.year.as_deref(), q.from, q.to, today).map_err(report_problem)?;
+    let group_by = GroupBy::parse(q.group_by.as_deref().unwrap_or("")).map_err(report_problem)?;
+    Ok((period, group_by))
+}
+
 async fn request_report(
     app: &App,
     who: &crate::accounts::Principal,
     q: &ReportQuery,
 ) -> Result<RequestReport, Problem> {
-    let today = app.today(Utc::now());
-    let period = Period::asked(q.year.as_deref(), q.from, q.to, today).map_err(report_problem)?;
-    let group_by = GroupBy::parse(q.group_by.as_deref().unwrap_or("")).map_err(report_problem)?;
+    let (period, group_by) = asked(app, q)?;
     let scope = ReportScope::of(who, q.body.as_deref())?;
     Ok(app
         .registry
@@ -210,17 +216,6 @@ fn csv_response(text: String, name: &str) -> Response {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     res
-}
-
-fn wants_csv(q: &ReportQuery) -> Result<bool, Problem> {
-    match q.format.as_deref() {
-        None | Some("json") => Ok(false),
-        Some("csv") => Ok(true),
-        Some(other) => Err(Problem::invalid(
-            Some("format"),
-            format!("formato desconocido «{other}»; se esperaba json o csv"),
-        )),
-    }
 }
 
 fn refuse_cell_fields(q: &ReportQuery) -> Result<(), Problem> {
@@ -255,7 +250,7 @@ pub async fn requests(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, Problem> {
     refuse_cell_fields(&q)?;
-    let csv = wants_csv(&q)?;
+    let csv = super::requests::format_is_csv(q.format.as_deref())?;
     let r = request_report(&app, &who, &q).await?;
     if csv {
         let text = crate::report::tables_csv(&[&r.requests, &r.timeliness]);
@@ -369,9 +364,7 @@ async fn appeal_report(
     who: &crate::accounts::Principal,
     q: &ReportQuery,
 ) -> Result<AppealReport, Problem> {
-    let today = app.today(Utc::now());
-    let period = Period::asked(q.year.as_deref(), q.from, q.to, today).map_err(report_problem)?;
-    let group_by = GroupBy::parse(q.group_by.as_deref().unwrap_or("")).map_err(report_problem)?;
+    let (period, group_by) = asked(app, q)?;
     let scope = ReportScope::of_appeals(who, q.body.as_deref())?;
     Ok(app.registry.appeal_report(&scope, period, group_by).await?)
 }
@@ -392,7 +385,7 @@ pub async fn appeals(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, Problem> {
     refuse_cell_fields(&q)?;
-    let csv = wants_csv(&q)?;
+    let csv = super::requests::format_is_csv(q.format.as_deref())?;
     let r = appeal_report(&app, &who, &q).await?;
     if csv {
         let text = crate::report::tables_csv(&[&r.appeals, &r.compliance, &r.timeliness]);

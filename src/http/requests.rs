@@ -658,7 +658,7 @@ pub async fn list(
     Caller(who): Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, Problem> {
-    let csv = format_is_csv(&q)?;
+    let csv = format_is_csv(q.format.as_deref())?;
     let today = q.as_of.unwrap_or_else(|| app.today(Utc::now()));
     let f = scoped(&who, &q, false, app.config.max_page, today)?;
     let (items, next) = app
@@ -699,8 +699,8 @@ pub(crate) fn request_line(s: crate::service::CaseSummary) -> CaseLine {
     }
 }
 
-pub(crate) fn format_is_csv(q: &ListQuery) -> Result<bool, Problem> {
-    match q.format.as_deref() {
+pub(crate) fn format_is_csv(format: Option<&str>) -> Result<bool, Problem> {
+    match format {
         None | Some("json") => Ok(false),
         Some("csv") => Ok(true),
         Some(other) => Err(Problem::invalid(

@@ -473,7 +473,7 @@ impl RequestReport {
                 }
             }
             if let Some(n) = f.days_to_respond {
-                days.get_mut(TOTAL_KEY).expect("the total").1.push(n);
+                days.get_mut(super::TOTAL).expect("the total").1.push(n);
                 if let Some(c) = &col {
                     days.entry(c.key.clone())
                         .or_insert_with(|| (c.clone(), Vec::new()))
@@ -592,8 +592,6 @@ impl RequestReport {
         csv_text(head.chain(lines))
     }
 }
-
-const TOTAL_KEY: &str = super::TOTAL;
 
 /// The register's columns (Spanish, for the guarantor's spreadsheet).
 pub const REGISTER_HEADER: &str = "folio,sujeto_obligado,derecho,medio_de_recepcion,folio_externo,presentada,estado_al_corte,prevencion,desahogo,no_presentada,admision,incompetencia,incompetencia_tipo,reconduccion,tramite_especifico,improcedencia,improcedencia_causa,ampliacion,resolucion,resolucion_sentido,respuesta_notificada,derecho_efectivo,desistimiento,respondida,dias_habiles_para_responder,plazos_incumplidos";
