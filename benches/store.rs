@@ -8,7 +8,8 @@
 //!
 //! The database is a fresh SQLite file, or a fresh PostgreSQL database created on the
 //! server of `ARCO_BENCH_DATABASE` and dropped at the end. Sizes can be changed with
-//! ARCO_BENCH_TRANSITIONS (default 2000) and ARCO_BENCH_HISTORIES (default 100000).
+//! ARCO_BENCH_TRANSITIONS (default 2000), ARCO_BENCH_ROUNDS (default 4) and
+//! ARCO_BENCH_HISTORIES (default 100000).
 //! Figures are recorded in docs/benchmarks.md.
 
 mod common;
@@ -65,63 +66,111 @@ async fn durable(n: usize) {
     let comite = Actor::new("comite", Role::Committee);
     let now: chrono::DateTime<Utc> = "2026-11-23T12:00:00Z".parse().unwrap();
 
-    // Each case: filed, admitted, resolved, notified = 4 durable transitions; first
-    // answering only what was recorded (`Registry::record`, `Prefer: return=minimal`),
-    // then building the whole case back (`Registry::act`, the API's default).
-    let cases = n.div_ceil(4);
-    let mut figures = Vec::new();
-    for whole in [false, true] {
-        let start = Instant::now();
-        let mut done = 0usize;
-        for i in 0..cases {
-            let day =
-                NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days((i % 200) as i64);
-            let m = |h: i64| Moment::Local(day.and_hms_opt(9, 0, 0).unwrap() + Duration::days(h));
-            let folio = reg
-                .file_request("BENCH", "mx-jalisco", Right::Access, m(0), &staff, now)
-                .await
-                .unwrap()
-                .folio;
-            let acts = [
-                (RequestAct::Admitted, m(1), &staff),
-                (
-                    RequestAct::Resolved {
-                        outcome: Outcome::Denied,
-                    },
-                    m(3),
-                    &comite,
-                ),
-                (RequestAct::ResolutionNotified, m(4), &staff),
-            ];
-            for (act, at, who) in acts {
-                if whole {
-                    reg.act(&folio, act, at, who, now).await.unwrap();
-                } else {
-                    reg.record(&folio, act, at, who, now).await.unwrap();
-                }
-            }
-            done += 4;
-        }
-        figures.push((whole, done, start.elapsed()));
-    }
-    let done = figures[0].1;
-
-    // The floor: one-row inserts, each its own transaction, same database and settings.
+    // Each case: filed, admitted, resolved, notified = 4 durable transitions, answering
+    // only what was recorded (`Registry::record`, `Prefer: return=minimal`) or building
+    // the whole case back (`Registry::act`, the API's default). The floor: one-row
+    // inserts, each its own transaction, same database and settings. The three are
+    // measured in interleaved rounds (raw, record, act; `ARCO_BENCH_ROUNDS`, default 4),
+    // so that a load on this shared machine that comes and goes weighs on all three.
+    let rounds = env_usize("ARCO_BENCH_ROUNDS", 4).max(1);
+    let cases = n.div_ceil(4 * rounds);
     let payload = serde_json::json!({"act": "admitted"}).to_string();
-    let start = Instant::now();
     match reg.store() {
         Database::Sqlite(s) => {
-            let pool = s.pool();
             sqlx::query(
                 "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)",
             )
-            .execute(pool)
+            .execute(s.pool())
             .await
             .unwrap();
-            for _ in 0..done {
+        }
+        Database::Postgres(p) => {
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)",
+            )
+            .execute(p.pool())
+            .await
+            .unwrap();
+        }
+    }
+    // Seconds spent and transitions done: raw, record, act.
+    let mut spent = [0f64; 3];
+    let mut done = [0usize; 3];
+    let mut next_case = 0usize;
+    for _ in 0..rounds {
+        let start = Instant::now();
+        raw_inserts(reg.store(), &payload, cases * 4).await;
+        spent[0] += start.elapsed().as_secs_f64();
+        done[0] += cases * 4;
+        for (slot, whole) in [(1, false), (2, true)] {
+            let start = Instant::now();
+            for _ in 0..cases {
+                let i = next_case;
+                next_case += 1;
+                let day =
+                    NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days((i % 200) as i64);
+                let m =
+                    |h: i64| Moment::Local(day.and_hms_opt(9, 0, 0).unwrap() + Duration::days(h));
+                let folio = reg
+                    .file_request("BENCH", "mx-jalisco", Right::Access, m(0), &staff, now)
+                    .await
+                    .unwrap()
+                    .folio;
+                let acts = [
+                    (RequestAct::Admitted, m(1), &staff),
+                    (
+                        RequestAct::Resolved {
+                            outcome: Outcome::Denied,
+                        },
+                        m(3),
+                        &comite,
+                    ),
+                    (RequestAct::ResolutionNotified, m(4), &staff),
+                ];
+                for (act, at, who) in acts {
+                    if whole {
+                        reg.act(&folio, act, at, who, now).await.unwrap();
+                    } else {
+                        reg.record(&folio, act, at, who, now).await.unwrap();
+                    }
+                }
+            }
+            spent[slot] += start.elapsed().as_secs_f64();
+            done[slot] += cases * 4;
+        }
+    }
+    let raw = done[0] as f64 / spent[0];
+    let settings = match db.backend {
+        Backend::Sqlite => "same file, WAL, synchronous=FULL",
+        Backend::Postgres => "same database, one transaction each",
+    };
+    println!("{rounds} interleaved rounds");
+    println!("raw single-row inserts ({settings}): {raw:.0}/s");
+    for (slot, what) in [
+        (1, "durable transitions, only what was recorded (record)"),
+        (2, "durable transitions, whole case built back (act)"),
+    ] {
+        let tps = done[slot] as f64 / spent[slot];
+        println!(
+            "{what}: {} in {:.2} s = {tps:.0}/s",
+            done[slot], spent[slot]
+        );
+        println!("  transitions / raw inserts: {:.2}", tps / raw);
+    }
+    reg.store().close().await;
+    drop(reg);
+    db.remove().await;
+}
+
+/// `n` one-row inserts, each in its own transaction (`BEGIN IMMEDIATE` on SQLite).
+async fn raw_inserts(store: &Database, payload: &str, n: usize) {
+    match store {
+        Database::Sqlite(s) => {
+            let pool = s.pool();
+            for _ in 0..n {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
                 sqlx::query("INSERT INTO bench_raw (payload) VALUES (?)")
-                    .bind(&payload)
+                    .bind(payload)
                     .execute(&mut *tx)
                     .await
                     .unwrap();
@@ -130,16 +179,10 @@ async fn durable(n: usize) {
         }
         Database::Postgres(p) => {
             let pool = p.pool();
-            sqlx::query(
-                "CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)",
-            )
-            .execute(pool)
-            .await
-            .unwrap();
-            for _ in 0..done {
+            for _ in 0..n {
                 let mut tx = pool.begin().await.unwrap();
                 sqlx::query("INSERT INTO bench_raw (payload) VALUES ($1)")
-                    .bind(&payload)
+                    .bind(payload)
                     .execute(&mut *tx)
                     .await
                     .unwrap();
@@ -147,25 +190,6 @@ async fn durable(n: usize) {
             }
         }
     }
-    let raw = done as f64 / start.elapsed().as_secs_f64();
-    let settings = match db.backend {
-        Backend::Sqlite => "same file, WAL, synchronous=FULL",
-        Backend::Postgres => "same database, one transaction each",
-    };
-    println!("raw single-row inserts ({settings}): {raw:.0}/s");
-    for (whole, done, t) in figures {
-        let tps = done as f64 / t.as_secs_f64();
-        let what = if whole {
-            "durable transitions, whole case built back (act)"
-        } else {
-            "durable transitions, only what was recorded (record)"
-        };
-        println!("{what}: {done} in {:.2} s = {tps:.0}/s", t.as_secs_f64());
-        println!("  transitions / raw inserts: {:.2}", tps / raw);
-    }
-    reg.store().close().await;
-    drop(reg);
-    db.remove().await;
 }
 
 fn replay_many(n: usize) {

@@ -278,20 +278,35 @@ pub fn compose<S: Store>(
     let mut seen = HashSet::new();
     let mut items = Vec::with_capacity(alerts.len());
     let mut calendars: HashMap<&str, Arc<crate::calendar::Calendar>> = HashMap::new();
+    // Many lines share a calendar and a due date: count the days, and write the date,
+    // once for each.
+    let mut counted: HashMap<(&str, NaiveDate), (i64, String, String)> = HashMap::new();
     for a in alerts {
         // Two thresholds of one term pending at once (a missed run): one line.
         if !seen.insert((a.folio.as_str(), a.term, a.due)) {
             continue;
         }
-        let cal = match calendars.get(a.calendar.as_str()) {
+        let (left, due, when) = match counted.get(&(a.calendar.as_str(), a.due)) {
             Some(c) => c.clone(),
             None => {
-                let c = registry.calendar(&a.calendar)?;
-                calendars.insert(a.calendar.as_str(), c.clone());
+                let cal = match calendars.get(a.calendar.as_str()) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = registry.calendar(&a.calendar)?;
+                        calendars.insert(a.calendar.as_str(), c.clone());
+                        c
+                    }
+                };
+                let left = days_left(&cal, as_of, a.due)?;
+                let c = (
+                    left,
+                    format!("{} ({})", a.due, weekday_es(a.due.weekday())),
+                    when_es(left),
+                );
+                counted.insert((a.calendar.as_str(), a.due), c.clone());
                 c
             }
         };
-        let left = days_left(&cal, as_of, a.due)?;
         items.push(ItemView {
             link: config
                 .base_url
@@ -306,9 +321,9 @@ pub fn compose<S: Store>(
             body: a.body.clone(),
             term_name: a.term_name.clone(),
             article: a.article.clone(),
-            due: format!("{} ({})", a.due, weekday_es(a.due.weekday())),
+            due,
             days_left: left,
-            when: when_es(left),
+            when,
             urgent: left <= 0,
         });
     }

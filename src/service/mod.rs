@@ -28,6 +28,7 @@ pub const CALENDAR_CHANGED: &str = "calendar_changed";
 pub mod admin;
 mod allowed;
 mod appeal;
+mod case_cache;
 pub mod demo;
 pub mod documents;
 mod expediente;
@@ -109,6 +110,8 @@ pub struct Registry<S> {
     appeal_lists: ListCache<(Vec<AppealSummary>, Option<String>)>,
     /// Cases a report reads per page (see [`Registry::with_report_page`]).
     report_page: u32,
+    /// Requests as this process last wrote them ([`case_cache`]).
+    kept_cases: case_cache::CaseCache,
 }
 
 /// How often a kept calendar's files are looked at again (one `stat` per file).
@@ -248,6 +251,7 @@ impl<S: Store> Registry<S> {
             request_lists: ListCache::new(list_cache::DEFAULT_ENTRIES),
             appeal_lists: ListCache::new(list_cache::DEFAULT_ENTRIES),
             report_page: report::PAGE,
+            kept_cases: case_cache::CaseCache::default(),
         }
     }
 
@@ -390,6 +394,7 @@ impl<S: Store> Registry<S> {
                 self.store
                     .append(&record, log.len() as i64, event, fresh)
                     .await?;
+                self.kept_cases.forget(&record.folio);
             }
             out.push(CalendarChange {
                 folio: record.folio.clone(),
@@ -578,9 +583,17 @@ impl<S: Store> Registry<S> {
             )
             .await?;
         // What was just written, without reading it back.
-        let log = [StoredEvent { seq: 1, event }];
-        self.detail(&record, &log, &request, &clock, local_today(&cal, now))
-            .await
+        let log = vec![StoredEvent { seq: 1, event }];
+        let detail = self
+            .detail(&record, &log, &request, &clock, local_today(&cal, now))
+            .await;
+        self.kept_cases.put(case_cache::Kept {
+            record,
+            log,
+            request,
+            calendar: cal,
+        });
+        detail
     }
 
     /// Records an act on the case `folio`. Two staff acting at once: one wins, the other
@@ -593,10 +606,19 @@ impl<S: Store> Registry<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseDetail, ServiceError> {
-        let (record, log, request, cal, book) = self.apply(folio, act, at, actor, now).await?;
-        let clock = Clock::new(&cal, book);
-        self.detail(&record, &log, &request, &clock, local_today(&cal, now))
-            .await
+        let (kept, book) = self.apply(folio, act, at, actor, now).await?;
+        let clock = Clock::new(&kept.calendar, book);
+        let detail = self
+            .detail(
+                &kept.record,
+                &kept.log,
+                &kept.request,
+                &clock,
+                local_today(&kept.calendar, now),
+            )
+            .await;
+        self.kept_cases.put(kept);
+        detail
     }
 
     /// As [`Registry::act`], returning only what was recorded (for a caller that does not
@@ -610,17 +632,21 @@ impl<S: Store> Registry<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Recorded, ServiceError> {
-        let (record, log, request, _, _) = self.apply(folio, act, at, actor, now).await?;
-        Ok(Recorded {
-            folio: record.folio,
-            version: record.version,
-            state: request.state.as_str().to_string(),
-            late: log.last().is_some_and(|e| e.event.late),
-        })
+        let (kept, _) = self.apply(folio, act, at, actor, now).await?;
+        let recorded = Recorded {
+            folio: kept.record.folio.clone(),
+            version: kept.record.version,
+            state: kept.request.state.as_str().to_string(),
+            late: kept.log.last().is_some_and(|e| e.event.late),
+        };
+        self.kept_cases.put(kept);
+        Ok(recorded)
     }
 
     /// Applies and stores one act; returns the case as written, without reading it back,
-    /// with the calendar and rulebook it was counted on.
+    /// with the calendar and rulebook it was counted on. The case comes from what this
+    /// process kept of its last write when it can ([`case_cache`]); if another writer
+    /// overtook that, the case is read from the store and the act applied once more.
     async fn apply(
         &self,
         folio: &str,
@@ -628,41 +654,95 @@ impl<S: Store> Registry<S> {
         at: Moment,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<
-        (
-            CaseRecord,
-            Vec<StoredEvent>,
-            Request,
-            Arc<Calendar>,
-            &Rulebook,
-        ),
-        ServiceError,
-    > {
+    ) -> Result<(case_cache::Kept, &Rulebook), ServiceError> {
+        let kept = self.kept_cases.take(folio, |name| self.calendar(name).ok());
+        let from_memory = kept.is_some();
+        let kept = match kept {
+            Some(k) => k,
+            None => self.read_case(folio).await?,
+        };
+        match self.apply_to(kept, act.clone(), at, actor, now).await {
+            // What was kept is behind the store (another process wrote): a conflict, or a
+            // refusal that the case as stored might not give. Read it and try once more.
+            Err(
+                ServiceError::Store(StoreError::Conflict { .. }) | ServiceError::Refused { .. },
+            ) if from_memory => {
+                let fresh = self.read_case(folio).await?;
+                self.apply_to(fresh, act, at, actor, now).await
+            }
+            other => other,
+        }
+    }
+
+    /// The request `folio` as the store holds it, rebuilt.
+    async fn read_case(&self, folio: &str) -> Result<case_cache::Kept, ServiceError> {
         let (record, log) = self.store.load(folio).await?;
-        let cal = self.calendar(&record.calendar)?;
+        let calendar = self.calendar(&record.calendar)?;
+        let book = self.books.get(&record.rulebook)?;
+        let request = rebuild(&record, &log, &Clock::new(&calendar, book))?;
+        Ok(case_cache::Kept {
+            record,
+            log,
+            request,
+            calendar,
+        })
+    }
+
+    /// [`Registry::apply`] on one reading of the case: the case as written (for the caller
+    /// to keep once done with it).
+    async fn apply_to(
+        &self,
+        kept: case_cache::Kept,
+        act: RequestAct,
+        at: Moment,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(case_cache::Kept, &Rulebook), ServiceError> {
+        let case_cache::Kept {
+            mut record,
+            mut log,
+            mut request,
+            calendar: cal,
+        } = kept;
         let book = self.books.get(&record.rulebook)?;
         let clock = Clock::new(&cal, book);
-        let mut request = rebuild(&record, &log, &clock)?;
         let refused = |error| ServiceError::Refused {
-            folio: folio.to_string(),
+            folio: record.folio.clone(),
             error,
         };
         check_not_future(act.kind().as_str(), &at, &cal, now)?;
-        request.apply(&clock, act, at, actor).map_err(refused)?;
+        // A refused act changes nothing: the reading stays good for the next one.
+        let mut next = request.clone();
+        if let Err(e) = next.apply(&clock, act, at, actor) {
+            let e = refused(e);
+            self.kept_cases.put(case_cache::Kept {
+                record,
+                log,
+                request,
+                calendar: cal,
+            });
+            return Err(e);
+        }
+        request = next;
         let event = event_of(&request, request.acts.len() - 1, now);
         let projection = projection(&request, &clock)?;
         let version = self
             .store
             .append(&record, log.len() as i64, event.clone(), projection.clone())
             .await?;
-        let (mut record, mut log) = (record, log);
         record.version = version;
         record.projection = projection;
         log.push(StoredEvent {
             seq: version,
             event,
         });
-        Ok((record, log, request, cal, book))
+        let kept = case_cache::Kept {
+            record,
+            log,
+            request,
+            calendar: cal,
+        };
+        Ok((kept, book))
     }
 
     /// A case with every deadline, its status on `as_of` and its explanation, and its log.

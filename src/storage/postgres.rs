@@ -750,7 +750,7 @@ impl Store for PostgresStore {
         let updated = sqlx::query(
             "UPDATE cases SET version = $1, state = $2, projection = $3, updated_at = now(),
                  list_right = $6, holds_until = $7, then_state = $8, then_stops = $9, listed = $10
-             WHERE id = $4 AND version = $5",
+             WHERE id = $4 AND version = $5 AND folio = $11",
         )
         .bind(expected_version + 1)
         .bind(&projection.state)
@@ -762,6 +762,7 @@ impl Store for PostgresStore {
         .bind(&projection.listing.then_state)
         .bind(projection.listing.then_stops)
         .bind(projection.listing.written)
+        .bind(&case.folio)
         .execute(&mut *tx)
         .await
         .map_err(db)?;

@@ -319,6 +319,116 @@ fn event_of_tuple(t: EventTuple) -> Result<StoredEvent, StoreError> {
     })
 }
 
+/// A new case in two round trips: `BEGIN IMMEDIATE` with the body's next folio number,
+/// then the case, its log and its terms with `COMMIT` (one round trip for a case that
+/// brings its folio). A number whose folio an imported case already holds is skipped in
+/// the same transaction. Returns the case's id and folio; on an error the transaction may
+/// be left open, for the caller to roll back.
+async fn create_on(
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Sqlite>,
+    case: &NewCase,
+    events: &[NewEvent],
+    projection: &Projection,
+) -> Result<(i64, String), StoreError> {
+    let year = chrono::Datelike::year(&case.filed_on);
+    let now = Utc::now().to_rfc3339();
+    let version = events.len() as i64;
+    let deadlines = deadlines_json(&projection.deadlines);
+    let mut begun = false;
+    loop {
+        let folio = match &case.folio {
+            Some(f) => f.clone(),
+            None => {
+                let seq: i64 = sqlx::query_scalar(if begun {
+                    "INSERT INTO folio_counters (body, year, last) VALUES (?, ?, 1)
+                     ON CONFLICT (body, year) DO UPDATE SET last = last + 1 RETURNING last"
+                } else {
+                    "BEGIN IMMEDIATE;
+                     INSERT INTO folio_counters (body, year, last) VALUES (?, ?, 1)
+                     ON CONFLICT (body, year) DO UPDATE SET last = last + 1 RETURNING last"
+                })
+                .bind(&case.body)
+                .bind(year)
+                .fetch_one(&mut **conn)
+                .await
+                .map_err(db)?;
+                begun = true;
+                case.folio_format
+                    .render(&case.body, year, seq)
+                    .map_err(StoreError::Database)?
+            }
+        };
+        let mut sql = String::from(if begun { "" } else { "BEGIN IMMEDIATE;" });
+        sql.push_str(
+            "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at,
+                                list_right, holds_until, then_state, then_stops, listed)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id;",
+        );
+        if !events.is_empty() {
+            sql.push_str(
+                "INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook) VALUES ",
+            );
+            let one = "((SELECT id FROM cases WHERE folio = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            sql.push_str(&vec![one; events.len()].join(", "));
+            sql.push(';');
+        }
+        if !projection.deadlines.is_empty() {
+            sql.push_str(
+                "INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article, body, kind)
+                 SELECT c.id, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                        value ->> 6, value ->> 7, c.body, c.kind
+                 FROM json_each(?), cases c WHERE c.folio = ?;",
+            );
+        }
+        sql.push_str("COMMIT");
+        // Only this function's constant text and placeholders, one per event.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&folio)
+            .bind(&case.body)
+            .bind(&case.kind)
+            .bind(&case.parent)
+            .bind(&case.calendar)
+            .bind(&case.rulebook)
+            .bind(version)
+            .bind(&projection.state)
+            .bind(projection.data.to_string())
+            .bind(case.filed_on.to_string())
+            .bind(&now)
+            .bind(&now)
+            .bind(&projection.listing.right)
+            .bind(projection.listing.holds_until.map(|d| d.to_string()))
+            .bind(&projection.listing.then_state)
+            .bind(projection.listing.then_stops)
+            .bind(projection.listing.written);
+        for (i, e) in events.iter().enumerate() {
+            q = bind_event(q.bind(&folio), i as i64 + 1, e);
+        }
+        if !projection.deadlines.is_empty() {
+            q = q.bind(&deadlines).bind(&folio);
+        }
+        match q.fetch_all(&mut **conn).await {
+            Ok(rows) => {
+                let id: i64 = rows
+                    .first()
+                    .map(|r| r.get(0))
+                    .ok_or_else(|| StoreError::Database("alta sin identificador".into()))?;
+                return Ok((id, folio));
+            }
+            // An imported case holds this folio: the statement failed alone, the
+            // transaction is still open; take the next number.
+            Err(e) if is_unique_violation(&e) && case.folio.is_none() && begun => {
+                let taken =
+                    matches!(&e, sqlx::Error::Database(d) if d.message().contains("cases.folio"));
+                if !taken {
+                    return Err(db(e));
+                }
+            }
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::DuplicateFolio(folio)),
+            Err(e) => return Err(db(e)),
+        }
+    }
+}
+
 async fn insert_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     case_id: i64,
@@ -549,71 +659,14 @@ impl Store for SqliteStore {
         events: Vec<NewEvent>,
         projection: Projection,
     ) -> Result<CaseRecord, StoreError> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        let year = chrono::Datelike::year(&case.filed_on);
-        let folio = match &case.folio {
-            Some(f) => f.clone(),
-            None => loop {
-                let seq: i64 = sqlx::query_scalar(
-                    "INSERT INTO folio_counters (body, year, last) VALUES (?, ?, 1)
-                     ON CONFLICT (body, year) DO UPDATE SET last = last + 1 RETURNING last",
-                )
-                .bind(&case.body)
-                .bind(year)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
-                let folio = case
-                    .folio_format
-                    .render(&case.body, year, seq)
-                    .map_err(StoreError::Database)?;
-                // An imported case may already hold this folio: take the next one.
-                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE folio = ?")
-                    .bind(&folio)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db)?;
-                if taken.is_none() {
-                    break folio;
-                }
-            },
-        };
-        let now = Utc::now().to_rfc3339();
-        let version = events.len() as i64;
-        let inserted = sqlx::query(
-            "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at,
-                                list_right, holds_until, then_state, then_stops, listed)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&folio)
-        .bind(&case.body)
-        .bind(&case.kind)
-        .bind(&case.parent)
-        .bind(&case.calendar)
-        .bind(&case.rulebook)
-        .bind(version)
-        .bind(&projection.state)
-        .bind(projection.data.to_string())
-        .bind(case.filed_on.to_string())
-        .bind(&now)
-        .bind(&now)
-        .bind(&projection.listing.right)
-        .bind(projection.listing.holds_until.map(|d| d.to_string()))
-        .bind(&projection.listing.then_state)
-        .bind(projection.listing.then_stops)
-        .bind(projection.listing.written)
-        .execute(&mut *tx)
-        .await;
-        let id = match inserted {
-            Ok(r) => r.last_insert_rowid(),
-            Err(e) if is_unique_violation(&e) => return Err(StoreError::DuplicateFolio(folio)),
-            Err(e) => return Err(db(e)),
-        };
-        for (i, e) in events.iter().enumerate() {
-            insert_event(&mut tx, id, i as i64 + 1, e).await?;
+        let _turn = self.writers.lock().await;
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        let created = create_on(&mut conn, &case, &events, &projection).await;
+        // Nothing of a failed filing stays (see `append`).
+        if created.is_err() && sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+            conn.close_on_drop();
         }
-        insert_deadlines(&mut tx, id, &projection.deadlines).await?;
-        tx.commit().await.map_err(db)?;
+        let (id, folio) = created?;
         Ok(CaseRecord {
             id,
             folio,
@@ -622,7 +675,7 @@ impl Store for SqliteStore {
             parent: case.parent,
             calendar: case.calendar,
             rulebook: case.rulebook,
-            version,
+            version: events.len() as i64,
             filed_on: case.filed_on,
             projection,
         })
@@ -675,8 +728,9 @@ impl Store for SqliteStore {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         // The whole transaction in one round trip: the act first (its primary key, case
         // and seq, is taken if another writer appended since this one read: a unique
-        // violation), the case row only at the version read (otherwise its version would be
-        // NULL: a NOT NULL violation), then only the terms that changed. Anonymous
+        // violation), the case row only at the version read and if it is still the same case
+        // (otherwise its version would be NULL: a NOT NULL violation; an act kept in memory
+        // by the registry may be stale), then only the terms that changed. Anonymous
         // parameters, bound in the order the statements use them.
         let e = &event;
         let deadlines = deadlines_json(&projection.deadlines);
@@ -685,7 +739,7 @@ impl Store for SqliteStore {
                 "BEGIN IMMEDIATE;
                  INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
-                 UPDATE cases SET version = CASE WHEN version = ? THEN ? END, state = ?, projection = ?,
+                 UPDATE cases SET version = CASE WHEN version = ? AND folio = ? THEN ? END, state = ?, projection = ?,
                      updated_at = ?, list_right = ?, holds_until = ?, then_state = ?, then_stops = ?, listed = ?
                  WHERE id = ?;
                  DELETE FROM deadlines WHERE case_id = ?
@@ -708,6 +762,7 @@ impl Store for SqliteStore {
             e,
         )
         .bind(expected_version)
+        .bind(&case.folio)
         .bind(expected_version + 1)
         .bind(&projection.state)
         .bind(projection.data.to_string())
