@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use arco::calendar::{Calendar, CalendarLoader, Moment};
+use arco::calendar::{Calendar, CalendarLoader, Count, Moment};
 use arco::rules::{Rulebook, Rulebooks, Unit};
 
 #[derive(Parser)]
@@ -42,7 +42,8 @@ enum Command {
     /// Calendarios de días hábiles.
     #[command(subcommand)]
     Calendar(CalendarCommand),
-    /// Fecha de vencimiento de un plazo de N días hábiles.
+    /// Vencimiento de un plazo de N días hábiles (una fecha, a la hora de cierre), de N días
+    /// naturales (una fecha) o de N horas naturales (un instante, no una hora de cierre).
     Due {
         /// Calendario: ruta a un archivo .toml o nombre de uno incluido (mx-jalisco).
         #[arg(long)]
@@ -51,8 +52,15 @@ enum Command {
         #[arg(long)]
         at: String,
         /// Días hábiles del plazo (0 da la fecha en que surte efectos).
+        #[arg(long, required_unless_present_any = ["hours", "calendar_days"], conflicts_with_all = ["hours", "calendar_days"])]
+        days: Option<u32>,
+        /// Horas naturales del plazo (art. 40: 72): corren de día y de noche y en días
+        /// inhábiles; vence en un instante (fecha y hora), no a la hora de cierre.
+        #[arg(long, conflicts_with = "calendar_days")]
+        hours: Option<u32>,
+        /// Días naturales del plazo: cuentan todos los días, desde la fecha local del acto.
         #[arg(long)]
-        days: u32,
+        calendar_days: Option<u32>,
         /// Explica el cómputo: fecha de efectos, días contados y días omitidos.
         #[arg(long)]
         explain: bool,
@@ -219,15 +227,38 @@ fn run(cli: Cli) -> CliResult {
             calendar,
             at,
             days,
+            hours,
+            calendar_days,
             explain,
         } => {
             let cal = load_calendar(&calendar)?;
             let at: Moment = at.parse()?;
-            if explain {
-                let e = cal.explain(&at, days)?;
-                outln!("{}\n{e}", e.due);
-            } else {
-                outln!("{}", cal.due(&at, days)?);
+            match (days, hours, calendar_days) {
+                (_, Some(h), _) if explain => {
+                    let e = cal.explain_hours(&at, h)?;
+                    outln!("{}\n{e}", e.due.to_rfc3339());
+                }
+                (_, Some(h), _) => outln!("{}", cal.due_at(&at, Count::Hours(h))?),
+                (_, _, Some(n)) => {
+                    let due = cal.due_at(&at, Count::CalendarDays(n))?;
+                    outln!("{due}");
+                    if explain {
+                        outln!(
+                            "Plazo: {} contados desde la fecha local del acto ({}); cuentan todos los días; vence al terminar el {due}",
+                            Count::CalendarDays(n).label_es(),
+                            at.local(cal.timezone()).0
+                        );
+                    }
+                }
+                (days, _, _) => {
+                    let days = days.unwrap_or(0);
+                    if explain {
+                        let e = cal.explain(&at, days)?;
+                        outln!("{}\n{e}", e.due);
+                    } else {
+                        outln!("{}", cal.due(&at, days)?);
+                    }
+                }
             }
         }
         Command::Terms { rulebook } => {
@@ -327,6 +358,7 @@ fn print_terms(book: &Rulebook) {
     for t in &book.terms {
         let mut days = match (t.unit, t.max_days) {
             (Unit::Hours, _) => format!("{}h", t.days),
+            (Unit::CalendarDays, _) => format!("{}n", t.days),
             (_, Some(m)) => format!("≤{m}"),
             _ => t.days.to_string(),
         };

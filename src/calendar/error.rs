@@ -61,4 +61,8 @@ pub enum TermError {
     UndefinedTerm { term: String, rulebook: String },
     #[error("fecha u hora inválida «{input}»: {why}")]
     BadMoment { input: String, why: String },
+    #[error(
+        "el plazo «{term}» se cuenta en horas naturales y vence en un instante, no en un día: se calcula desde la hora del acto"
+    )]
+    InHours { term: String },
 }
