@@ -77,6 +77,10 @@ enum Command {
     /// Recursos de revisión y cumplimiento de sus resoluciones.
     #[command(subcommand)]
     Appeal(cli::appeals::AppealCommand),
+    /// Vulneraciones de seguridad (arts. 38 a 43): detección, confirmación, avisos en 72
+    /// horas, acciones correctivas, bitácora.
+    #[command(subcommand)]
+    Breach(cli::breaches::BreachCommand),
     /// Avisos de plazos por correo.
     #[command(subcommand)]
     Alerts(cli::alerts::AlertsCommand),
@@ -271,6 +275,7 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Request(cmd) => cli::cases::request(&cli.db, cmd)?,
         Command::Appeal(cmd) => cli::appeals::appeal(&cli.db, cmd)?,
+        Command::Breach(cmd) => cli::breaches::breach(&cli.db, cmd)?,
         Command::Alerts(cmd) => cli::alerts::alerts(&cli.db, cmd)?,
         Command::Daemon {
             config,

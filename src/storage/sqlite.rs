@@ -558,7 +558,7 @@ impl Store for SqliteStore {
                     "INSERT INTO folio_counters (body, year, last) VALUES (?, ?, 1)
                      ON CONFLICT (body, year) DO UPDATE SET last = last + 1 RETURNING last",
                 )
-                .bind(&case.body)
+                .bind(case.sequence.as_deref().unwrap_or(&case.body))
                 .bind(year)
                 .fetch_one(&mut *tx)
                 .await
