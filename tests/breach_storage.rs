@@ -408,3 +408,129 @@ fn the_command_line_records_and_shows_a_breach(backend: Backend) {
     assert!(o.status.success(), "{}", err(&o));
     assert!(out(&o).contains("0 diferencias"), "{}", out(&o));
 }
+
+const HISTORY: &str = r#"{"calendar": "mx-jalisco", "as_of": "2026-03-17T09:01:00-06:00",
+ "events": [
+   {"act": "breach_detected", "at": "2026-03-13T18:00"},
+   {"act": "breach_confirmed", "at": "2026-03-14T09:00", "kind": "theft",
+    "cause": "physical_loss", "titulars": 40},
+   {"act": "breach_analysed", "at": "2026-03-14T16:00", "significant": true,
+    "rights": ["moral"]},
+   {"act": "guarantor_notified", "at": "2026-03-16T13:00",
+    "notice": {"nature": "theft", "data": ["health"], "recommendations": ["watch_phishing"],
+               "immediate_actions": ["access_revoked"], "information": ["phone"]}}
+ ]}"#;
+
+#[test]
+fn a_history_replays_without_a_database() {
+    use arco::breach::replay::{BreachHistory, BreachReplayError, replay};
+    let books = arco::rules::Rulebooks::builtin().unwrap();
+    let loader = arco::calendar::CalendarLoader::default();
+    let h = BreachHistory::from_json(HISTORY).unwrap();
+    let v = replay(&h, &loader, &books, now()).unwrap();
+    assert_eq!(v.state, BreachState::Significant);
+    // At 09:01 on Tue 03-17 (72 h after Sat 09:00): the guarantor's met, the titulares'
+    // missed.
+    assert_eq!(v.as_of, t("2026-03-17T09:01:00-06:00"));
+    let of = |r: Recipient| v.deadlines.iter().find(|x| x.to == r).unwrap().status;
+    assert_eq!(of(Recipient::Guarantor), DeadlineStatus::Met);
+    assert_eq!(of(Recipient::Titulars), DeadlineStatus::Missed);
+    assert!(
+        v.breach
+            .acts
+            .iter()
+            .all(|a| a.actor.role == Role::Migration)
+    );
+    // Errors name the event.
+    let bad = HISTORY.replace("\"rights\": [\"moral\"]", "\"rights\": []");
+    let e = replay(
+        &BreachHistory::from_json(&bad).unwrap(),
+        &loader,
+        &books,
+        now(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, BreachReplayError::Refused { index: 3, .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string().starts_with("evento 3 («breach_analysed»)"),
+        "{e}"
+    );
+    let bad = HISTORY.replace(
+        "\"at\": \"2026-03-13T18:00\"",
+        "\"en\": \"2026-03-13T18:00\"",
+    );
+    let e = replay(
+        &BreachHistory::from_json(&bad).unwrap(),
+        &loader,
+        &books,
+        now(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("evento 1: falta «at»"), "{e}");
+    // An act after the moment of the import is refused.
+    let e = replay(
+        &BreachHistory::from_json(HISTORY).unwrap(),
+        &loader,
+        &books,
+        "2026-03-15T00:00:00Z".parse().unwrap(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, BreachReplayError::InFuture { index: 4, .. }),
+        "{e}"
+    );
+    // Unknown top-level fields are errors.
+    let e = BreachHistory::from_json(&HISTORY.replacen('{', "{\"titular\": \"Ana\", ", 1))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("titular"), "{e}");
+}
+
+on_both_backends!(a_history_is_imported_as_a_new_breach);
+async fn a_history_is_imported_as_a_new_breach(backend: Backend) {
+    use arco::breach::replay::BreachHistory;
+    let db = TestDb::new(backend);
+    let reg = db.registry().await;
+    let h = BreachHistory::from_json(HISTORY).unwrap();
+    let record = reg.import_breach(&h, "SEJ", now()).await.unwrap();
+    assert_eq!(record.folio, "SEJ-VS-2026-00001");
+    assert_eq!(record.version, 4);
+    let d = reg
+        .show_breach(&record.folio, Some(t("2026-03-16T12:00:00-06:00")), now())
+        .await
+        .unwrap();
+    assert_eq!(d.state, BreachState::Significant);
+    assert!(
+        d.deadlines
+            .iter()
+            .all(|x| x.due == t("2026-03-17T09:00:00-06:00"))
+    );
+    // The import can go on with new acts, and verifies.
+    reg.act_breach(
+        &record.folio,
+        BreachAct::TitularsNotified {
+            notice: sample_notice(),
+            means: NoticeMeans::Post,
+            count: 40,
+            completes: true,
+        },
+        at("2026-03-17T08:00"),
+        &staff(),
+        now(),
+    )
+    .await
+    .unwrap();
+    let report = reg.verify().await.unwrap();
+    assert_eq!(report.differences.len(), 0, "{:?}", report.differences);
+    // A refused history stores nothing.
+    let bad = HISTORY.replace("\"rights\": [\"moral\"]", "\"rights\": []");
+    let e = reg
+        .import_breach(&BreachHistory::from_json(&bad).unwrap(), "SEJ", now())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("evento 3"), "{e}");
+    assert_eq!(reg.store().folios().await.unwrap().len(), 1);
+}

@@ -35,6 +35,7 @@
 
 mod act;
 mod allowed;
+pub mod replay;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset};
 use serde::{Deserialize, Serialize};

@@ -4,8 +4,10 @@ use chrono::Utc;
 use clap::Subcommand;
 use serde_json::{Map, Value};
 
+use arco::breach::replay::BreachHistory;
 use arco::breach::{BreachAct, BreachActKind};
-use arco::calendar::Moment;
+use arco::calendar::{CalendarLoader, Moment};
+use arco::rules::Rulebooks;
 use arco::service::BreachDetail;
 
 use super::CliResult;
@@ -48,6 +50,19 @@ pub enum BreachCommand {
         who: ActorArgs,
         #[arg(long)]
         json: bool,
+    },
+    /// Reconstruye el historial de una vulneración (JSON: calendar, as_of, events) sin
+    /// guardarlo e imprime su estado, plazos y bitácora (JSON).
+    Replay {
+        /// Archivo del historial («-»: la entrada estándar).
+        file: String,
+    },
+    /// Comprueba el historial de una vulneración y lo guarda como expediente nuevo.
+    Import {
+        file: String,
+        /// Sujeto obligado al que pertenece.
+        #[arg(long, env = "ARCO_BODY", default_value = "UT")]
+        body: String,
     },
     /// Muestra una vulneración: estado, plazos de aviso (vencen en un instante), bitácora
     /// y actos.
@@ -143,7 +158,30 @@ fn print(d: &BreachDetail) {
     }
 }
 
+fn read(file: &str) -> Result<String, String> {
+    if file == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("no se pudo leer la entrada estándar: {e}"))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file).map_err(|e| format!("{file}: no se pudo leer: {e}"))
+    }
+}
+
 pub fn breach(db: &DbArgs, cmd: BreachCommand) -> CliResult {
+    // A replay needs no database.
+    if let BreachCommand::Replay { file } = &cmd {
+        let history = BreachHistory::from_json(&read(file)?)?;
+        let view = arco::breach::replay::replay(
+            &history,
+            &CalendarLoader::default(),
+            &Rulebooks::load_default()?,
+            Utc::now(),
+        )?;
+        outln!("{}", serde_json::to_string_pretty(&view)?);
+        return Ok(());
+    }
     runtime()?.block_on(async move {
         let reg = registry(db).await?;
         let now = Utc::now();
@@ -182,6 +220,13 @@ pub fn breach(db: &DbArgs, cmd: BreachCommand) -> CliResult {
                     .act_breach(&folio, act, moment_or_now(&at, now)?, &actor, now)
                     .await?;
                 (d, json)
+            }
+            BreachCommand::Replay { .. } => return Err("«breach replay» se atiende sin base de datos".into()),
+            BreachCommand::Import { file, body } => {
+                let history = BreachHistory::from_json(&read(&file)?)?;
+                let record = reg.import_breach(&history, &body, now).await?;
+                outln!("Vulneración importada: {}", record.folio);
+                return Ok(());
             }
             BreachCommand::Show { folio, as_of, json } => {
                 let as_of = match as_of {

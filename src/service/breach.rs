@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset, Offset, Utc};
 use serde::Serialize;
 
 use super::{LogEntry, ServiceError, check_not_future, log_entries, log_event, parse_log};
+use crate::breach::replay::BreachHistory;
 use crate::breach::{
     BitacoraEntry, Breach, BreachAct, BreachActKind, BreachDeadline, BreachError, BreachState,
 };
@@ -227,6 +228,47 @@ impl<S: Store> super::Registry<S> {
         let (breach, cal) = self.rebuild_breach(&record, &log)?;
         let book = self.books.get(&record.rulebook)?;
         Ok(breach.allowed_acts(&Clock::new(&cal, book), role, at))
+    }
+
+    /// Checks a breach's history (another system's, or an earlier arco's) and stores it as
+    /// a new case of `body`, with the next folio of its sequence, in one transaction.
+    pub async fn import_breach(
+        &self,
+        history: &BreachHistory,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, ServiceError> {
+        let cal = self.calendar(&history.calendar)?;
+        let replay_error =
+            |e: crate::breach::replay::BreachReplayError| ServiceError::BadInput(e.to_string());
+        let events = history.parsed_events().map_err(replay_error)?;
+        let book = history
+            .rulebook(&self.books, &cal, &events)
+            .map_err(replay_error)?;
+        let clock = Clock::new(&cal, book);
+        let breach = crate::breach::replay::build(&clock, &events, now).map_err(replay_error)?;
+        let day = breach.detected.date();
+        let log = (0..breach.acts.len())
+            .map(|i| breach_event(&breach, &clock, i, now))
+            .collect();
+        Ok(self
+            .store
+            .create_case(
+                NewCase {
+                    body: body.to_string(),
+                    kind: BREACH_KIND.into(),
+                    parent: None,
+                    calendar: history.calendar.clone(),
+                    rulebook: book.id.clone(),
+                    folio: None,
+                    folio_format: FolioFormat::breaches(),
+                    sequence: Some(breach_sequence(body)),
+                    filed_on: day,
+                },
+                log,
+                breach_projection(&breach)?,
+            )
+            .await?)
     }
 
     /// The fresh projection and log of a breach, for `verify`.
