@@ -465,3 +465,99 @@ fn arco_due_counts_hours_to_an_instant() {
     ]);
     assert_eq!(String::from_utf8_lossy(&o.stdout), "2026-02-08\n");
 }
+
+mod props {
+    //! Properties of terms in hours, for random instants from 1995 to 2095 on the shipped
+    //! calendar and on a border zone that keeps daylight saving time.
+    use super::*;
+    use chrono::{Duration, NaiveDateTime, Timelike};
+    use proptest::prelude::*;
+
+    fn moment(minutes: i64, form: u8) -> Moment {
+        let base = NaiveDate::from_ymd_opt(1995, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap();
+        let local: NaiveDateTime = base + Duration::minutes(minutes);
+        match form {
+            0 => Moment::Date(local.date()),
+            1 => Moment::Local(local),
+            _ => Moment::Instant(local.and_utc().fixed_offset()),
+        }
+    }
+
+    fn tijuana() -> Calendar {
+        let spec = CalendarSpec::parse("name = \"t\"\ntimezone = \"America/Tijuana\"\n", "t.toml")
+            .unwrap();
+        Calendar::from_spec(spec).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn hours_are_elapsed_hours_and_the_days_add_up(
+            minutes in 0i64..(100 * 365 * 24 * 60),
+            form in 0u8..3,
+            hours in 0u32..1000,
+            border in any::<bool>(),
+        ) {
+            let cal = if border { tijuana() } else { jalisco() };
+            let m = moment(minutes, form);
+            let start = cal.instant(&m).unwrap();
+            let due = cal.due_hours(&m, hours).unwrap();
+            prop_assert_eq!(due - start, Duration::hours(i64::from(hours)));
+            // A date alone: from 00:00, met until 23:59:59; otherwise the same instant.
+            let latest = cal.instant_latest(&m).unwrap();
+            match m {
+                Moment::Date(d) => {
+                    prop_assert_eq!(start.date_naive(), d);
+                    prop_assert_eq!(latest.date_naive(), d);
+                    prop_assert_eq!((latest.hour(), latest.minute(), latest.second()), (23, 59, 59));
+                }
+                _ => prop_assert_eq!(latest, start),
+            }
+            let e = cal.explain_hours(&m, hours).unwrap();
+            prop_assert_eq!(e.due, due);
+            prop_assert_eq!(e.days.iter().map(|s| s.minutes).sum::<u32>(), hours * 60);
+            prop_assert_eq!(e.days[0].date, start.date_naive());
+            for w in e.days.windows(2) {
+                prop_assert_eq!(w[0].date.succ_opt(), Some(w[1].date));
+            }
+            let last = e.days.last().unwrap();
+            prop_assert!(last.date == due.date_naive() || last.date.succ_opt() == Some(due.date_naive()));
+            // The business status shown is the calendar's.
+            for s in &e.days {
+                prop_assert_eq!(s.business, cal.is_business_day(s.date).unwrap());
+            }
+            // In Jalisco since November 2022, a whole number of days is the same time of day.
+            if !border && start.date_naive() >= NaiveDate::from_ymd_opt(2022, 11, 1).unwrap() && hours % 24 == 0 {
+                prop_assert_eq!(due.time(), start.time());
+            }
+        }
+
+        #[test]
+        fn terms_in_days_are_what_they_were(
+            minutes in 0i64..(100 * 365 * 24 * 60),
+            form in 0u8..3,
+            n in 0u32..60,
+        ) {
+            let cal = jalisco();
+            let m = moment(minutes, form);
+            // Business days: due_at gives exactly the date `due` gives, ending at 15:00.
+            let due = cal.due(&m, n).unwrap();
+            match cal.due_at(&m, Count::BusinessDays(n)).unwrap() {
+                DueAt::Day { date, ends } => {
+                    prop_assert_eq!(date, due);
+                    prop_assert_eq!(ends.map(|e| e.time().hour()), Some(15));
+                }
+                DueAt::Instant { .. } => prop_assert!(false, "a term in days is due on a day"),
+            }
+            // Calendar days: the act's local date plus n, whatever the days are.
+            let local = m.local(cal.timezone()).0;
+            prop_assert_eq!(
+                cal.due_at(&m, Count::CalendarDays(n)).unwrap().date(),
+                local + Duration::days(i64::from(n))
+            );
+        }
+    }
+}
