@@ -61,7 +61,8 @@ enum Command {
         /// Días naturales del plazo: cuentan todos los días, desde la fecha local del acto.
         #[arg(long)]
         calendar_days: Option<u32>,
-        /// Explica el cómputo: fecha de efectos, días contados y días omitidos.
+        /// Explica el cómputo: fecha de efectos, días contados y días omitidos; en horas,
+        /// las horas de cada día y el instante del vencimiento.
         #[arg(long)]
         explain: bool,
     },

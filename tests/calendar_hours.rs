@@ -281,17 +281,20 @@ fn due_at_gives_a_day_for_days_and_an_instant_for_hours() {
 #[test]
 fn out_of_range_hours_are_errors_not_panics() {
     let cal = jalisco();
-    assert!(matches!(
-        cal.due_hours(&m("2100-12-30T12:00"), 72),
-        Err(TermError::BeyondRange { .. })
-    ));
+    let e = cal.due_hours(&m("2100-12-30T12:00"), 72).unwrap_err();
+    assert!(
+        matches!(e, TermError::HoursBeyondRange { hours: 72, .. }),
+        "{e}"
+    );
+    assert!(e.to_string().contains("72 horas"), "{e}");
     assert!(matches!(
         cal.due_hours(&m("1989-12-31T12:00"), 1),
         Err(TermError::OutOfRange { .. })
     ));
     assert!(cal.due_hours(&m("9999-12-31T23:00:00Z"), u32::MAX).is_err());
     assert!(cal.explain_hours(&m("2100-12-31T00:00"), 48).is_err());
-    assert!(cal.add_calendar_days(d("2100-12-30"), 5).is_err());
+    let e = cal.add_calendar_days(d("2100-12-30"), 5).unwrap_err();
+    assert!(e.to_string().contains("5 días naturales"), "{e}");
     // Zero hours: due at the act's instant.
     assert_eq!(
         cal.due_hours(&m("2026-02-10T22:15"), 0)

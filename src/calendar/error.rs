@@ -55,6 +55,22 @@ pub enum TermError {
         days: u32,
         max: NaiveDate,
     },
+    #[error(
+        "el plazo de {hours} horas a partir de {from} termina después de {max}, el último día que arco calcula"
+    )]
+    HoursBeyondRange {
+        from: NaiveDate,
+        hours: u32,
+        max: NaiveDate,
+    },
+    #[error(
+        "el plazo de {days} días naturales a partir de {from} termina después de {max}, el último día que arco calcula"
+    )]
+    CalendarDaysBeyondRange {
+        from: NaiveDate,
+        days: u32,
+        max: NaiveDate,
+    },
     #[error("la fecha de inicio {from} es posterior a la fecha final {to}")]
     Reversed { from: NaiveDate, to: NaiveDate },
     #[error("el reglamento «{rulebook}» no define el plazo «{term}»")]

@@ -228,9 +228,9 @@ impl Calendar {
         let start = self.instant(m)?;
         let due = start + Duration::hours(i64::from(hours));
         if due.date_naive() > MAX_DATE {
-            return Err(TermError::BeyondRange {
+            return Err(TermError::HoursBeyondRange {
                 from: start.date_naive(),
-                days: hours.div_ceil(24),
+                hours,
                 max: MAX_DATE,
             });
         }
@@ -250,7 +250,7 @@ impl Calendar {
         self.check_date(day0)?;
         day0.checked_add_signed(Duration::days(i64::from(n)))
             .filter(|d| *d <= MAX_DATE)
-            .ok_or(TermError::BeyondRange {
+            .ok_or(TermError::CalendarDaysBeyondRange {
                 from: day0,
                 days: n,
                 max: MAX_DATE,
