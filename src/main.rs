@@ -238,32 +238,16 @@ fn run(cli: Cli) -> CliResult {
         } => {
             let cal = load_calendar(&calendar)?;
             let at: Moment = at.parse()?;
-            match (days, hours, calendar_days) {
-                (_, Some(h), _) if explain => {
-                    let e = cal.explain_hours(&at, h)?;
-                    outln!("{}\n{e}", e.due.to_rfc3339());
-                }
-                (_, Some(h), _) => outln!("{}", cal.due_at(&at, Count::Hours(h))?),
-                (_, _, Some(n)) => {
-                    let due = cal.due_at(&at, Count::CalendarDays(n))?;
-                    outln!("{due}");
-                    if explain {
-                        outln!(
-                            "Plazo: {} contados desde la fecha local del acto ({}); cuentan todos los días; vence al terminar el {due}",
-                            Count::CalendarDays(n).label_es(),
-                            at.local(cal.timezone()).0
-                        );
-                    }
-                }
-                (days, _, _) => {
-                    let days = days.unwrap_or(0);
-                    if explain {
-                        let e = cal.explain(&at, days)?;
-                        outln!("{}\n{e}", e.due);
-                    } else {
-                        outln!("{}", cal.due(&at, days)?);
-                    }
-                }
+            let count = match (days, hours, calendar_days) {
+                (_, Some(h), _) => Count::Hours(h),
+                (_, _, Some(n)) => Count::CalendarDays(n),
+                (days, _, _) => Count::BusinessDays(days.unwrap_or(0)),
+            };
+            if explain {
+                let e = cal.explain_count(&at, count)?;
+                outln!("{}\n{e}", e.due_text());
+            } else {
+                outln!("{}", cal.due_at(&at, count)?);
             }
         }
         Command::Terms { rulebook } => {

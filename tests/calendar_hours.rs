@@ -467,6 +467,46 @@ fn arco_due_counts_hours_to_an_instant() {
         "3",
     ]);
     assert_eq!(String::from_utf8_lossy(&o.stdout), "2026-02-08\n");
+    // Explained: day 0 is Thu 5 (the closing time does not move it); Sat 7 and Sun 8
+    // count all the same.
+    let o = arco(&[
+        "due",
+        "--calendar",
+        "mx-jalisco",
+        "--at",
+        "2026-02-05T16:10",
+        "--calendar-days",
+        "3",
+        "--explain",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("2026-02-08\n"), "{out}");
+    assert!(out.contains("día 0: 2026-02-05 (jueves)"), "{out}");
+    assert!(
+        out.contains("2026-02-07 (sábado): fin de semana (sábado) — cuenta igual"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Vence: 2026-02-08 (domingo), al terminar ese día"),
+        "{out}"
+    );
+    // Business days, explained as before.
+    let o = arco(&[
+        "due",
+        "--calendar",
+        "mx-jalisco",
+        "--at",
+        "2026-02-05T16:10:00-06:00",
+        "--days",
+        "10",
+        "--explain",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("2026-02-20\n"), "{out}");
+    assert!(
+        out.contains("Vence: 2026-02-20 (viernes) a las 15:00"),
+        "{out}"
+    );
 }
 
 mod props {

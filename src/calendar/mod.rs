@@ -35,7 +35,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use error::{CalendarError, TermError};
-pub use explain::{Explanation, SkippedDay};
+pub use explain::{CalendarDaysExplanation, CountExplanation, Explanation, SkippedDay};
 pub use hours::{Count, DueAt, HourSpan, HoursExplanation};
 pub use load::{CalendarLoader, builtin_calendar_names};
 pub use moment::Moment;
