@@ -31,7 +31,7 @@
 //! an investigation without a notice to the guarantor (art. 43).
 //!
 //! No act holds the titulares' personal data, only counts and categories (see
-//! [`act`]): the bitácora of art. 39 is derived from the record ([`Breach::bitacora`]).
+//! `src/breach/act.rs`): the bitácora of art. 39 is derived from the record ([`Breach::bitacora`]).
 
 mod act;
 mod allowed;
