@@ -11,6 +11,8 @@
 //! - [`expediente`]: what the file of a case holds besides its acts (documents, art. 58.2).
 //! - [`request`]: the solicitud ARCO as a typed state machine, and case histories (replay).
 //! - [`appeal`]: the recurso de revisión and the compliance of its resolution.
+//! - [`breach`]: security breaches (arts. 38–43): the 72-hour notices, corrective
+//!   measures, the bitácora and the guarantor's investigation.
 //! - [`storage`]: the append-only log and projections behind one trait (SQLite,
 //!   PostgreSQL), and moving an install between databases.
 //! - [`service`]: the registry that joins procedures and storage.
@@ -34,6 +36,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod appeal;
+pub mod breach;
 pub mod calendar;
 pub mod case;
 pub mod expediente;

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use arco::calendar::{Calendar, CalendarLoader, Moment};
+use arco::calendar::{Calendar, CalendarLoader, Count, Moment};
 use arco::rules::{Rulebook, Rulebooks, Unit};
 
 #[derive(Parser)]
@@ -42,7 +42,8 @@ enum Command {
     /// Calendarios de días hábiles.
     #[command(subcommand)]
     Calendar(CalendarCommand),
-    /// Fecha de vencimiento de un plazo de N días hábiles.
+    /// Vencimiento de un plazo de N días hábiles (una fecha, a la hora de cierre), de N días
+    /// naturales (una fecha) o de N horas naturales (un instante, no una hora de cierre).
     Due {
         /// Calendario: ruta a un archivo .toml o nombre de uno incluido (mx-jalisco).
         #[arg(long)]
@@ -51,9 +52,17 @@ enum Command {
         #[arg(long)]
         at: String,
         /// Días hábiles del plazo (0 da la fecha en que surte efectos).
+        #[arg(long, required_unless_present_any = ["hours", "calendar_days"], conflicts_with_all = ["hours", "calendar_days"])]
+        days: Option<u32>,
+        /// Horas naturales del plazo (art. 40: 72): corren de día y de noche y en días
+        /// inhábiles; vence en un instante (fecha y hora), no a la hora de cierre.
+        #[arg(long, conflicts_with = "calendar_days")]
+        hours: Option<u32>,
+        /// Días naturales del plazo: cuentan todos los días, desde la fecha local del acto.
         #[arg(long)]
-        days: u32,
-        /// Explica el cómputo: fecha de efectos, días contados y días omitidos.
+        calendar_days: Option<u32>,
+        /// Explica el cómputo: fecha de efectos, días contados y días omitidos; en horas,
+        /// las horas de cada día y el instante del vencimiento.
         #[arg(long)]
         explain: bool,
     },
@@ -69,6 +78,10 @@ enum Command {
     /// Recursos de revisión y cumplimiento de sus resoluciones.
     #[command(subcommand)]
     Appeal(cli::appeals::AppealCommand),
+    /// Vulneraciones de seguridad (arts. 38 a 43): detección, confirmación, avisos en 72
+    /// horas, acciones correctivas, bitácora.
+    #[command(subcommand)]
+    Breach(cli::breaches::BreachCommand),
     /// Avisos de plazos por correo.
     #[command(subcommand)]
     Alerts(cli::alerts::AlertsCommand),
@@ -219,15 +232,22 @@ fn run(cli: Cli) -> CliResult {
             calendar,
             at,
             days,
+            hours,
+            calendar_days,
             explain,
         } => {
             let cal = load_calendar(&calendar)?;
             let at: Moment = at.parse()?;
+            let count = match (days, hours, calendar_days) {
+                (_, Some(h), _) => Count::Hours(h),
+                (_, _, Some(n)) => Count::CalendarDays(n),
+                (days, _, _) => Count::BusinessDays(days.unwrap_or(0)),
+            };
             if explain {
-                let e = cal.explain(&at, days)?;
-                outln!("{}\n{e}", e.due);
+                let e = cal.explain_count(&at, count)?;
+                outln!("{}\n{e}", e.due_text());
             } else {
-                outln!("{}", cal.due(&at, days)?);
+                outln!("{}", cal.due_at(&at, count)?);
             }
         }
         Command::Terms { rulebook } => {
@@ -240,6 +260,7 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Request(cmd) => cli::cases::request(&cli.db, cmd)?,
         Command::Appeal(cmd) => cli::appeals::appeal(&cli.db, cmd)?,
+        Command::Breach(cmd) => cli::breaches::breach(&cli.db, cmd)?,
         Command::Alerts(cmd) => cli::alerts::alerts(&cli.db, cmd)?,
         Command::Daemon {
             config,
@@ -327,6 +348,7 @@ fn print_terms(book: &Rulebook) {
     for t in &book.terms {
         let mut days = match (t.unit, t.max_days) {
             (Unit::Hours, _) => format!("{}h", t.days),
+            (Unit::CalendarDays, _) => format!("{}n", t.days),
             (_, Some(m)) => format!("≤{m}"),
             _ => t.days.to_string(),
         };

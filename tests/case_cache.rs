@@ -166,13 +166,14 @@ on_both_backends!(a_filing_skips_a_folio_an_imported_case_holds);
 async fn a_filing_skips_a_folio_an_imported_case_holds(backend: Backend) {
     let db = TestDb::new(backend);
     let reg = db.registry().await;
+    let ana = staff();
     let file = || {
         reg.file_request(
             "UT",
             "mx-jalisco",
             Right::Access,
             at("2026-02-05T10:00"),
-            &staff(),
+            &ana,
             now(),
         )
     };

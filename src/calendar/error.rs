@@ -55,10 +55,30 @@ pub enum TermError {
         days: u32,
         max: NaiveDate,
     },
+    #[error(
+        "el plazo de {hours} horas a partir de {from} termina después de {max}, el último día que arco calcula"
+    )]
+    HoursBeyondRange {
+        from: NaiveDate,
+        hours: u32,
+        max: NaiveDate,
+    },
+    #[error(
+        "el plazo de {days} días naturales a partir de {from} termina después de {max}, el último día que arco calcula"
+    )]
+    CalendarDaysBeyondRange {
+        from: NaiveDate,
+        days: u32,
+        max: NaiveDate,
+    },
     #[error("la fecha de inicio {from} es posterior a la fecha final {to}")]
     Reversed { from: NaiveDate, to: NaiveDate },
     #[error("el reglamento «{rulebook}» no define el plazo «{term}»")]
     UndefinedTerm { term: String, rulebook: String },
     #[error("fecha u hora inválida «{input}»: {why}")]
     BadMoment { input: String, why: String },
+    #[error(
+        "el plazo «{term}» se cuenta en horas naturales y vence en un instante, no en un día: se calcula desde la hora del acto"
+    )]
+    InHours { term: String },
 }

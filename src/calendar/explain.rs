@@ -1,5 +1,7 @@
 //! A due date that explains itself, in Spanish: when the act took effect and why, which
-//! days were counted, and which were skipped and why.
+//! days were counted, and which were skipped and why. A term in natural hours explains
+//! itself hour by hour and says it is due at an instant, not at a closing time
+//! ([`HoursExplanation`]); [`Calendar::explain_count`] explains a term in any unit.
 
 use std::fmt;
 
@@ -7,7 +9,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::Serialize;
 
 use super::rule::weekday_es;
-use super::{Calendar, Moment, TermError};
+use super::{Calendar, Count, HoursExplanation, Moment, TermError};
 
 /// A non-business day passed over, with its reason in Spanish.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -198,5 +200,99 @@ impl fmt::Display for Explanation {
             .map(|c| format!(" a las {}", c.format("%H:%M")))
             .unwrap_or_default();
         write!(f, "Vence: {}{ends}", day_es(self.due))
+    }
+}
+
+/// A term in calendar days (días naturales), explained: day 0 is the act's own date, every
+/// day counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarDaysExplanation {
+    pub calendar: String,
+    pub moment: Moment,
+    pub day0: NaiveDate,
+    pub days: u32,
+    pub due: NaiveDate,
+    /// The non-business days inside the term, which count all the same.
+    pub non_business: Vec<SkippedDay>,
+}
+
+impl fmt::Display for CalendarDaysExplanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Calendario: {}", self.calendar)?;
+        writeln!(f, "Acto: {} — día 0: {}", self.moment, day_es(self.day0))?;
+        writeln!(
+            f,
+            "Plazo: {} días naturales contados desde el día siguiente: cuentan todos los días, hábiles o no, y la hora de cierre no mueve el día 0",
+            self.days
+        )?;
+        for s in &self.non_business {
+            writeln!(f, "  {}: {} — cuenta igual", day_es(s.date), s.reason)?;
+        }
+        write!(f, "Vence: {}, al terminar ese día", day_es(self.due))
+    }
+}
+
+/// The explanation of a term in its own unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "unit", rename_all = "snake_case")]
+pub enum CountExplanation {
+    BusinessDays(Explanation),
+    CalendarDays(CalendarDaysExplanation),
+    Hours(HoursExplanation),
+}
+
+impl CountExplanation {
+    /// The due date or instant, as `arco due` prints it first (RFC 3339 for an instant).
+    pub fn due_text(&self) -> String {
+        match self {
+            CountExplanation::BusinessDays(e) => e.due.to_string(),
+            CountExplanation::CalendarDays(e) => e.due.to_string(),
+            CountExplanation::Hours(e) => e.due.to_rfc3339(),
+        }
+    }
+}
+
+impl fmt::Display for CountExplanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CountExplanation::BusinessDays(e) => write!(f, "{e}"),
+            CountExplanation::CalendarDays(e) => write!(f, "{e}"),
+            CountExplanation::Hours(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl Calendar {
+    /// The explanation of a term counted as `count` from an act at `m`: business days day
+    /// by day, calendar days with the non-business days they include, hours day by day
+    /// to the instant they fall due.
+    pub fn explain_count(&self, m: &Moment, count: Count) -> Result<CountExplanation, TermError> {
+        Ok(match count {
+            Count::BusinessDays(n) => CountExplanation::BusinessDays(self.explain(m, n)?),
+            Count::Hours(n) => CountExplanation::Hours(self.explain_hours(m, n)?),
+            Count::CalendarDays(n) => {
+                let due = self.due_calendar_days(m, n)?;
+                let day0 = m.local(self.timezone()).0;
+                let non_business = match day0.succ_opt() {
+                    Some(first) if first <= due => self
+                        .non_business_days(first, due)?
+                        .into_iter()
+                        .map(|(date, st)| SkippedDay {
+                            date,
+                            reason: st.reason_es(),
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                CountExplanation::CalendarDays(CalendarDaysExplanation {
+                    calendar: self.name().to_string(),
+                    moment: *m,
+                    day0,
+                    days: n,
+                    due,
+                    non_business,
+                })
+            }
+        })
     }
 }

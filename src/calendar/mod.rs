@@ -14,12 +14,17 @@
 //! 3. a term that ends on a business day ends at the office's closing time that day
 //!    ([`Calendar::deadline_end`]).
 //!
+//! Terms in natural hours (art. 40: 72 hours to notify a security breach) and in calendar
+//! days are counted on the wall clock instead, and a term in hours is due at an instant,
+//! not at a closing time: see [`Count`], [`DueAt`] and [`Calendar::due_hours`].
+//!
 //! A [`Calendar`] is an index built once from its files: after that, every term costs two
 //! array reads (O(1)), for any date from [`MIN_DATE`] to [`MAX_DATE`]. Outside that range
 //! every call returns a [`TermError`]; nothing panics on input.
 
 mod error;
 mod explain;
+mod hours;
 mod load;
 mod moment;
 pub mod rule;
@@ -30,7 +35,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use error::{CalendarError, TermError};
-pub use explain::{Explanation, SkippedDay};
+pub use explain::{CalendarDaysExplanation, CountExplanation, Explanation, SkippedDay};
+pub use hours::{Count, DueAt, HourSpan, HoursExplanation};
 pub use load::{CalendarLoader, builtin_calendar_names};
 pub use moment::Moment;
 pub use rule::{Closure, EnabledDay, Holiday, HolidayRule};

@@ -1,11 +1,11 @@
 //! What every procedure shares: who acts and with what role, when an act took effect,
 //! and the status of a deadline.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Calendar, Moment, TermError};
-use crate::rules::{Rulebook, Term, TermId};
+use crate::calendar::{Calendar, DueAt, Moment, TermError};
+use crate::rules::{Rulebook, Term, TermId, Unit};
 
 /// The role a person acts in. Which acts each role may record is part of each procedure's
 /// model (see `request::RequestAct::allowed_roles`).
@@ -152,6 +152,21 @@ impl DeadlineStatus {
     /// date). `optional` terms (a power, not a duty: a prevention, an extension, an
     /// appeal) become void rather than missed when they pass unused.
     pub fn of(due: NaiveDate, done: Option<NaiveDate>, as_of: NaiveDate, optional: bool) -> Self {
+        Self::compare(due, done, as_of, optional)
+    }
+
+    /// The status of a term in hours due at the instant `due`, met (or not) by an act at
+    /// `done`, seen at `as_of`: on time when done at or before the instant (art. 40).
+    pub fn of_instant(
+        due: DateTime<FixedOffset>,
+        done: Option<DateTime<FixedOffset>>,
+        as_of: DateTime<FixedOffset>,
+        optional: bool,
+    ) -> Self {
+        Self::compare(due, done, as_of, optional)
+    }
+
+    fn compare<T: Ord>(due: T, done: Option<T>, as_of: T, optional: bool) -> Self {
         match done {
             Some(d) if d <= due => DeadlineStatus::Met,
             Some(_) => DeadlineStatus::Late,
@@ -214,11 +229,28 @@ impl<'a> Clock<'a> {
     }
 
     /// The due date of term `id` counted from day 0 `from`, with `extra` days added
-    /// (an extension).
+    /// (an extension). A term in hours has no due date but an instant: see
+    /// [`Clock::due_at`].
     pub fn due(&self, id: TermId, from: NaiveDate, extra: u32) -> Result<NaiveDate, TermError> {
-        let days = self.term(id)?.days;
-        self.calendar
-            .add_business_days(from, days.saturating_add(extra))
+        let term = self.term(id)?;
+        self.add_days(term, from, term.days.saturating_add(extra))
+    }
+
+    /// `n` days of `term`'s unit after day 0 `from`.
+    fn add_days(&self, term: &Term, from: NaiveDate, n: u32) -> Result<NaiveDate, TermError> {
+        match term.unit {
+            Unit::BusinessDays => self.calendar.add_business_days(from, n),
+            Unit::CalendarDays => self.calendar.add_calendar_days(from, n),
+            Unit::Hours => Err(TermError::InHours {
+                term: term.id.as_str().to_string(),
+            }),
+        }
+    }
+
+    /// When term `id` counted from an act at `at` falls due, in its own unit: a day for a
+    /// term in days, an instant for a term in hours (art. 40).
+    pub fn due_at(&self, id: TermId, at: &Moment) -> Result<DueAt, TermError> {
+        self.calendar.due_at(at, self.term(id)?.count())
     }
 
     /// The date an act at `at` takes effect.
@@ -241,7 +273,7 @@ impl<'a> Clock<'a> {
         optional: bool,
     ) -> Result<Deadline, TermError> {
         let term = self.term(id)?;
-        let due = self.calendar.add_business_days(from, days)?;
+        let due = self.add_days(term, from, days)?;
         Ok(Deadline {
             term: id,
             from,

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod appeals;
+pub mod breaches;
 pub mod cases;
 pub mod db;
 pub mod documents;

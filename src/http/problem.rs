@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::appeal::AppealError;
+use crate::breach::BreachError;
 use crate::request::RequestError;
 use crate::service::ServiceError;
 use crate::storage::StoreError;
@@ -213,6 +214,22 @@ fn refused_appeal(e: &AppealError) -> (StatusCode, &'static str, &'static str) {
     }
 }
 
+fn refused_breach(e: &BreachError) -> (StatusCode, &'static str, &'static str) {
+    match e {
+        BreachError::Forbidden { .. } => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
+        BreachError::BadValue(_) | BreachError::Term(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "dato-invalido",
+            "Dato inválido",
+        ),
+        _ => (
+            StatusCode::CONFLICT,
+            "acto-improcedente",
+            "Acto improcedente",
+        ),
+    }
+}
+
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Self {
         match &e {
@@ -247,6 +264,7 @@ impl From<ServiceError> for Problem {
             ServiceError::Refused { error, .. } => refused_request(error),
             ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
             ServiceError::AppealRefused { error, .. } => refused_appeal(error),
+            ServiceError::BreachRefused { error, .. } => refused_breach(error),
             ServiceError::Term(_)
             | ServiceError::Rulebook(_)
             | ServiceError::BadInput(_)

@@ -240,7 +240,7 @@ impl History {
     }
 }
 
-fn json_message_es(e: &serde_json::Error) -> String {
+pub(crate) fn json_message_es(e: &serde_json::Error) -> String {
     let m = e.to_string();
     // serde_json appends " at line L column C"; the position is given separately.
     let m = m.split(" at line ").next().unwrap_or(&m).to_string();

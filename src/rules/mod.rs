@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use toml::Spanned;
 
+use crate::calendar::Count;
 use crate::tomlfile::{line_col, translate_toml_message};
 
 pub use term::{Actor, Basis, CalendarRole, Event, Procedure, TermId, Unit};
@@ -31,6 +32,7 @@ pub struct Term {
     /// Days (or hours, see `unit`) of the term; for a term an act sets (`max_days`), the
     /// default.
     pub days: u32,
+    /// Business days (the default), natural hours (due at an instant) or calendar days.
     pub unit: Unit,
     /// For a term whose length an act sets (compliance: "at most 10 days"), the most it
     /// may be.
@@ -48,6 +50,22 @@ pub struct Term {
     /// Article of the law, e.g. `52.1`.
     pub article: String,
     pub note: Option<String>,
+}
+
+impl Term {
+    /// The term's length in its unit, as a calendar counts it.
+    pub fn count(&self) -> Count {
+        self.count_with(self.days)
+    }
+
+    /// `n` of the term's unit (a length an act set, or with an extension's days added).
+    pub fn count_with(&self, n: u32) -> Count {
+        match self.unit {
+            Unit::BusinessDays => Count::BusinessDays(n),
+            Unit::CalendarDays => Count::CalendarDays(n),
+            Unit::Hours => Count::Hours(n),
+        }
+    }
 }
 
 /// A set of terms in force from a date.
@@ -310,6 +328,36 @@ impl Rulebook {
             for a in t.alt_from {
                 tb.push(cx.basis(a)?);
             }
+            // A term in hours runs from the instant of an act and falls due at an instant:
+            // what only a term in days has (a maximum an act sets, an extension added after
+            // the due date, a count backwards, the end of another term as day 0) is refused.
+            if unit == Unit::Hours {
+                let what = if max_days.is_some() {
+                    Some("max_days")
+                } else if extension_days.is_some() {
+                    Some("extension_days")
+                } else if t.before {
+                    Some("before")
+                } else {
+                    None
+                };
+                if let Some(what) = what {
+                    return cx.err(
+                        tspan,
+                        format!(
+                            "«{id_text}»: un plazo en horas (unit = \"hours\") no admite {what}: corre desde el instante de un acto y vence en un instante"
+                        ),
+                    );
+                }
+                if let Some((b, span)) = tb.iter().find(|(b, _)| matches!(b, Basis::EndOf(_))) {
+                    return cx.err(
+                        span.clone(),
+                        format!(
+                            "«{id_text}»: un plazo en horas corre desde el instante de un acto, no desde el fin de otro plazo («{b}»)"
+                        ),
+                    );
+                }
+            }
             let name = nonempty(t.name, "name")?;
             let article = nonempty(t.article, "article")?;
             index.insert(tid, terms.len());
@@ -342,6 +390,15 @@ impl Rulebook {
                             span.clone(),
                             format!(
                                 "«{}» cuenta desde el fin de «{other}», que no está en este reglamento",
+                                terms[i].id
+                            ),
+                        );
+                    }
+                    if terms[index[other]].unit == Unit::Hours {
+                        return cx.err(
+                            span.clone(),
+                            format!(
+                                "«{}» cuenta desde el fin de «{other}», un plazo en horas que vence en un instante y no en un día",
                                 terms[i].id
                             ),
                         );

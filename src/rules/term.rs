@@ -221,8 +221,30 @@ named_enum! {
 named_enum! {
     /// The unit a term is counted in.
     Unit {
+        /// The law's "días": business days (art. 3.1.XII). Due on a date, at closing time.
         BusinessDays = "business_days",
+        /// Natural hours on the wall clock, day and night, on any day (art. 40: "setenta y
+        /// dos horas"). Due at an instant, not at a closing time.
         Hours = "hours",
+        /// Calendar days (días naturales), where a law says so: every day counts. Due on a
+        /// date, at the end of that day.
+        CalendarDays = "calendar_days",
+    }
+}
+
+impl Unit {
+    /// Whether a term in this unit falls due at an instant rather than on a day.
+    pub fn is_hours(self) -> bool {
+        self == Unit::Hours
+    }
+
+    /// Spanish name of the unit, plural.
+    pub fn label_es(self) -> &'static str {
+        match self {
+            Unit::BusinessDays => "días hábiles",
+            Unit::Hours => "horas naturales",
+            Unit::CalendarDays => "días naturales",
+        }
     }
 }
 

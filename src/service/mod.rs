@@ -22,12 +22,14 @@ use crate::storage::{
 pub const REQUEST_KIND: &str = "request";
 /// The kind of an appeal case in storage.
 pub const APPEAL_KIND: &str = "appeal";
+pub use breach::{BREACH_KIND, BreachDetail, breach_sequence};
 /// The log record of a calendar change (not an act of the procedure).
 pub const CALENDAR_CHANGED: &str = "calendar_changed";
 
 pub mod admin;
 mod allowed;
 mod appeal;
+mod breach;
 mod case_cache;
 pub mod demo;
 pub mod documents;
@@ -77,6 +79,11 @@ pub enum ServiceError {
     AppealRefused {
         folio: String,
         error: crate::appeal::AppealError,
+    },
+    #[error("{folio}: {error}")]
+    BreachRefused {
+        folio: String,
+        error: crate::breach::BreachError,
     },
     #[error("{folio}: el registro de actos no se puede reconstruir: {message}")]
     Unreadable { folio: String, message: String },
@@ -347,6 +354,9 @@ impl<S: Store> Registry<S> {
             let (record, log) = self.store.load(&listed.folio).await?;
             let (fresh, _) = if record.kind == APPEAL_KIND {
                 self.rebuild_appeal_projection(&record, &log).await?
+            } else if record.kind == BREACH_KIND {
+                // Its terms run in natural hours: a change of business days moves none.
+                continue;
             } else {
                 self.rebuild_projection(&record, &log)?
             };
@@ -576,6 +586,7 @@ impl<S: Store> Registry<S> {
                     rulebook: book.id.clone(),
                     folio: None,
                     folio_format: self.folio_format.clone(),
+                    sequence: None,
                     filed_on: filed,
                 },
                 vec![event.clone()],
@@ -1018,6 +1029,8 @@ impl<S: Store> Registry<S> {
             let (record, log) = self.store.load(&folio).await?;
             let rebuilt = if record.kind == APPEAL_KIND {
                 self.rebuild_appeal_projection(&record, &log).await
+            } else if record.kind == BREACH_KIND {
+                self.rebuild_breach_projection(&record, &log)
             } else {
                 self.rebuild_projection(&record, &log)
             };
@@ -1115,6 +1128,7 @@ impl<S: Store> Registry<S> {
                     rulebook: book.id.clone(),
                     folio,
                     folio_format: self.folio_format.clone(),
+                    sequence: None,
                     filed_on: request.filed.effective,
                 },
                 new_events,

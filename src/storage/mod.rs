@@ -80,6 +80,10 @@ pub struct NewCase {
     /// The folio; `None` asks the store for the next one of `folio_format`.
     pub folio: Option<String>,
     pub folio_format: FolioFormat,
+    /// The folio sequence the number is drawn from (a row of `folio_counters`, per
+    /// year); `None`: the body's own. A kind of case numbered apart from the body's
+    /// requests (its security breaches) names its own.
+    pub sequence: Option<String>,
     /// The effective filing date; its year picks the folio sequence.
     pub filed_on: NaiveDate,
 }
@@ -233,6 +237,12 @@ impl FolioFormat {
     /// The default for appeals: `{body}-RR-{year}-{seq:05}` (recurso de revisión).
     pub fn appeals() -> FolioFormat {
         FolioFormat("{body}-RR-{year}-{seq:05}".to_string())
+    }
+
+    /// The default for security breaches: `{body}-VS-{year}-{seq:05}` (vulneración de
+    /// seguridad), numbered apart from the body's requests.
+    pub fn breaches() -> FolioFormat {
+        FolioFormat("{body}-VS-{year}-{seq:05}".to_string())
     }
 
     /// Checks a format: it must hold `{year}` and `{seq}` and no other placeholder.

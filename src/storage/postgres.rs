@@ -644,7 +644,7 @@ impl Store for PostgresStore {
                      ON CONFLICT (body, year) DO UPDATE SET last = folio_counters.last + 1
                      RETURNING last",
                 )
-                .bind(&case.body)
+                .bind(case.sequence.as_deref().unwrap_or(&case.body))
                 .bind(year)
                 .fetch_one(&mut *tx)
                 .await

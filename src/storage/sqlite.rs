@@ -347,7 +347,7 @@ async fn create_on(
                      INSERT INTO folio_counters (body, year, last) VALUES (?, ?, 1)
                      ON CONFLICT (body, year) DO UPDATE SET last = last + 1 RETURNING last"
                 })
-                .bind(&case.body)
+                .bind(case.sequence.as_deref().unwrap_or(&case.body))
                 .bind(year)
                 .fetch_one(&mut **conn)
                 .await
