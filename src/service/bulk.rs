@@ -68,6 +68,28 @@ fn rebuild_request(
     Ok((projection(&request, &clock)?, events))
 }
 
+/// A request's projection rebuilt from its log with its own calendar and rulebook.
+fn request_projection(
+    record: &CaseRecord,
+    log: &[StoredEvent],
+    cal: &Calendar,
+    book: &Rulebook,
+) -> Result<Projection, ServiceError> {
+    let clock = Clock::new(cal, book);
+    projection(&rebuild(record, log, &clock)?, &clock)
+}
+
+/// A case whose calendar or rulebook was not gathered with its page (never expected).
+fn unloaded(record: &CaseRecord) -> ServiceError {
+    ServiceError::Unreadable {
+        folio: record.folio.clone(),
+        message: format!(
+            "calendario «{}» o reglamento «{}» no cargado",
+            record.calendar, record.rulebook
+        ),
+    }
+}
+
 /// The differences of one case as `arco verify` reports them.
 fn differences(
     record: &CaseRecord,
@@ -168,10 +190,7 @@ impl<S: Store> Registry<S> {
                         clocks.books.get(&record.rulebook),
                     ) {
                         (Some(cal), Some(book)) => rebuild_request(record, log, cal, book),
-                        _ => Err(ServiceError::Unreadable {
-                            folio: record.folio.clone(),
-                            message: "calendario o reglamento no cargado".into(),
-                        }),
+                        _ => Err(unloaded(record)),
                     };
                     out.extend(differences(record, log, rebuilt));
                 }
@@ -265,19 +284,52 @@ impl<S: Store> Registry<S> {
         self.calendar(calendar)?;
         let mut summary = CalendarSummary::default();
         let mut writes: Vec<(BatchAppend, CalendarChange)> = Vec::new();
-        let mut after = 0;
-        loop {
-            let page = self.store.open_cases_on(calendar, after, PAGE).await?;
-            let Some((last, _)) = page.last() else {
-                break;
+        let mut page = self.store.open_cases_on(calendar, 0, PAGE).await?;
+        while let Some((last, _)) = page.last() {
+            let (after, full) = (last.id, page.len() >= PAGE as usize);
+            summary.examined += page.len();
+            let clocks = self.clocks_of(&page)?;
+            let (appeals, requests): (Vec<StoredCase>, Vec<StoredCase>) =
+                page.into_iter().partition(|(r, _)| r.kind == APPEAL_KIND);
+            let next = async {
+                if full {
+                    self.store.open_cases_on(calendar, after, PAGE).await
+                } else {
+                    Ok(Vec::new())
+                }
             };
-            after = last.id;
-            let full = page.len() >= PAGE as usize;
-            for (record, log) in &page {
-                summary.examined += 1;
-                let Some((fresh, changes)) = self.recalendar(record, log).await? else {
-                    continue;
-                };
+            // The requests on a thread of their own, the appeals here, the next page read.
+            let requests = tokio::task::spawn_blocking(move || {
+                let mut out = Vec::new();
+                for (record, log) in requests {
+                    let fresh = match (
+                        clocks.calendars.get(&record.calendar),
+                        clocks.books.get(&record.rulebook),
+                    ) {
+                        (Some(cal), Some(book)) => request_projection(&record, &log, cal, book)?,
+                        _ => return Err(unloaded(&record)),
+                    };
+                    let changes = moved(&record.projection.deadlines, &fresh.deadlines);
+                    if !changes.is_empty() {
+                        out.push((record, log.len(), fresh, changes));
+                    }
+                }
+                Ok::<_, ServiceError>(out)
+            });
+            let appeals = async {
+                let mut out = Vec::new();
+                for (record, log) in appeals {
+                    if let Some((fresh, changes)) = self.recalendar(&record, &log).await? {
+                        out.push((record, log.len(), fresh, changes));
+                    }
+                }
+                Ok::<_, ServiceError>(out)
+            };
+            let (next, requests, appeals) = tokio::join!(next, requests, appeals);
+            let mut found = requests.map_err(|e| interrupted("el recálculo", e))??;
+            found.extend(appeals?);
+            found.sort_by_key(|(r, ..)| r.id);
+            for (record, version, fresh, changes) in found {
                 summary.changed += 1;
                 let change = CalendarChange {
                     folio: record.folio.clone(),
@@ -291,9 +343,9 @@ impl<S: Store> Registry<S> {
                     BatchAppend {
                         id: record.id,
                         folio: record.folio.clone(),
-                        expected_version: log.len() as i64,
+                        expected_version: version as i64,
                         event: Self::calendar_event(
-                            record,
+                            &record,
                             calendar,
                             reason,
                             actor,
@@ -317,9 +369,7 @@ impl<S: Store> Registry<S> {
                 }
             }
             progress(summary.examined);
-            if !full {
-                break;
-            }
+            page = next?;
         }
         self.write_calendar_batch(&mut writes, calendar, reason, actor, now, &mut changed)
             .await?;
