@@ -650,13 +650,12 @@ fn print_list(list: &[CaseSummary]) {
     outln!("{} expedientes", list.len());
 }
 
-/// Every history in the given files: a `.json` holds one history (or an array of them), a
-/// `.jsonl` one per line, a folder every such file inside it.
 /// A history read from a file, or why it could not be read, with where it came from.
 type Source = (String, Result<History, String>);
 
-fn histories(paths: &[PathBuf]) -> Result<Vec<Source>, String> {
-    let mut out = Vec::new();
+/// The files of histories the paths name: each file, and the `.json` and `.jsonl` files
+/// inside each folder (in name order).
+fn history_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -671,49 +670,82 @@ fn histories(paths: &[PathBuf]) -> Result<Vec<Source>, String> {
             files.push(p.clone());
         }
     }
-    for f in files {
-        let text = std::fs::read_to_string(&f)
-            .map_err(|e| format!("{}: no se pudo leer: {e}", f.display()))?;
-        let name = f.display().to_string();
-        if f.extension().is_some_and(|x| x == "jsonl") {
-            for (i, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                out.push((
-                    format!("{name}:{}", i + 1),
-                    History::from_json(line).map_err(|e| e.to_string()),
-                ));
-            }
-        } else if text.trim_start().starts_with('[') {
-            match serde_json::from_str::<Vec<Value>>(&text) {
-                Ok(items) => {
-                    for (i, v) in items.into_iter().enumerate() {
-                        out.push((
-                            format!("{name}[{i}]"),
-                            serde_json::from_value::<History>(v)
-                                .map_err(|e| format!("historial inválido: {e}")),
-                        ));
-                    }
-                }
-                Err(e) => out.push((name, Err(format!("historial inválido: {e}")))),
-            }
-        } else {
-            out.push((name, History::from_json(&text).map_err(|e| e.to_string())));
-        }
-    }
-    Ok(out)
+    Ok(files)
 }
 
+fn is_jsonl(f: &std::path::Path) -> bool {
+    f.extension().is_some_and(|x| x == "jsonl")
+}
+
+fn read_error(f: &std::path::Path, e: std::io::Error) -> String {
+    format!("{}: no se pudo leer: {e}", f.display())
+}
+
+/// How many histories a file holds (a `.jsonl`: its non-empty lines, read as a stream; a
+/// JSON array: its items; else one), reading it whole once: an unreadable file stops the
+/// import before anything is written.
+fn count_histories(f: &std::path::Path) -> Result<u64, String> {
+    use std::io::BufRead as _;
+    if is_jsonl(f) {
+        let file = std::fs::File::open(f).map_err(|e| read_error(f, e))?;
+        let mut n = 0;
+        for line in std::io::BufReader::new(file).lines() {
+            if !line.map_err(|e| read_error(f, e))?.trim().is_empty() {
+                n += 1;
+            }
+        }
+        return Ok(n);
+    }
+    let text = std::fs::read_to_string(f).map_err(|e| read_error(f, e))?;
+    Ok(if text.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<serde::de::IgnoredAny>>(&text).map_or(1, |v| v.len() as u64)
+    } else {
+        1
+    })
+}
+
+/// The histories of a `.json` file: one history, or an array of them.
+fn json_histories(f: &std::path::Path) -> Result<Vec<Source>, String> {
+    let text = std::fs::read_to_string(f).map_err(|e| read_error(f, e))?;
+    let name = f.display().to_string();
+    if !text.trim_start().starts_with('[') {
+        return Ok(vec![(
+            name,
+            History::from_json(&text).map_err(|e| e.to_string()),
+        )]);
+    }
+    Ok(match serde_json::from_str::<Vec<Value>>(&text) {
+        Ok(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (
+                    format!("{name}[{i}]"),
+                    serde_json::from_value::<History>(v)
+                        .map_err(|e| format!("historial inválido: {e}")),
+                )
+            })
+            .collect(),
+        Err(e) => vec![(name, Err(format!("historial inválido: {e}")))],
+    })
+}
+
+/// `arco import` of histories: every file is counted (and so read) first; then each
+/// history is imported as it is read, a `.jsonl` line by line, so memory does not grow
+/// with the number of histories (issue 20); only the rejected ones are kept, to report.
 pub fn import(db: &DbArgs, paths: &[PathBuf], body: &str, quiet: bool) -> CliResult {
-    let all = histories(paths)?;
+    use std::io::BufRead as _;
+    let files = history_files(paths)?;
+    let mut total = 0;
+    for f in &files {
+        total += count_histories(f)?;
+    }
     runtime()?.block_on(async move {
         let reg = registry(db).await?;
         let bar = if quiet {
             indicatif::ProgressBar::hidden()
         } else {
-            indicatif::ProgressBar::new(all.len() as u64)
+            indicatif::ProgressBar::new(total)
         };
         bar.set_style(
             indicatif::ProgressStyle::with_template(
@@ -723,7 +755,7 @@ pub fn import(db: &DbArgs, paths: &[PathBuf], body: &str, quiet: bool) -> CliRes
         );
         let mut ok = 0usize;
         let mut rejected = Vec::new();
-        for (source, h) in all {
+        let mut one = async |source: String, h: Result<History, String>| {
             let result = match h {
                 Ok(h) => reg
                     .import(&h, body, None, Utc::now())
@@ -737,6 +769,24 @@ pub fn import(db: &DbArgs, paths: &[PathBuf], body: &str, quiet: bool) -> CliRes
                 Err(reason) => rejected.push((source, reason)),
             }
             bar.inc(1);
+        };
+        for f in &files {
+            if !is_jsonl(f) {
+                for (source, h) in json_histories(f)? {
+                    one(source, h).await;
+                }
+                continue;
+            }
+            let name = f.display().to_string();
+            let file = std::fs::File::open(f).map_err(|e| read_error(f, e))?;
+            for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+                let line = line.map_err(|e| read_error(f, e))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let h = History::from_json(&line).map_err(|e| e.to_string());
+                one(format!("{name}:{}", i + 1), h).await;
+            }
         }
         bar.finish_and_clear();
         for (source, reason) in &rejected {
@@ -753,8 +803,12 @@ pub fn import(db: &DbArgs, paths: &[PathBuf], body: &str, quiet: bool) -> CliRes
 
 pub fn verify(db: &DbArgs) -> CliResult {
     runtime()?.block_on(async move {
-        let reg = registry(db).await?;
-        let report = reg.verify().await?;
+        // A lean store: the pages are read once each (bounded memory, issue 20).
+        let reg = batch_registry(db).await?;
+        let bar = super::db::counter(false, "expedientes verificados");
+        let report = reg.verify_with(|n| bar.set_position(n as u64)).await;
+        bar.finish_and_clear();
+        let report = report?;
         for (folio, d) in &report.differences {
             outln!("{folio}: {d}");
         }
@@ -817,22 +871,35 @@ pub fn calendar_apply(
         );
     }
     runtime()?.block_on(async move {
-        let reg = registry(db).await?;
+        // A lean store, one page of open cases at a time (bounded memory, issue 20).
+        let reg = batch_registry(db).await?;
         // The new file must be valid before anything is recomputed.
         reg.calendar(calendar)?;
         let who = Actor::new(actor, Role::Admin);
-        let changed = reg
-            .apply_calendar(calendar, reason, &who, Utc::now(), dry_run)
-            .await?;
-        for c in &changed {
-            for x in &c.changes {
-                let show = |d: Option<NaiveDate>| d.map_or("—".to_string(), |d| d.to_string());
-                outln!("{}\t{}\t{} → {}", c.folio, x.term, show(x.old), show(x.new));
-            }
-        }
+        let bar = super::db::counter(false, "expedientes abiertos revisados");
+        let show = |d: Option<NaiveDate>| d.map_or("—".to_string(), |d| d.to_string());
+        let summary = reg
+            .apply_calendar_with(
+                calendar,
+                reason,
+                &who,
+                Utc::now(),
+                dry_run,
+                |c| {
+                    bar.suspend(|| {
+                        for x in &c.changes {
+                            outln!("{}\t{}\t{} → {}", c.folio, x.term, show(x.old), show(x.new));
+                        }
+                    })
+                },
+                |n| bar.set_position(n as u64),
+            )
+            .await;
+        bar.finish_and_clear();
+        let summary = summary?;
         outln!(
             "{} expedientes {} con plazos que se mueven{}",
-            changed.len(),
+            summary.changed,
             if dry_run {
                 "quedarían"
             } else {

@@ -29,7 +29,8 @@ pub fn migrate(db: &DbArgs) -> CliResult {
     })
 }
 
-fn counter(quiet: bool, what: &str) -> indicatif::ProgressBar {
+/// A spinner counting `what` (hidden when `quiet`, and when stderr is not a terminal).
+pub(crate) fn counter(quiet: bool, what: &str) -> indicatif::ProgressBar {
     if quiet {
         return indicatif::ProgressBar::hidden();
     }
@@ -57,7 +58,9 @@ pub fn export(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
     partial.push(".parcial");
     let partial = std::path::PathBuf::from(partial);
     runtime()?.block_on(async move {
-        let store = Database::open(&db.database).await?;
+        // One consistent snapshot (a read transaction on SQLite, REPEATABLE READ READ ONLY
+        // on PostgreSQL): the install's processes may go on working meanwhile.
+        let store = Database::open_snapshot(&db.database).await?;
         // Private (0600): the export holds password hashes and titulars' addresses. A
         // `.parcial` left by an export cut off before is ours to replace.
         let _ = std::fs::remove_file(&partial);
@@ -75,6 +78,12 @@ pub fn export(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
         })
         .await;
         bar.finish_and_clear();
+        // The snapshot must have held to the end, or the file is not one moment's install.
+        let written = match (written, store.end_snapshot().await) {
+            (Ok(c), Ok(())) => Ok(c),
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e.into()),
+        };
         let counts = match written.and_then(|c| {
             out.sync_all().map_err(|e| transfer::TransferError::Io {
                 path: partial.display().to_string(),
@@ -108,7 +117,8 @@ pub fn export(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
 /// `arco import FILE` when `FILE` is an export: loads it into an empty database.
 pub fn import(db: &DbArgs, file: &Path, quiet: bool) -> CliResult {
     runtime()?.block_on(async move {
-        let store = Database::open(&db.database).await?;
+        // Lean: each page is written once (bounded memory, issue 20).
+        let store = Database::open_lean(&db.database).await?;
         let bar = counter(quiet, "expedientes");
         let result = transfer::import(&store, file, |n| bar.set_position(n as u64)).await;
         bar.finish_and_clear();

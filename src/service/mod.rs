@@ -30,6 +30,7 @@ pub mod admin;
 mod allowed;
 mod appeal;
 mod breach;
+pub mod bulk;
 mod case_cache;
 pub mod demo;
 pub mod documents;
@@ -41,6 +42,7 @@ mod report;
 mod report_appeals;
 pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
+pub use bulk::CalendarSummary;
 pub use expediente::Expediente;
 pub use list_cache::DEFAULT_ENTRIES as LIST_CACHE_ENTRIES;
 use list_cache::ListCache;
@@ -341,76 +343,18 @@ impl<S: Store> Registry<S> {
         now: DateTime<Utc>,
         dry_run: bool,
     ) -> Result<Vec<CalendarChange>, ServiceError> {
-        self.reload_calendar(calendar);
-        let cases = self
-            .store
-            .list(&ListFilter {
-                calendar: Some(calendar.to_string()),
-                ..Default::default()
-            })
-            .await?;
+        // One page at a time ([`Registry::apply_calendar_with`]); only the changes are kept.
         let mut out = Vec::new();
-        for listed in cases {
-            let (record, log) = self.store.load(&listed.folio).await?;
-            let (fresh, _) = if record.kind == APPEAL_KIND {
-                self.rebuild_appeal_projection(&record, &log).await?
-            } else if record.kind == BREACH_KIND {
-                // Its terms run in natural hours: a change of business days moves none.
-                continue;
-            } else {
-                self.rebuild_projection(&record, &log)?
-            };
-            let open = |rows: &[DeadlineRow]| -> BTreeMap<TermId, NaiveDate> {
-                rows.iter()
-                    .filter(|d| d.status == DeadlineStatus::Pending)
-                    .map(|d| (d.term, d.due))
-                    .collect()
-            };
-            let (old, new) = (open(&record.projection.deadlines), open(&fresh.deadlines));
-            let terms: std::collections::BTreeSet<TermId> =
-                old.keys().chain(new.keys()).copied().collect();
-            let changes: Vec<DueChange> = terms
-                .into_iter()
-                .filter(|t| old.get(t) != new.get(t))
-                .map(|t| DueChange {
-                    term: t,
-                    old: old.get(&t).copied(),
-                    new: new.get(&t).copied(),
-                })
-                .collect();
-            if changes.is_empty() {
-                continue;
-            }
-            if !dry_run {
-                let payload = serde_json::json!({
-                    "act": CALENDAR_CHANGED,
-                    "calendar": calendar,
-                    "reason": reason,
-                    "changes": changes,
-                });
-                let event = NewEvent {
-                    act: CALENDAR_CHANGED.into(),
-                    payload,
-                    actor: actor.id.clone(),
-                    role: actor.role,
-                    occurred_at: Moment::Instant(now.fixed_offset()).to_string(),
-                    effective_on: now
-                        .with_timezone(&chrono_tz::America::Mexico_City)
-                        .date_naive(),
-                    late: false,
-                    recorded_at: now,
-                    rulebook: record.rulebook.clone(),
-                };
-                self.store
-                    .append(&record, log.len() as i64, event, fresh)
-                    .await?;
-                self.kept_cases.forget(&record.folio);
-            }
-            out.push(CalendarChange {
-                folio: record.folio.clone(),
-                changes,
-            });
-        }
+        self.apply_calendar_with(
+            calendar,
+            reason,
+            actor,
+            now,
+            dry_run,
+            |c| out.push(c.clone()),
+            |_| {},
+        )
+        .await?;
         Ok(out)
     }
 
@@ -1021,34 +965,10 @@ impl<S: Store> Registry<S> {
         Ok((out, next))
     }
 
-    /// Rebuilds every case from its log and compares it with the stored projection.
+    /// Rebuilds every case from its log and compares it with the stored projection, one
+    /// page of cases at a time ([`Registry::verify_with`]).
     pub async fn verify(&self) -> Result<VerifyReport, ServiceError> {
-        let mut report = VerifyReport::default();
-        for folio in self.store.folios().await? {
-            report.checked += 1;
-            let (record, log) = self.store.load(&folio).await?;
-            let rebuilt = if record.kind == APPEAL_KIND {
-                self.rebuild_appeal_projection(&record, &log).await
-            } else if record.kind == BREACH_KIND {
-                self.rebuild_breach_projection(&record, &log)
-            } else {
-                self.rebuild_projection(&record, &log)
-            };
-            let diff = match rebuilt {
-                Ok((fresh, events)) => compare(&record, &log, &fresh, &events),
-                Err(e) => vec![format!("no se puede reconstruir: {e}")],
-            };
-            for d in diff {
-                report.differences.push((folio.clone(), d));
-            }
-        }
-        for folio in self.store.stray_terms().await? {
-            report.differences.push((
-                folio,
-                "sus plazos abiertos llevan otro sujeto obligado o tipo que el expediente (columnas de lista de los plazos)".into(),
-            ));
-        }
-        Ok(report)
+        self.verify_with(|_| {}).await
     }
 
     fn rebuild_projection(

@@ -14,9 +14,9 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{
-    AlertKey, CaseRecord, DueRow, InstallState, ListFilter, NewCase, NewEvent, OutboxItem,
-    OutboxRow, PostgresStore, Projection, ReportCase, SqliteStore, Store, StoreError, StoredCase,
-    StoredEvent,
+    AlertKey, BatchAppend, CaseRecord, DueRow, InstallState, ListFilter, NewCase, NewEvent,
+    OutboxItem, OutboxRow, PostgresStore, Projection, ReportCase, SqliteStore, Store, StoreError,
+    StoredCase, StoredEvent,
 };
 
 /// A migration applied by [`Database::migrate`].
@@ -144,6 +144,27 @@ impl Database {
             Backend::Sqlite => Database::Sqlite(SqliteStore::open_lean(url).await?),
             Backend::Postgres => Database::Postgres(PostgresStore::open(url).await?),
         })
+    }
+
+    /// Opens the database at `url` for reading it as one consistent snapshot (an export):
+    /// one connection inside one read transaction (SQLite: a read transaction on a lean
+    /// connection; PostgreSQL: `REPEATABLE READ READ ONLY`). Other processes may go on
+    /// writing; nothing they write after this call is seen. End it with
+    /// [`Database::end_snapshot`].
+    pub async fn open_snapshot(url: &str) -> Result<Database, StoreError> {
+        Ok(match Backend::of(url)? {
+            Backend::Sqlite => Database::Sqlite(SqliteStore::open_snapshot(url).await?),
+            Backend::Postgres => Database::Postgres(PostgresStore::open_snapshot(url).await?),
+        })
+    }
+
+    /// Ends the snapshot of [`Database::open_snapshot`] and closes its connection; an error
+    /// if the read transaction had not stayed open throughout.
+    pub async fn end_snapshot(&self) -> Result<(), StoreError> {
+        match self {
+            Database::Sqlite(s) => s.end_snapshot().await,
+            Database::Postgres(p) => p.end_snapshot().await,
+        }
     }
 
     /// Applies the migrations the database at `url` lacks and returns them (none when it
@@ -366,6 +387,19 @@ impl Store for Database {
 
     async fn restore_state(&self, state: &InstallState) -> Result<(), StoreError> {
         delegate!(self, s => s.restore_state(state))
+    }
+
+    async fn open_cases_on(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredCase>, StoreError> {
+        delegate!(self, s => s.open_cases_on(calendar, after, limit))
+    }
+
+    async fn append_batch(&self, writes: &[BatchAppend]) -> Result<(), StoreError> {
+        delegate!(self, s => s.append_batch(writes))
     }
 }
 

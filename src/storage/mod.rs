@@ -417,6 +417,17 @@ pub struct ReportCase {
 /// A case with its whole log, as stored.
 pub type StoredCase = (CaseRecord, Vec<StoredEvent>);
 
+/// One case's write in a batch ([`Store::append_batch`]): one more act at the version
+/// read, and the projection it leads to.
+#[derive(Debug, Clone)]
+pub struct BatchAppend {
+    pub id: i64,
+    pub folio: String,
+    pub expected_version: i64,
+    pub event: NewEvent,
+    pub projection: Projection,
+}
+
 /// The storage every backend provides.
 pub trait Store: Send + Sync {
     /// Creates a case with its first acts (a filing, or a whole imported history) in one
@@ -604,6 +615,27 @@ pub trait Store: Send + Sync {
     fn restore_state(
         &self,
         state: &InstallState,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    // Whole-install operations (issue 20): pages read by key, writes in bounded batches.
+
+    /// Up to `limit` open cases counted on `calendar` (cases with at least one pending
+    /// term), with their logs exactly as stored, in id order after the case id `after` (0
+    /// for the first page). For `arco calendar apply`: one page at a time.
+    fn open_cases_on(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredCase>, StoreError>> + Send;
+
+    /// Appends one act to each case of `writes` and writes its new projection, all in one
+    /// transaction: either every case of the batch is written or none. A case no longer at
+    /// its `expected_version` fails the whole batch with [`StoreError::Conflict`] (and a
+    /// case gone, with [`StoreError::NotFound`]).
+    fn append_batch(
+        &self,
+        writes: &[BatchAppend],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 

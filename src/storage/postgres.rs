@@ -32,6 +32,7 @@ use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
 
+use super::BatchAppend;
 use super::any::{MigrationInfo, newly_applied, redact};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
@@ -40,6 +41,8 @@ use super::{
 };
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
+
+mod bulk;
 
 /// The columns of `cases` a list line reads (never the projection's data).
 const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, listed";
@@ -1402,6 +1405,21 @@ impl Store for PostgresStore {
             .map_err(db)?;
         }
         tx.commit().await.map_err(db)
+    }
+
+    // Whole-install operations: see `postgres/bulk.rs`.
+
+    async fn open_cases_on(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredCase>, StoreError> {
+        self.open_cases_page(calendar, after, limit).await
+    }
+
+    async fn append_batch(&self, writes: &[BatchAppend]) -> Result<(), StoreError> {
+        self.write_batch(writes).await
     }
 }
 

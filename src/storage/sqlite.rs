@@ -11,6 +11,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 
+use super::BatchAppend;
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
     ListedCase, Listing, MigrationInfo, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow,
@@ -18,6 +19,8 @@ use super::{
 };
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
+
+mod bulk;
 
 /// The columns of `cases` a list line reads (never the projection's data), and its open
 /// terms as a JSON array (one bound value: the date before which a power no longer counts).
@@ -1463,5 +1466,20 @@ impl Store for SqliteStore {
             .map_err(db)?;
         }
         tx.commit().await.map_err(db)
+    }
+
+    // Whole-install operations: see `sqlite/bulk.rs`.
+
+    async fn open_cases_on(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredCase>, StoreError> {
+        self.open_cases_page(calendar, after, limit).await
+    }
+
+    async fn append_batch(&self, writes: &[BatchAppend]) -> Result<(), StoreError> {
+        self.write_batch(writes).await
     }
 }

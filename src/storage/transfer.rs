@@ -36,8 +36,9 @@
 //! A comparison never shows a password hash, a token digest or a titular's address: it
 //! names the account, the token (by account, kind, label and creation) or the folio.
 //!
-//! An export reads the database page by page, not as one snapshot: export an install
-//! whose processes are stopped.
+//! An export reads the database page by page; `arco export` reads it through one snapshot
+//! ([`super::Database::open_snapshot`]: a read transaction on SQLite, `REPEATABLE READ
+//! READ ONLY` on PostgreSQL), so the install's processes need not be stopped.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader, Read as _, Write};

@@ -1,0 +1,436 @@
+//! Operations over every case of an install in bounded memory (issue 20): `arco verify`
+//! and `arco calendar apply` read the cases one page at a time by key (id order), work on
+//! one page while the next is read, and keep only what their report needs. A calendar
+//! change is written in batches of [`WRITE_BATCH`] cases, each batch one transaction: a
+//! crash leaves each case either changed (its record of the change in its log and its new
+//! projection) or not, and running the change again finishes the rest.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::calendar::{Calendar, Moment};
+use crate::case::{Actor, Clock, DeadlineStatus};
+use crate::rules::{Rulebook, TermId};
+use crate::storage::{
+    BatchAppend, CaseRecord, DeadlineRow, NewEvent, Projection, Store, StoreError, StoredCase,
+    StoredEvent,
+};
+
+use super::{
+    APPEAL_KIND, BREACH_KIND, CALENDAR_CHANGED, CalendarChange, DueChange, Registry, ServiceError,
+    VerifyReport, compare, event_of, projection, rebuild,
+};
+
+/// Cases read per page by `arco verify` and `arco calendar apply`.
+pub const PAGE: u32 = 500;
+
+/// Cases written per transaction by `arco calendar apply`.
+pub const WRITE_BATCH: usize = 200;
+
+/// What `arco calendar apply` went through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CalendarSummary {
+    /// Open cases on the calendar recomputed.
+    pub examined: usize,
+    /// Those whose due dates move (written, unless a dry run).
+    pub changed: usize,
+}
+
+/// The calendars and rulebooks of a page's requests, shared with the thread that
+/// rebuilds them.
+#[derive(Default)]
+struct Clocks {
+    calendars: HashMap<String, Arc<Calendar>>,
+    books: HashMap<String, Arc<Rulebook>>,
+}
+
+/// A request rebuilt from its log with its own calendar and rulebook: its projection and
+/// the acts as they would be recorded now (see [`Registry::rebuild_projection`]).
+fn rebuild_request(
+    record: &CaseRecord,
+    log: &[StoredEvent],
+    cal: &Calendar,
+    book: &Rulebook,
+) -> Result<(Projection, Vec<NewEvent>), ServiceError> {
+    let clock = Clock::new(cal, book);
+    let request = rebuild(record, log, &clock)?;
+    let events = (0..request.acts.len())
+        .map(|i| {
+            event_of(
+                &request,
+                i,
+                log.get(i).map_or_else(Utc::now, |e| e.event.recorded_at),
+            )
+        })
+        .collect();
+    Ok((projection(&request, &clock)?, events))
+}
+
+/// A request's projection rebuilt from its log with its own calendar and rulebook.
+fn request_projection(
+    record: &CaseRecord,
+    log: &[StoredEvent],
+    cal: &Calendar,
+    book: &Rulebook,
+) -> Result<Projection, ServiceError> {
+    let clock = Clock::new(cal, book);
+    projection(&rebuild(record, log, &clock)?, &clock)
+}
+
+/// A case whose calendar or rulebook was not gathered with its page (never expected).
+fn unloaded(record: &CaseRecord) -> ServiceError {
+    ServiceError::Unreadable {
+        folio: record.folio.clone(),
+        message: format!(
+            "calendario «{}» o reglamento «{}» no cargado",
+            record.calendar, record.rulebook
+        ),
+    }
+}
+
+/// The differences of one case as `arco verify` reports them.
+fn differences(
+    record: &CaseRecord,
+    log: &[StoredEvent],
+    rebuilt: Result<(Projection, Vec<NewEvent>), ServiceError>,
+) -> Vec<(String, String)> {
+    let diff = match rebuilt {
+        Ok((fresh, events)) => compare(record, log, &fresh, &events),
+        Err(e) => vec![format!("no se puede reconstruir: {e}")],
+    };
+    diff.into_iter()
+        .map(|d| (record.folio.clone(), d))
+        .collect()
+}
+
+/// The due dates that move between two projections: the pending terms of each.
+fn moved(old: &[DeadlineRow], new: &[DeadlineRow]) -> Vec<DueChange> {
+    let open = |rows: &[DeadlineRow]| -> BTreeMap<TermId, NaiveDate> {
+        rows.iter()
+            .filter(|d| d.status == DeadlineStatus::Pending)
+            .map(|d| (d.term, d.due))
+            .collect()
+    };
+    let (old, new) = (open(old), open(new));
+    let terms: BTreeSet<TermId> = old.keys().chain(new.keys()).copied().collect();
+    terms
+        .into_iter()
+        .filter(|t| old.get(t) != new.get(t))
+        .map(|t| DueChange {
+            term: t,
+            old: old.get(&t).copied(),
+            new: new.get(&t).copied(),
+        })
+        .collect()
+}
+
+fn interrupted(what: &str, e: tokio::task::JoinError) -> ServiceError {
+    ServiceError::Store(StoreError::Database(format!("{what} se interrumpió: {e}")))
+}
+
+impl<S: Store> Registry<S> {
+    /// The calendars and rulebooks the requests of `page` are counted with.
+    fn clocks_of(&self, page: &[StoredCase]) -> Result<Clocks, ServiceError> {
+        let mut clocks = Clocks::default();
+        for (record, _) in page.iter().filter(|(r, _)| r.kind != APPEAL_KIND) {
+            if !clocks.calendars.contains_key(&record.calendar) {
+                let cal = self.calendar(&record.calendar)?;
+                clocks.calendars.insert(record.calendar.clone(), cal);
+            }
+            if !clocks.books.contains_key(&record.rulebook) {
+                let book = Arc::new(self.books.get(&record.rulebook)?.clone());
+                clocks.books.insert(record.rulebook.clone(), book);
+            }
+        }
+        Ok(clocks)
+    }
+
+    /// The projection `record` would have if written now, from its log.
+    async fn rebuilt(
+        &self,
+        record: &CaseRecord,
+        log: &[StoredEvent],
+    ) -> Result<(Projection, Vec<NewEvent>), ServiceError> {
+        if record.kind == APPEAL_KIND {
+            self.rebuild_appeal_projection(record, log).await
+        } else if record.kind == BREACH_KIND {
+            self.rebuild_breach_projection(record, log)
+        } else {
+            self.rebuild_projection(record, log)
+        }
+    }
+
+    /// [`Registry::verify`], hearing the cases checked so far: one page of cases at a time
+    /// (in id order), the requests of a page rebuilt on a thread of their own while its
+    /// appeals are rebuilt here and the next page is read.
+    pub async fn verify_with(
+        &self,
+        mut progress: impl FnMut(usize),
+    ) -> Result<VerifyReport, ServiceError> {
+        let mut report = VerifyReport::default();
+        let mut page = self.store.dump_cases(0, PAGE).await?;
+        while let Some((last, _)) = page.last() {
+            let (after, full) = (last.id, page.len() >= PAGE as usize);
+            report.checked += page.len();
+            let clocks = self.clocks_of(&page)?;
+            // Appeals and breaches are rebuilt here, requests on a thread of their own.
+            let (appeals, requests): (Vec<StoredCase>, Vec<StoredCase>) = page
+                .into_iter()
+                .partition(|(r, _)| r.kind == APPEAL_KIND || r.kind == BREACH_KIND);
+            let next = async {
+                if full {
+                    self.store.dump_cases(after, PAGE).await
+                } else {
+                    Ok(Vec::new())
+                }
+            };
+            let requests = tokio::task::spawn_blocking(move || {
+                let mut out = Vec::new();
+                for (record, log) in &requests {
+                    let rebuilt = match (
+                        clocks.calendars.get(&record.calendar),
+                        clocks.books.get(&record.rulebook),
+                    ) {
+                        (Some(cal), Some(book)) => rebuild_request(record, log, cal, book),
+                        _ => Err(unloaded(record)),
+                    };
+                    out.extend(differences(record, log, rebuilt));
+                }
+                out
+            });
+            let appeals = async {
+                let mut out = Vec::new();
+                for (record, log) in &appeals {
+                    out.extend(differences(record, log, self.rebuilt(record, log).await));
+                }
+                out
+            };
+            let (next, requests, appeals) = tokio::join!(next, requests, appeals);
+            let mut found = requests.map_err(|e| interrupted("la verificación", e))?;
+            found.extend(appeals);
+            // In id order within the page: requests and appeals as they were stored.
+            report.differences.extend(found);
+            progress(report.checked);
+            page = next?;
+        }
+        for folio in self.store.stray_terms().await? {
+            report.differences.push((
+                folio,
+                "sus plazos abiertos llevan otro sujeto obligado o tipo que el expediente (columnas de lista de los plazos)".into(),
+            ));
+        }
+        Ok(report)
+    }
+
+    /// The change a calendar makes to one case: its new projection and the due dates that
+    /// move (`None` when nothing moves).
+    async fn recalendar(
+        &self,
+        record: &CaseRecord,
+        log: &[StoredEvent],
+    ) -> Result<Option<(Projection, Vec<DueChange>)>, ServiceError> {
+        let (fresh, _) = self.rebuilt(record, log).await?;
+        let changes = moved(&record.projection.deadlines, &fresh.deadlines);
+        Ok((!changes.is_empty()).then_some((fresh, changes)))
+    }
+
+    /// The record of a calendar change in a case's log.
+    fn calendar_event(
+        record: &CaseRecord,
+        calendar: &str,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        changes: &[DueChange],
+    ) -> NewEvent {
+        NewEvent {
+            act: CALENDAR_CHANGED.into(),
+            payload: serde_json::json!({
+                "act": CALENDAR_CHANGED,
+                "calendar": calendar,
+                "reason": reason,
+                "changes": changes,
+            }),
+            actor: actor.id.clone(),
+            role: actor.role,
+            occurred_at: Moment::Instant(now.fixed_offset()).to_string(),
+            effective_on: now
+                .with_timezone(&chrono_tz::America::Mexico_City)
+                .date_naive(),
+            late: false,
+            recorded_at: now,
+            rulebook: record.rulebook.clone(),
+        }
+    }
+
+    /// Recomputes every open case counted on `calendar` (a case with a pending term) after
+    /// its file changed, one page at a time, and hands each case whose due dates move to
+    /// `changed` (after it was written, unless `dry_run`). The changes are written in
+    /// batches of [`WRITE_BATCH`] cases, one transaction each: the record of the old and
+    /// new due dates and `reason` appended to each case's log with its new projection. A
+    /// batch that meets a case changed meanwhile by someone else is written again case by
+    /// case, each recomputed from what is stored then. `progress` hears the cases examined.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn apply_calendar_with(
+        &self,
+        calendar: &str,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        dry_run: bool,
+        mut changed: impl FnMut(&CalendarChange),
+        mut progress: impl FnMut(usize),
+    ) -> Result<CalendarSummary, ServiceError> {
+        self.reload_calendar(calendar);
+        // The new file must be readable before anything is recomputed.
+        self.calendar(calendar)?;
+        let mut summary = CalendarSummary::default();
+        let mut writes: Vec<(BatchAppend, CalendarChange)> = Vec::new();
+        let mut page = self.store.open_cases_on(calendar, 0, PAGE).await?;
+        while let Some((last, _)) = page.last() {
+            let (after, full) = (last.id, page.len() >= PAGE as usize);
+            summary.examined += page.len();
+            let clocks = self.clocks_of(&page)?;
+            // A breach's terms run in natural hours: a change of business days moves none.
+            let (appeals, requests): (Vec<StoredCase>, Vec<StoredCase>) = page
+                .into_iter()
+                .filter(|(r, _)| r.kind != BREACH_KIND)
+                .partition(|(r, _)| r.kind == APPEAL_KIND);
+            let next = async {
+                if full {
+                    self.store.open_cases_on(calendar, after, PAGE).await
+                } else {
+                    Ok(Vec::new())
+                }
+            };
+            // The requests on a thread of their own, the appeals here, the next page read.
+            let requests = tokio::task::spawn_blocking(move || {
+                let mut out = Vec::new();
+                for (record, log) in requests {
+                    let fresh = match (
+                        clocks.calendars.get(&record.calendar),
+                        clocks.books.get(&record.rulebook),
+                    ) {
+                        (Some(cal), Some(book)) => request_projection(&record, &log, cal, book)?,
+                        _ => return Err(unloaded(&record)),
+                    };
+                    let changes = moved(&record.projection.deadlines, &fresh.deadlines);
+                    if !changes.is_empty() {
+                        out.push((record, log.len(), fresh, changes));
+                    }
+                }
+                Ok::<_, ServiceError>(out)
+            });
+            let appeals = async {
+                let mut out = Vec::new();
+                for (record, log) in appeals {
+                    if let Some((fresh, changes)) = self.recalendar(&record, &log).await? {
+                        out.push((record, log.len(), fresh, changes));
+                    }
+                }
+                Ok::<_, ServiceError>(out)
+            };
+            let (next, requests, appeals) = tokio::join!(next, requests, appeals);
+            let mut found = requests.map_err(|e| interrupted("el recálculo", e))??;
+            found.extend(appeals?);
+            found.sort_by_key(|(r, ..)| r.id);
+            for (record, version, fresh, changes) in found {
+                summary.changed += 1;
+                let change = CalendarChange {
+                    folio: record.folio.clone(),
+                    changes,
+                };
+                if dry_run {
+                    changed(&change);
+                    continue;
+                }
+                writes.push((
+                    BatchAppend {
+                        id: record.id,
+                        folio: record.folio.clone(),
+                        expected_version: version as i64,
+                        event: Self::calendar_event(
+                            &record,
+                            calendar,
+                            reason,
+                            actor,
+                            now,
+                            &change.changes,
+                        ),
+                        projection: fresh,
+                    },
+                    change,
+                ));
+                if writes.len() >= WRITE_BATCH {
+                    self.write_calendar_batch(
+                        &mut writes,
+                        calendar,
+                        reason,
+                        actor,
+                        now,
+                        &mut changed,
+                    )
+                    .await?;
+                }
+            }
+            progress(summary.examined);
+            page = next?;
+        }
+        self.write_calendar_batch(&mut writes, calendar, reason, actor, now, &mut changed)
+            .await?;
+        Ok(summary)
+    }
+
+    /// Writes a batch of calendar changes in one transaction, or, if a case of it changed
+    /// meanwhile, case by case (each recomputed from what is stored now); empties `writes`.
+    async fn write_calendar_batch(
+        &self,
+        writes: &mut Vec<(BatchAppend, CalendarChange)>,
+        calendar: &str,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        changed: &mut impl FnMut(&CalendarChange),
+    ) -> Result<(), ServiceError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let batch: Vec<BatchAppend> = writes.iter().map(|(w, _)| w.clone()).collect();
+        match self.store.append_batch(&batch).await {
+            Ok(()) => {
+                for (w, c) in writes.iter() {
+                    self.kept_cases.forget(&w.folio);
+                    changed(c);
+                }
+            }
+            Err(StoreError::Conflict { .. } | StoreError::NotFound(_)) => {
+                for (w, _) in writes.iter() {
+                    let (record, log) = match self.store.load(&w.folio).await {
+                        Ok(found) => found,
+                        // Gone meanwhile: nothing to change.
+                        Err(StoreError::NotFound(_)) => continue,
+                        Err(e) => return Err(e.into()),
+                    };
+                    let Some((fresh, changes)) = self.recalendar(&record, &log).await? else {
+                        continue;
+                    };
+                    let event =
+                        Self::calendar_event(&record, calendar, reason, actor, now, &changes);
+                    self.store
+                        .append(&record, log.len() as i64, event, fresh)
+                        .await?;
+                    self.kept_cases.forget(&record.folio);
+                    changed(&CalendarChange {
+                        folio: record.folio.clone(),
+                        changes,
+                    });
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+        writes.clear();
+        Ok(())
+    }
+}
