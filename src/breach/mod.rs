@@ -715,7 +715,7 @@ impl Breach {
                 {
                     return Err(BreachError::InvestigationAlreadyOpened { on: opened.date() });
                 }
-                if self.guarantor_notice.is_none() {
+                if !self.notified_to_guarantor() {
                     return Err(BreachError::InvestigationWithoutNotice);
                 }
                 next.investigation = Some(Investigation::Open { opened: stamp });
@@ -812,6 +812,13 @@ impl Breach {
             }
         })
         .collect())
+    }
+
+    /// Whether the responsable's notice to the guarantor is recorded (art. 40): the
+    /// guarantor learns of a breach by that notice, and only then may it open the
+    /// investigation of art. 43; before it, the breach is the responsable's alone.
+    pub fn notified_to_guarantor(&self) -> bool {
+        self.guarantor_notice.is_some()
     }
 
     /// The breach's line of the bitácora (art. 39), from the record alone.

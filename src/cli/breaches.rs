@@ -74,6 +74,56 @@ pub enum BreachCommand {
         #[arg(long)]
         json: bool,
     },
+    /// La bitácora de las vulneraciones (art. 39), derivada de sus registros: una línea por
+    /// vulneración detectada en el periodo.
+    Bitacora {
+        /// Solo este sujeto obligado (por omisión, todos).
+        #[arg(long)]
+        body: Option<String>,
+        /// Detectadas desde esta fecha (AAAA-MM-DD, incluida).
+        #[arg(long)]
+        from: Option<String>,
+        /// Detectadas hasta esta fecha (AAAA-MM-DD, incluida).
+        #[arg(long)]
+        to: Option<String>,
+        /// Como CSV (UTF-8 con BOM, encabezados en español).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn date_arg(name: &str, v: Option<String>) -> Result<Option<chrono::NaiveDate>, String> {
+    v.map(|s| {
+        chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("--{name} «{s}»: se esperaba una fecha AAAA-MM-DD"))
+    })
+    .transpose()
+}
+
+fn print_bitacora(lines: &[arco::service::BitacoraLine]) {
+    if lines.is_empty() {
+        outln!("Ninguna vulneración en el periodo.");
+        return;
+    }
+    for l in lines {
+        let e = &l.entry;
+        outln!(
+            "{} — {} — {}: detectada {}{}{}",
+            l.folio,
+            l.body,
+            e.state.label_es(),
+            e.detected,
+            e.kind
+                .map_or_else(String::new, |k| format!("; {}", k.label_es())),
+            if e.late_notice {
+                "; aviso fuera de plazo"
+            } else {
+                ""
+            }
+        );
+    }
 }
 
 fn parse_act(name: &str, fields: Option<&str>) -> Result<(BreachActKind, BreachAct), String> {
@@ -185,6 +235,29 @@ pub fn breach(db: &DbArgs, cmd: BreachCommand) -> CliResult {
     runtime()?.block_on(async move {
         let reg = registry(db).await?;
         let now = Utc::now();
+        if let BreachCommand::Bitacora {
+            body,
+            from,
+            to,
+            csv,
+            json,
+        } = cmd
+        {
+            let period = arco::service::DetectionPeriod {
+                from: date_arg("from", from)?,
+                to: date_arg("to", to)?,
+            };
+            let scope = arco::service::BreachScope::everything(body.as_deref());
+            let lines = reg.breach_bitacora(&scope, period).await?;
+            if csv {
+                super::reports::raw(&arco::report::breaches::bitacora_csv(&lines));
+            } else if json {
+                outln!("{}", serde_json::to_string_pretty(&lines)?);
+            } else {
+                print_bitacora(&lines);
+            }
+            return Ok(());
+        }
         let (d, json) = match cmd {
             BreachCommand::Detect {
                 body,
@@ -221,7 +294,9 @@ pub fn breach(db: &DbArgs, cmd: BreachCommand) -> CliResult {
                     .await?;
                 (d, json)
             }
-            BreachCommand::Replay { .. } => return Err("«breach replay» se atiende sin base de datos".into()),
+            BreachCommand::Replay { .. } | BreachCommand::Bitacora { .. } => {
+                return Err("«breach replay» se atiende sin base de datos".into());
+            }
             BreachCommand::Import { file, body } => {
                 let history = BreachHistory::from_json(&read(&file)?)?;
                 let record = reg.import_breach(&history, &body, now).await?;

@@ -80,7 +80,7 @@ fn today() -> NaiveDate {
 
 /// Writes a CSV text exactly (its CRLF line ends and byte-order mark), ending quietly when
 /// stdout is closed.
-fn raw(text: &str) {
+pub(crate) fn raw(text: &str) {
     use std::io::Write as _;
     if std::io::stdout().write_all(text.as_bytes()).is_err() {
         std::process::exit(0);

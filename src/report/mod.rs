@@ -18,6 +18,7 @@
 //! the API, the pages, the CSV files and `arco report` show the same [`Table`]s.
 
 pub mod appeals;
+pub mod breaches;
 pub mod requests;
 
 use chrono::{Datelike, NaiveDate};

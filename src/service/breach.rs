@@ -9,10 +9,13 @@
 //! [`Registry::show_breach`] computes them at the moment asked. The hourly alerts and the
 //! lists of breaches are the next step's (see `docs/breaches.md`).
 
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use serde::Serialize;
 
-use super::{LogEntry, ServiceError, check_not_future, log_entries, log_event, parse_log};
+use super::{
+    LogEntry, ReportScope, ServiceError, check_not_future, log_entries, log_event, parse_log,
+};
+use crate::accounts::Principal;
 use crate::breach::replay::BreachHistory;
 use crate::breach::{
     BitacoraEntry, Breach, BreachAct, BreachActKind, BreachDeadline, BreachError, BreachState,
@@ -44,6 +47,76 @@ pub struct BreachDetail {
     pub bitacora: BitacoraEntry,
     pub breach: Breach,
     pub log: Vec<LogEntry>,
+}
+
+/// The breaches a caller may read (and so count in the bitácora): the bodies of
+/// [`ReportScope::of`] (a body's staff, head, Comité and auditor: their own body; a
+/// guarantor: the bodies it supervises; an administrator: every body), and for a
+/// guarantor only the breaches notified to it ([`Breach::notified_to_guarantor`], arts.
+/// 40 and 43).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreachScope {
+    pub bodies: ReportScope,
+    pub notified_only: bool,
+}
+
+impl BreachScope {
+    /// What `who` may read, narrowed to the body `asked` if given.
+    pub fn of(who: &Principal, asked: Option<&str>) -> Result<BreachScope, ServiceError> {
+        Ok(BreachScope {
+            bodies: ReportScope::of(who, asked)?,
+            notified_only: who.role() == Role::Guarantor,
+        })
+    }
+
+    /// Every breach of the install, or of one body (the command line's).
+    pub fn everything(body: Option<&str>) -> BreachScope {
+        BreachScope {
+            bodies: match body.map(str::trim).filter(|b| !b.is_empty()) {
+                Some(b) => ReportScope::Bodies(vec![b.to_string()]),
+                None => ReportScope::All,
+            },
+            notified_only: false,
+        }
+    }
+
+    /// Whether the breach `breach` of `body` is in the scope.
+    pub fn includes(&self, body: &str, breach: &Breach) -> bool {
+        self.bodies.includes(body) && (!self.notified_only || breach.notified_to_guarantor())
+    }
+}
+
+/// A line of the bitácora (art. 39) with the breach it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BitacoraLine {
+    pub folio: String,
+    pub body: String,
+    /// The instant the 72 hours of art. 40 run out (after the confirmation).
+    pub notice_due: Option<DateTime<FixedOffset>>,
+    #[serde(flatten)]
+    pub entry: BitacoraEntry,
+}
+
+/// The dates of detection a bitácora covers, both included; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DetectionPeriod {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl DetectionPeriod {
+    fn bounds(self) -> Result<(NaiveDate, NaiveDate), ServiceError> {
+        // Dates every backend stores; no breach is detected outside them.
+        let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+        let (from, to) = (self.from.unwrap_or(first), self.to.unwrap_or(last));
+        if from > to {
+            return Err(ServiceError::BadInput(format!(
+                "el periodo empieza el {from} y termina antes, el {to}"
+            )));
+        }
+        Ok((from, to))
+    }
 }
 
 fn refused(folio: &str) -> impl Fn(BreachError) -> ServiceError + '_ {
@@ -291,5 +364,52 @@ impl<S: Store> super::Registry<S> {
             })
             .collect();
         Ok((breach_projection(&breach)?, events))
+    }
+
+    /// The bitácora of art. 39: one line per breach of `scope` detected in `period`, in
+    /// folio order, each derived from the breach's projection (its log replayed, which
+    /// `arco verify` checks). Breaches are few (a handful a year per body): the lines are
+    /// gathered whole, reading the store a page at a time.
+    pub async fn breach_bitacora(
+        &self,
+        scope: &BreachScope,
+        period: DetectionPeriod,
+    ) -> Result<Vec<BitacoraLine>, ServiceError> {
+        let (from, to) = period.bounds()?;
+        let bodies = match &scope.bodies {
+            ReportScope::All => None,
+            ReportScope::Bodies(b) => Some(b.as_slice()),
+        };
+        let mut lines = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = self
+                .store
+                .report_cases(BREACH_KIND, bodies, from, to, after, self.report_page)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            let full = page.len() >= self.report_page as usize;
+            for case in page {
+                let breach: Breach =
+                    serde_json::from_str(&case.data).map_err(|e| ServiceError::Unreadable {
+                        folio: case.folio.clone(),
+                        message: e.to_string(),
+                    })?;
+                if scope.includes(&case.body, &breach) {
+                    lines.push(BitacoraLine {
+                        notice_due: breach.confirmation.as_ref().map(|c| c.notice_due),
+                        entry: breach.bitacora(),
+                        folio: case.folio,
+                        body: case.body,
+                    });
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        lines.sort_by(|a, b| a.folio.cmp(&b.folio));
+        Ok(lines)
     }
 }

@@ -22,7 +22,9 @@ use crate::storage::{
 pub const REQUEST_KIND: &str = "request";
 /// The kind of an appeal case in storage.
 pub const APPEAL_KIND: &str = "appeal";
-pub use breach::{BREACH_KIND, BreachDetail, breach_sequence};
+pub use breach::{
+    BREACH_KIND, BitacoraLine, BreachDetail, BreachScope, DetectionPeriod, breach_sequence,
+};
 /// The log record of a calendar change (not an act of the procedure).
 pub const CALENDAR_CHANGED: &str = "calendar_changed";
 
