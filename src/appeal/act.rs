@@ -255,65 +255,37 @@ pub enum AppealAct {
     ArrestOrdered,
 }
 
-macro_rules! kinds {
-    ($($variant:ident = $text:literal, $label:literal;)+) => {
-        /// The kind of an appeal act, without its data.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum AppealActKind { $($variant),+ }
-
-        impl AppealActKind {
-            pub const ALL: &'static [AppealActKind] = &[$(AppealActKind::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(AppealActKind::$variant => $text),+ }
-            }
-
-            pub fn label_es(self) -> &'static str {
-                match self { $(AppealActKind::$variant => $label),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|k| k.as_str() == s)
-            }
-        }
-
-        impl AppealAct {
-            pub fn kind(&self) -> AppealActKind {
-                match self { $(AppealAct::$variant { .. } => AppealActKind::$variant),+ }
-            }
-        }
-    };
-}
-
-kinds! {
-    AppealFiled = "appeal_filed", "interposición del recurso";
-    AppealForwarded = "appeal_forwarded", "remisión al órgano garante";
-    AppealRequirementNotified = "appeal_requirement_notified", "notificación del requerimiento";
-    AppealRequirementAnswered = "appeal_requirement_answered", "desahogo del requerimiento";
-    AppealTurned = "appeal_turned", "turno al ponente";
-    AppealAdmitted = "appeal_admitted", "admisión del recurso";
-    AppealDismissed = "appeal_dismissed", "desechamiento del recurso";
-    ConciliationInvited = "conciliation_invited", "invitación a conciliar";
-    ConciliationAccepted = "conciliation_accepted", "voluntad de conciliar de ambas partes";
-    ConciliationHearingHeld = "conciliation_hearing_held", "audiencia de conciliación";
-    ConciliationAgreement = "conciliation_agreement", "acuerdo de conciliación";
-    ConciliationAgreementFulfilled = "conciliation_agreement_fulfilled", "cumplimiento del acuerdo de conciliación";
-    ConciliationFailed = "conciliation_failed", "conciliación fallida";
-    EvidenceHearingHeld = "evidence_hearing_held", "audiencia de desahogo de pruebas";
-    InstructionClosed = "instruction_closed", "cierre de instrucción";
-    AppealExtensionNotified = "appeal_extension_notified", "ampliación del plazo para resolver";
-    AppealResolved = "appeal_resolved", "resolución del recurso";
-    AppealResolutionNotified = "appeal_resolution_notified", "notificación y publicación de la resolución";
-    ComplianceExtensionRequested = "compliance_extension_requested", "solicitud de prórroga para cumplir";
-    ComplianceExtensionRuled = "compliance_extension_ruled", "resolución sobre la prórroga";
-    ComplianceReported = "compliance_reported", "informe de cumplimiento";
-    ComplianceVistaGiven = "compliance_vista_given", "vista al titular";
-    TitularStatement = "titular_statement", "manifestación del titular";
-    ComplianceRuled = "compliance_ruled", "acuerdo sobre el cumplimiento";
-    PublicWarning = "public_warning", "amonestación pública";
-    FineImposed = "fine_imposed", "multa";
-    ArrestOrdered = "arrest_ordered", "arresto administrativo";
+crate::act_kinds! {
+    /// The kind of an appeal act, without its data.
+    AppealActKind for AppealAct {
+        AppealFiled = "appeal_filed", "interposición del recurso";
+        AppealForwarded = "appeal_forwarded", "remisión al órgano garante";
+        AppealRequirementNotified = "appeal_requirement_notified", "notificación del requerimiento";
+        AppealRequirementAnswered = "appeal_requirement_answered", "desahogo del requerimiento";
+        AppealTurned = "appeal_turned", "turno al ponente";
+        AppealAdmitted = "appeal_admitted", "admisión del recurso";
+        AppealDismissed = "appeal_dismissed", "desechamiento del recurso";
+        ConciliationInvited = "conciliation_invited", "invitación a conciliar";
+        ConciliationAccepted = "conciliation_accepted", "voluntad de conciliar de ambas partes";
+        ConciliationHearingHeld = "conciliation_hearing_held", "audiencia de conciliación";
+        ConciliationAgreement = "conciliation_agreement", "acuerdo de conciliación";
+        ConciliationAgreementFulfilled = "conciliation_agreement_fulfilled", "cumplimiento del acuerdo de conciliación";
+        ConciliationFailed = "conciliation_failed", "conciliación fallida";
+        EvidenceHearingHeld = "evidence_hearing_held", "audiencia de desahogo de pruebas";
+        InstructionClosed = "instruction_closed", "cierre de instrucción";
+        AppealExtensionNotified = "appeal_extension_notified", "ampliación del plazo para resolver";
+        AppealResolved = "appeal_resolved", "resolución del recurso";
+        AppealResolutionNotified = "appeal_resolution_notified", "notificación y publicación de la resolución";
+        ComplianceExtensionRequested = "compliance_extension_requested", "solicitud de prórroga para cumplir";
+        ComplianceExtensionRuled = "compliance_extension_ruled", "resolución sobre la prórroga";
+        ComplianceReported = "compliance_reported", "informe de cumplimiento";
+        ComplianceVistaGiven = "compliance_vista_given", "vista al titular";
+        TitularStatement = "titular_statement", "manifestación del titular";
+        ComplianceRuled = "compliance_ruled", "acuerdo sobre el cumplimiento";
+        PublicWarning = "public_warning", "amonestación pública";
+        FineImposed = "fine_imposed", "multa";
+        ArrestOrdered = "arrest_ordered", "arresto administrativo";
+    }
 }
 
 impl<'de> Deserialize<'de> for AppealAct {

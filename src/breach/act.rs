@@ -319,48 +319,20 @@ pub enum BreachAct {
     InvestigationClosed { outcome: InvestigationOutcome },
 }
 
-macro_rules! kinds {
-    ($($variant:ident = $text:literal, $label:literal;)+) => {
-        /// The kind of a breach act, without its data.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum BreachActKind { $($variant),+ }
-
-        impl BreachActKind {
-            pub const ALL: &'static [BreachActKind] = &[$(BreachActKind::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(BreachActKind::$variant => $text),+ }
-            }
-
-            pub fn label_es(self) -> &'static str {
-                match self { $(BreachActKind::$variant => $label),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|k| k.as_str() == s)
-            }
-        }
-
-        impl BreachAct {
-            pub fn kind(&self) -> BreachActKind {
-                match self { $(BreachAct::$variant { .. } => BreachActKind::$variant),+ }
-            }
-        }
-    };
-}
-
-kinds! {
-    BreachDetected = "breach_detected", "detección de la vulneración";
-    BreachDiscarded = "breach_discarded", "descarte: no era una vulneración";
-    BreachConfirmed = "breach_confirmed", "confirmación de la vulneración";
-    BreachAnalysed = "breach_analysed", "análisis de la afectación";
-    GuarantorNotified = "guarantor_notified", "aviso al órgano garante";
-    TitularsNotified = "titulars_notified", "aviso a los titulares";
-    CorrectiveMeasures = "corrective_measures", "acciones correctivas";
-    BreachClosed = "breach_closed", "cierre del registro de la vulneración";
-    InvestigationOpened = "investigation_opened", "investigación previa del órgano garante";
-    InvestigationClosed = "investigation_closed", "conclusión de la investigación previa";
+crate::act_kinds! {
+    /// The kind of a breach act, without its data.
+    BreachActKind for BreachAct {
+        BreachDetected = "breach_detected", "detección de la vulneración";
+        BreachDiscarded = "breach_discarded", "descarte: no era una vulneración";
+        BreachConfirmed = "breach_confirmed", "confirmación de la vulneración";
+        BreachAnalysed = "breach_analysed", "análisis de la afectación";
+        GuarantorNotified = "guarantor_notified", "aviso al órgano garante";
+        TitularsNotified = "titulars_notified", "aviso a los titulares";
+        CorrectiveMeasures = "corrective_measures", "acciones correctivas";
+        BreachClosed = "breach_closed", "cierre del registro de la vulneración";
+        InvestigationOpened = "investigation_opened", "investigación previa del órgano garante";
+        InvestigationClosed = "investigation_closed", "conclusión de la investigación previa";
+    }
 }
 
 impl<'de> Deserialize<'de> for BreachAct {

@@ -334,3 +334,38 @@ pub(crate) fn unknown_field_es(v: &serde_json::Value, message: &str) -> Option<S
         )
     })
 }
+
+/// The kind of a procedure's act without its data (`$kind`, one variant per variant of
+/// the act enum `$act`), with its id in JSON and its Spanish label.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! act_kinds {
+    ($(#[$meta:meta])* $kind:ident for $act:ident { $($variant:ident = $text:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $kind { $($variant),+ }
+
+        impl $kind {
+            pub const ALL: &'static [$kind] = &[$($kind::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($kind::$variant => $text),+ }
+            }
+
+            pub fn label_es(self) -> &'static str {
+                match self { $($kind::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|k| k.as_str() == s)
+            }
+        }
+
+        impl $act {
+            pub fn kind(&self) -> $kind {
+                match self { $($act::$variant { .. } => $kind::$variant),+ }
+            }
+        }
+    };
+}
