@@ -234,6 +234,28 @@ impl Principal {
         }
     }
 
+    /// Whether this principal may read or act on a security breach of `body` (arts.
+    /// 38–43), `notified` telling whether the body has notified it to its guarantor.
+    ///
+    /// The body's UT staff and head record its duties (the oficial de protección de datos
+    /// personales, where the body has one, is part of the UT, art. 88.2); the Comité and
+    /// the auditor of the body read them; the body's guarantor reads, and acts on (its
+    /// investigation, art. 43), only what was notified to it (art. 40); an administrator
+    /// reads every breach.
+    pub fn may_breach(&self, body: &str, notified: bool, access: Access) -> bool {
+        let own = self.body() == Some(body);
+        match (access, self.role()) {
+            (_, Role::Migration) => false,
+            (Access::Read, Role::Admin) => true,
+            (_, Role::Guarantor) => notified && self.guarded.iter().any(|b| b == body),
+            (Access::Read, Role::UnitStaff | Role::UnitHead | Role::Committee | Role::Auditor) => {
+                own
+            }
+            (Access::Act, Role::UnitStaff | Role::UnitHead) => own,
+            (Access::Act, _) => false,
+        }
+    }
+
     /// Whether this principal may read or act on an appeal heard by `guarantor` against a
     /// request of `body`: the guarantor's staff and auditors, and the obligated body's
     /// staff, head and Comité (the appeal's other party, arts. 101–117); an administrator
@@ -304,6 +326,21 @@ mod tests {
         let admin = who(Role::Admin, None, &[]);
         assert!(admin.may_request("SEJ", Access::Read));
         assert!(!admin.may_request("SEJ", Access::Act));
+        // Breaches: the body's UT records; its Comité and auditor read; the guarantor
+        // reads and investigates only what was notified to it.
+        assert!(staff.may_breach("SEJ", false, Access::Act));
+        assert!(!staff.may_breach("SSJ", true, Access::Read));
+        assert!(auditor.may_breach("SEJ", false, Access::Read));
+        assert!(!auditor.may_breach("SEJ", false, Access::Act));
+        let committee = who(Role::Committee, Some("SEJ"), &[]);
+        assert!(committee.may_breach("SEJ", false, Access::Read));
+        assert!(!committee.may_breach("SEJ", false, Access::Act));
+        assert!(!g.may_breach("SEJ", false, Access::Read));
+        assert!(g.may_breach("SEJ", true, Access::Read));
+        assert!(g.may_breach("SEJ", true, Access::Act));
+        assert!(!g.may_breach("SSJ", true, Access::Read));
+        assert!(admin.may_breach("SEJ", false, Access::Read));
+        assert!(!admin.may_breach("SEJ", false, Access::Act));
     }
 
     #[test]

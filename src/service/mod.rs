@@ -32,6 +32,7 @@ pub mod admin;
 mod allowed;
 mod appeal;
 mod breach;
+mod breach_access;
 pub mod bulk;
 mod case_cache;
 pub mod demo;
