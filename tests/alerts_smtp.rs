@@ -584,3 +584,248 @@ async fn the_titular_hears_only_when_alerts_are_on_and_an_address_was_given(back
         .unwrap();
     assert_eq!(r.new, 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// Security breaches: the 72 natural hours of art. 40, alerted on the breach ticks.
+
+fn utc(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+/// A breach of SEJ detected by `ana` Tue 2026-02-10 at 09:00 and confirmed at 22:15: the
+/// notices fall due Fri 2026-02-13 at 22:15 (UTC-06:00), i.e. 2026-02-14T04:15Z.
+async fn confirmed_breach(reg: &Registry<Database>) -> String {
+    use arco::breach::{BreachAct, BreachCause, BreachKind, DataCategory};
+    let folio = reg
+        .detect_breach(
+            "SEJ",
+            "mx-jalisco",
+            BreachAct::BreachDetected { occurred_on: None },
+            "2026-02-10T09:00".parse().unwrap(),
+            &Actor::new("ana", Role::UnitStaff),
+            now(),
+        )
+        .await
+        .unwrap()
+        .folio;
+    breach_act(
+        reg,
+        &folio,
+        BreachAct::BreachConfirmed {
+            kind: BreachKind::Theft,
+            cause: BreachCause::PhysicalLoss,
+            occurred_on: None,
+            data: vec![DataCategory::Health],
+            titulars: Some(40),
+        },
+        "2026-02-10T22:15",
+    )
+    .await;
+    folio
+}
+
+async fn breach_act(reg: &Registry<Database>, folio: &str, act: arco::breach::BreachAct, at: &str) {
+    reg.act_breach(
+        folio,
+        act,
+        at.parse().unwrap(),
+        &Actor::new("ana", Role::UnitStaff),
+        now(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{at}: {e}"));
+}
+
+on_both_backends!(a_breach_is_alerted_at_confirmation_and_before_its_72_hours_run_out);
+async fn a_breach_is_alerted_at_confirmation_and_before_its_72_hours_run_out(backend: Backend) {
+    use arco::breach::{BreachAct, NoticeMeans, sample_notice};
+    let db = TestDb::new(backend);
+    let (port, _, _, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = db.registry().await;
+    let folio = confirmed_breach(&reg).await;
+    let tick = |at: &'static str| {
+        let (reg, c, mailer) = (&reg, &c, &mailer);
+        async move {
+            alerts::breach::run_breaches(reg, c, mailer, utc(at), false)
+                .await
+                .unwrap()
+        }
+    };
+
+    // Before the confirmation (Tue 21:00 local) nothing is owed yet.
+    let r = tick("2026-02-11T03:00:00Z").await;
+    assert_eq!((r.due, r.new), (0, 0));
+    assert!(inbox.lock().unwrap().is_empty());
+
+    // The first tick after the confirmation (22:20): the UT, its head and Ana hear of it.
+    let r = tick("2026-02-11T04:20:00Z").await;
+    assert_eq!((r.due, r.new), (3, 3));
+    assert!(
+        r.deliveries.iter().all(|x| x.status == "sent"),
+        "{:?}",
+        r.deliveries
+    );
+    let got = by_recipient(&inbox);
+    assert_eq!(got.len(), 3, "{:?}", got.keys());
+    let ana = &got.iter().find(|(k, _)| k.contains("ana@")).unwrap().1[0];
+    assert_eq!(
+        ana.subject,
+        "arco: aviso de vulneración pendiente — 2026-02-10 22:20 (martes, UTC-06:00)"
+    );
+    for part in [
+        "Vence en 71 h 55 min: Aviso de vulneración de seguridad: pendiente",
+        "pendiente a los titulares y al órgano garante (art. 40",
+        &format!("Vulneración de seguridad {folio} · SEJ"),
+        "Vence: 2026-02-13 22:15 (viernes, UTC-06:00)",
+        &format!("https://arco.sej.gob.mx/vulneraciones/{folio}"),
+        "Las 72 horas son naturales",
+    ] {
+        assert!(ana.text.contains(part), "«{part}» in {}", ana.text);
+    }
+    assert!(
+        ana.html.contains("<strong>Vence en 71 h 55 min</strong>"),
+        "{}",
+        ana.html
+    );
+
+    // The next tick at the same threshold sends nothing again; nor does the nightly run,
+    // whose lane is the terms in days.
+    let r = tick("2026-02-11T05:20:00Z").await;
+    assert_eq!((r.due, r.new), (3, 0));
+    assert!(r.deliveries.is_empty(), "{:?}", r.deliveries);
+    let night = alerts::run(&reg, &c, &mailer, d("2026-02-11"), now(), false)
+        .await
+        .unwrap();
+    assert!(night.deliveries.is_empty(), "{:?}", night.deliveries);
+    assert_eq!(inbox.lock().unwrap().len(), 3);
+
+    // Fri 00:00 local, 22 h 15 min left: the 24-hour threshold, counted across the
+    // weekday's midnight on the wall clock.
+    let r = tick("2026-02-13T06:00:00Z").await;
+    assert_eq!(r.new, 3);
+    assert_eq!(inbox.lock().unwrap().len(), 6);
+
+    // The guarantor is notified; at 17:00 (5 h 15 min left) only the titulares are owed.
+    breach_act(
+        &reg,
+        &folio,
+        BreachAct::BreachAnalysed {
+            significant: true,
+            rights: vec![arco::breach::AffectedRight::Moral],
+            reason: None,
+        },
+        "2026-02-11T09:00",
+    )
+    .await;
+    breach_act(
+        &reg,
+        &folio,
+        BreachAct::GuarantorNotified {
+            notice: sample_notice(),
+        },
+        "2026-02-13T10:00",
+    )
+    .await;
+    let r = tick("2026-02-13T23:00:00Z").await;
+    assert_eq!(r.new, 3);
+    let last = parse(inbox.lock().unwrap().last().unwrap());
+    assert!(
+        last.text.contains("Vence en 5 h 15 min")
+            && last.text.contains("pendiente a los titulares (art. 40")
+            && !last.text.contains("órgano garante ("),
+        "{}",
+        last.text
+    );
+
+    // Sat 00:00 local: overdue by 1 h 45 min, said so.
+    let r = tick("2026-02-14T06:00:00Z").await;
+    assert_eq!(r.new, 3);
+    let last = parse(inbox.lock().unwrap().last().unwrap());
+    assert!(
+        last.text.contains("Venció hace 1 h 45 min"),
+        "{}",
+        last.text
+    );
+    assert!(last.subject.contains("(1 vencido)"), "{}", last.subject);
+
+    // Once the titulares are notified (late, and recorded so), nothing is owed.
+    breach_act(
+        &reg,
+        &folio,
+        BreachAct::TitularsNotified {
+            notice: sample_notice(),
+            means: NoticeMeans::Personal,
+            count: 40,
+            completes: true,
+        },
+        "2026-02-14T08:00",
+    )
+    .await;
+    let r = tick("2026-02-14T15:00:00Z").await;
+    assert_eq!((r.due, r.new), (0, 0));
+    assert_eq!(inbox.lock().unwrap().len(), 12);
+}
+
+on_both_backends!(a_breach_found_not_significant_owes_no_notice_and_is_not_alerted);
+async fn a_breach_found_not_significant_owes_no_notice_and_is_not_alerted(backend: Backend) {
+    use arco::breach::{BreachAct, NotSignificantReason};
+    let db = TestDb::new(backend);
+    let (port, _, _, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = db.registry().await;
+    let folio = confirmed_breach(&reg).await;
+    breach_act(
+        &reg,
+        &folio,
+        BreachAct::BreachAnalysed {
+            significant: false,
+            rights: vec![],
+            reason: Some(NotSignificantReason::Unintelligible),
+        },
+        "2026-02-11T09:00",
+    )
+    .await;
+    let r = alerts::breach::run_breaches(&reg, &c, &mailer, utc("2026-02-13T06:00:00Z"), false)
+        .await
+        .unwrap();
+    assert_eq!((r.due, r.new), (0, 0));
+    assert!(inbox.lock().unwrap().is_empty());
+}
+
+on_both_backends!(each_breach_tick_runs_once_across_processes_and_a_dry_run_sends_nothing);
+async fn each_breach_tick_runs_once_across_processes_and_a_dry_run_sends_nothing(backend: Backend) {
+    let db = TestDb::new(backend);
+    let (port, _, _, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = db.registry().await;
+    confirmed_breach(&reg).await;
+    // A dry run shows the three messages and writes nothing.
+    let r = alerts::breach::run_breaches(&reg, &c, &mailer, utc("2026-02-11T04:20:00Z"), true)
+        .await
+        .unwrap();
+    assert_eq!((r.due, r.new, r.previews.len()), (3, 3, 3));
+    assert!(r.previews[0].text.contains("Vence en 71 h 55 min"));
+    assert!(inbox.lock().unwrap().is_empty());
+    // Process "a" runs the 04:00 tick; "b", a minute later, finds it claimed.
+    let t = utc("2026-02-11T04:20:00Z");
+    let a = alerts::breach::breach_tick(&reg, &c, &mailer, "a", t)
+        .await
+        .unwrap();
+    let b = alerts::breach::breach_tick(&reg, &c, &mailer, "b", t + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(a.map(|r| r.new), Some(3));
+    assert!(b.is_none());
+    assert_eq!(inbox.lock().unwrap().len(), 3);
+    // The next hour's tick is "b"'s: it runs, and finds nothing new to send.
+    let b = alerts::breach::breach_tick(&reg, &c, &mailer, "b", t + chrono::Duration::minutes(61))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.new, 0);
+    assert_eq!(inbox.lock().unwrap().len(), 3);
+}

@@ -37,6 +37,15 @@ pub struct AlertConfig {
     /// case (who filed it) hears about its Unidad de Transparencia terms.
     #[serde(default)]
     pub staff: BTreeMap<String, String>,
+    /// Hours before a breach's notice instant (art. 40: 72 natural hours from the
+    /// confirmation) at which to warn the body's UT: 72 is at confirmation, 0 when it
+    /// falls due, -1 once overdue. Checked on every breach tick.
+    #[serde(default = "default_breach_thresholds")]
+    pub breach_thresholds_hours: Vec<i32>,
+    /// Minutes between breach ticks (a divisor of 60; the hourly tick by default). Each
+    /// tick is run once across every process on the database.
+    #[serde(default = "default_breach_every")]
+    pub breach_every_minutes: u32,
     #[serde(default)]
     pub smtp: SmtpConfig,
 }
@@ -105,6 +114,12 @@ fn default_from() -> String {
 fn default_time() -> NaiveTime {
     NaiveTime::from_hms_opt(6, 0, 0).unwrap_or(NaiveTime::MIN)
 }
+fn default_breach_thresholds() -> Vec<i32> {
+    DEFAULT_BREACH_THRESHOLDS.to_vec()
+}
+fn default_breach_every() -> u32 {
+    60
+}
 fn default_attempts() -> u32 {
     4
 }
@@ -124,6 +139,10 @@ fn de_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error
 /// Default thresholds: 3 and 1 business days before, the due day, and overdue.
 pub const DEFAULT_THRESHOLDS: &[i32] = &[3, 1, 0, -1];
 
+/// Default breach thresholds, in hours before the notice instant: at confirmation (72),
+/// a day, six hours and one hour before, and overdue.
+pub const DEFAULT_BREACH_THRESHOLDS: &[i32] = &[72, 24, 6, 1, -1];
+
 impl Default for AlertConfig {
     fn default() -> Self {
         AlertConfig {
@@ -134,6 +153,8 @@ impl Default for AlertConfig {
             recipients: Recipients::default(),
             titular_alerts: false,
             staff: BTreeMap::new(),
+            breach_thresholds_hours: default_breach_thresholds(),
+            breach_every_minutes: default_breach_every(),
             smtp: SmtpConfig::default(),
         }
     }
@@ -159,6 +180,21 @@ impl AlertConfig {
                 ));
             }
         }
+        if c.breach_thresholds_hours.is_empty()
+            || c.breach_thresholds_hours
+                .iter()
+                .any(|t| !(-1..=72).contains(t))
+        {
+            return Err(format!(
+                "{file}: breach_thresholds_hours: se esperaba una lista de horas de -1 (vencido) a 72"
+            ));
+        }
+        if !(1..=60).contains(&c.breach_every_minutes) || 60 % c.breach_every_minutes != 0 {
+            return Err(format!(
+                "{file}: breach_every_minutes: se esperaba un divisor de 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 o 60), no {}",
+                c.breach_every_minutes
+            ));
+        }
         if c.smtp.per_second.is_nan() || c.smtp.per_second <= 0.0 {
             return Err(format!("{file}: [smtp] per_second debe ser mayor que 0"));
         }
@@ -173,6 +209,14 @@ impl AlertConfig {
             .or_else(|| self.thresholds.get("default"))
             .cloned()
             .unwrap_or_else(|| DEFAULT_THRESHOLDS.to_vec());
+        t.sort_unstable_by(|a, b| b.cmp(a));
+        t.dedup();
+        t
+    }
+
+    /// The breach thresholds, most distant first.
+    pub fn breach_thresholds(&self) -> Vec<i32> {
+        let mut t = self.breach_thresholds_hours.clone();
         t.sort_unstable_by(|a, b| b.cmp(a));
         t.dedup();
         t

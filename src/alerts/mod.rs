@@ -27,6 +27,7 @@
 //! titular gave an address for it (kept apart from the log, erasable). Optional terms of
 //! the bodies (a power such as a prevention) are not alerted.
 
+pub mod breach;
 pub mod config;
 pub mod mail;
 
@@ -60,6 +61,10 @@ pub struct AlertItem {
     pub term_name: String,
     pub article: String,
     pub due: NaiveDate,
+    /// For a term due at an instant (a breach's notices, art. 40): that instant, on the
+    /// calendar's clock; `due` is its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<chrono::FixedOffset>>,
 }
 
 /// The most urgent threshold crossed by a term `days_left` business days from its due
@@ -206,6 +211,7 @@ pub async fn plan<S: Store>(
             term_name: term.name.clone(),
             article: row.article,
             due: row.due,
+            due_at: None,
         });
         for recipient in recipients {
             out.push(Planned {
@@ -400,12 +406,56 @@ pub async fn run<S: Store>(
     dry_run: bool,
 ) -> Result<RunReport, ServiceError> {
     let planned = plan(registry, config, as_of).await?;
+    deliver(
+        registry,
+        config,
+        mailer,
+        planned,
+        Lane::Days,
+        as_of,
+        now,
+        dry_run,
+        |recipient, items| compose(registry, config, recipient, items, as_of),
+    )
+    .await
+}
+
+/// Which alerts of the outbox a run sends: the nightly run's terms in days, or the breach
+/// ticks' terms in hours. The two never send each other's alerts, so a night and a tick
+/// running at once in two processes do not send one alert twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lane {
+    Days,
+    Breaches,
+}
+
+impl Lane {
+    fn holds(self, term: TermId) -> bool {
+        (term == TermId::BreachNotice) == (self == Lane::Breaches)
+    }
+}
+
+/// Writes `planned` into the outbox (a dry run: only looks), then sends each recipient of
+/// the lane's pending alerts one message composed by `compose`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn deliver<S: Store>(
+    registry: &Registry<S>,
+    config: &AlertConfig,
+    mailer: &Mailer,
+    planned: Vec<Planned>,
+    lane: Lane,
+    as_of: NaiveDate,
+    now: DateTime<Utc>,
+    dry_run: bool,
+    compose: impl Fn(&str, &[&AlertItem]) -> Result<Outgoing, ServiceError>,
+) -> Result<RunReport, ServiceError> {
     let due = planned.len();
     let store = registry.store();
     // What each recipient's digest holds: the outbox's pending alerts (their ids, and what
     // they show when it can be read) and, in a dry run, the new ones not yet written.
     let stored = |rows: Vec<OutboxRow>| -> Vec<(i64, Arc<str>, Option<Arc<AlertItem>>)> {
         rows.into_iter()
+            .filter(|r| lane.holds(r.item.term))
             .map(|r| {
                 let item = AlertItem::deserialize(&r.item.item).ok().map(Arc::new);
                 (r.id, Arc::from(r.item.recipient), item)
@@ -458,7 +508,7 @@ pub async fn run<S: Store>(
     };
     let pause = StdDuration::from_secs_f64(1.0 / config.smtp.per_second);
     for (i, (recipient, (ids, items))) in by_recipient.into_iter().enumerate() {
-        let message = compose(registry, config, recipient, &items, as_of)?;
+        let message = compose(recipient, &items)?;
         if dry_run {
             report.deliveries.push(Delivery {
                 recipient: recipient.to_string(),

@@ -24,6 +24,18 @@ pub enum AlertsCommand {
         #[arg(long, env = "ARCO_ALERTS_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Envía los avisos de las vulneraciones cuyas 72 horas (art. 40) cruzaron un umbral
+    /// (lo que hace cada hora el demonio), o muestra qué enviaría.
+    Breaches {
+        /// Momento de la corrida, RFC 3339 (por omisión, ahora).
+        #[arg(long)]
+        at: Option<String>,
+        /// Calcula y muestra los mensajes que se enviarían, sin escribir ni enviar nada.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, env = "ARCO_ALERTS_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// Muestra los mensajes que enviaría una corrida (asunto, texto), sin enviar.
     Preview {
         #[arg(long)]
@@ -87,6 +99,33 @@ pub fn alerts(db: &DbArgs, cmd: AlertsCommand) -> CliResult {
                     return Err("algunos resúmenes no se entregaron; quedan registrados en la bandeja de salida".into());
                 }
             }
+            AlertsCommand::Breaches { at, dry_run, config } => {
+                let c = load_config(&config)?;
+                let m = if dry_run { Mailer::memory().0 } else { mailer(&c)? };
+                let now = match at {
+                    None => Utc::now(),
+                    Some(a) => chrono::DateTime::parse_from_rfc3339(a.trim())
+                        .map_err(|_| format!("--at: momento inválido «{a}»; se esperaba RFC 3339, p. ej. 2026-02-12T09:00:00-06:00"))?
+                        .with_timezone(&Utc),
+                };
+                let r = alerts::breach::run_breaches(&reg, &c, &m, now, dry_run).await?;
+                outln!(
+                    "Avisos de vulneraciones: {} por umbral, {} nuevos{}",
+                    r.due,
+                    r.new,
+                    if dry_run { " (simulación: nada se escribió ni se envió)" } else { "" }
+                );
+                for d in &r.deliveries {
+                    let err = d.error.as_deref().map(|e| format!(" — {e}")).unwrap_or_default();
+                    outln!("  {:<8} {} ({} avisos){err}", d.status, d.recipient, d.alerts);
+                }
+                for p in &r.previews {
+                    outln!("Para: {}\nAsunto: {}\n\n{}\n{}", p.to, p.subject, p.text, "─".repeat(72));
+                }
+                if r.deliveries.iter().any(|d| d.status != "sent" && d.status != "preview") {
+                    return Err("algunos avisos no se entregaron; quedan registrados en la bandeja de salida".into());
+                }
+            }
             AlertsCommand::Preview { as_of, config } => {
                 let c = load_config(&config)?;
                 let as_of = date_arg(&as_of, "--as-of")?.unwrap_or_else(today);
@@ -102,7 +141,8 @@ pub fn alerts(db: &DbArgs, cmd: AlertsCommand) -> CliResult {
 }
 
 /// The daemon: checks every minute whether tonight's run is due (also on start-up, so a
-/// missed night is caught up), and runs it once across every daemon on the database.
+/// missed night is caught up), and runs it once across every daemon on the database; and
+/// whether the breach tick of the moment (the hour by default) has run, and runs it once.
 /// With `once`, checks once and ends (a cron job on each server does the same).
 pub fn daemon(db: &DbArgs, config: &Option<PathBuf>, holder: &str, once: bool) -> CliResult {
     let c = load_config(config)?;
@@ -110,6 +150,9 @@ pub fn daemon(db: &DbArgs, config: &Option<PathBuf>, holder: &str, once: bool) -
     runtime()?.block_on(async move {
         let reg = batch_registry(db).await?;
         if once {
+            if let Some(r) = alerts::breach::breach_tick(&reg, &c, &m, holder, Utc::now()).await? {
+                outln!("vulneraciones: {} avisos nuevos, {} mensajes", r.new, r.deliveries.len());
+            }
             match alerts::nightly(&reg, &c, &m, holder, Utc::now()).await? {
                 Some(r) => outln!(
                     "{}: {} avisos nuevos, {} resúmenes",
@@ -125,10 +168,20 @@ pub fn daemon(db: &DbArgs, config: &Option<PathBuf>, holder: &str, once: bool) -
             return Ok(());
         }
         outln!(
-            "arco daemon: avisos diarios a las {} (America/Mexico_City)",
-            c.nightly_at.format("%H:%M")
+            "arco daemon: avisos diarios a las {} (America/Mexico_City); vulneraciones cada {} min",
+            c.nightly_at.format("%H:%M"),
+            c.breach_every_minutes
         );
         loop {
+            match alerts::breach::breach_tick(&reg, &c, &m, holder, Utc::now()).await {
+                Ok(Some(r)) if r.new > 0 || !r.deliveries.is_empty() => outln!(
+                    "vulneraciones: {} avisos nuevos, {} mensajes",
+                    r.new,
+                    r.deliveries.len()
+                ),
+                Ok(_) => {}
+                Err(e) => eprintln!("error en los avisos de vulneraciones: {e}"),
+            }
             match alerts::nightly(&reg, &c, &m, holder, Utc::now()).await {
                 Ok(Some(r)) => outln!(
                     "{}: {} avisos nuevos, {} resúmenes",

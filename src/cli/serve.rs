@@ -364,6 +364,19 @@ pub fn serve(db: &DbArgs, args: ServeArgs) -> CliResult {
             let app = app.clone();
             tokio::spawn(async move {
                 loop {
+                    match alerts::breach::breach_tick(&app.registry, &c, &m, &holder, Utc::now())
+                        .await
+                    {
+                        Ok(Some(r)) if r.new > 0 || !r.deliveries.is_empty() => tracing::info!(
+                            nuevos = r.new,
+                            mensajes = r.deliveries.len(),
+                            "avisos de vulneraciones"
+                        ),
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::error!(error = %e, "error en los avisos de vulneraciones")
+                        }
+                    }
                     match alerts::nightly(&app.registry, &c, &m, &holder, Utc::now()).await {
                         Ok(Some(r)) => tracing::info!(
                             noche = %r.as_of, nuevos = r.new, resumenes = r.deliveries.len(),

@@ -540,10 +540,17 @@ impl<S: Store> Registry<S> {
                 projection(&request, &clock)?,
             )
             .await?;
-        // What was just written, without reading it back.
+        // What was just written, without reading it back (a new folio has no appeal).
         let log = vec![StoredEvent { seq: 1, event }];
         let detail = self
-            .detail(&record, &log, &request, &clock, local_today(&cal, now))
+            .detail_with(
+                &record,
+                &log,
+                &request,
+                &clock,
+                local_today(&cal, now),
+                false,
+            )
             .await;
         self.kept_cases.put(case_cache::Kept {
             record,
@@ -733,6 +740,21 @@ impl<S: Store> Registry<S> {
         clock: &Clock<'_>,
         as_of: NaiveDate,
     ) -> Result<CaseDetail, ServiceError> {
+        self.detail_with(record, log, request, clock, as_of, true)
+            .await
+    }
+
+    /// [`Registry::detail`]; a case just filed (`appealed` false) has no appeal yet, and
+    /// its detail is built without asking the store for one.
+    async fn detail_with(
+        &self,
+        record: &CaseRecord,
+        log: &[StoredEvent],
+        request: &Request,
+        clock: &Clock<'_>,
+        as_of: NaiveDate,
+        appealed: bool,
+    ) -> Result<CaseDetail, ServiceError> {
         let view = replay::view(request, clock, as_of).map_err(|error| ServiceError::Refused {
             folio: record.folio.clone(),
             error,
@@ -747,7 +769,12 @@ impl<S: Store> Registry<S> {
         let mut timeline = timeline(deadlines.values(), clock, as_of)?;
         // The request's record shows its appeal: what it ordered and by when.
         let mut appeals = Vec::new();
-        for linked in self.store.linked(&record.folio).await? {
+        let linked = if appealed {
+            self.store.linked(&record.folio).await?
+        } else {
+            Vec::new()
+        };
+        for linked in linked {
             appeals.push(linked.clone());
             if view.appeal.is_none() {
                 let (arec, alog) = self.store.load(&linked).await?;

@@ -365,6 +365,19 @@ impl Store for Database {
         delegate!(self, s => s.finish_night(night, now))
     }
 
+    async fn claim_tick(
+        &self,
+        tick: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        delegate!(self, s => s.claim_tick(tick, holder, now))
+    }
+
+    async fn finish_tick(&self, tick: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        delegate!(self, s => s.finish_tick(tick, now))
+    }
+
     async fn last_night(&self) -> Result<Option<NaiveDate>, StoreError> {
         delegate!(self, s => s.last_night())
     }

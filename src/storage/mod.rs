@@ -572,6 +572,22 @@ pub trait Store: Send + Sync {
     /// The last night claimed.
     fn last_night(&self) -> impl Future<Output = Result<Option<NaiveDate>, StoreError>> + Send;
 
+    /// Claims the short alert run `tick` (e.g. `breach:2026-12-03T14:00Z`) for `holder`;
+    /// false if another process claimed it already.
+    fn claim_tick(
+        &self,
+        tick: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records the end of a tick's run.
+    fn finish_tick(
+        &self,
+        tick: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// Up to `limit` cases of `kind` whose filing took effect from `from` to `to` (both
     /// included), in id order after the case id `after` (0 for the first page). For
     /// reports: one page at a time, so a year of a large install is never all in memory.

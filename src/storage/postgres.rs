@@ -1131,6 +1131,35 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn claim_tick(
+        &self,
+        tick: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO alert_ticks (tick, holder, started_at) VALUES ($1, $2, $3)
+             ON CONFLICT (tick) DO NOTHING",
+        )
+        .bind(tick)
+        .bind(holder)
+        .bind(now.to_rfc3339())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn finish_tick(&self, tick: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE alert_ticks SET finished_at = $1 WHERE tick = $2")
+            .bind(now.to_rfc3339())
+            .bind(tick)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
     async fn last_night(&self) -> Result<Option<NaiveDate>, StoreError> {
         sqlx::query_scalar("SELECT max(night) FROM alert_runs")
             .fetch_one(&self.pool)

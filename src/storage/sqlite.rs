@@ -899,9 +899,13 @@ impl Store for SqliteStore {
     }
 
     async fn due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<Vec<DueRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT c.folio, c.body, c.kind, c.calendar, c.rulebook, c.state, d.term, d.due, d.article,
-                    COALESCE(asg.assignee, e.actor) AS in_charge, ct.email AS titular, d.optional
+        // The rows come back as one JSON array in one row: sqlx hands each row of a result
+        // from its worker thread to the caller's task, and at tens of thousands of rows
+        // that hand-over cost more than the query (issue 15).
+        let text: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(c.folio, c.body, c.kind, c.calendar, c.rulebook,
+                    c.state, d.term, d.due, d.article, COALESCE(asg.assignee, e.actor), ct.email,
+                    d.optional))
              FROM deadlines d INDEXED BY deadlines_open_due
              JOIN cases c ON c.id = d.case_id
              LEFT JOIN events e ON e.case_id = c.id AND e.seq = 1
@@ -909,33 +913,50 @@ impl Store for SqliteStore {
              LEFT JOIN contacts ct ON ct.folio = c.folio
              WHERE d.status = 'pending' AND (d.optional = 0 OR ct.email IS NOT NULL) AND d.due <= ?1
                AND NOT (d.due < ?2 AND EXISTS (SELECT 1 FROM outbox o
-                        WHERE o.folio = c.folio AND o.term = d.term AND o.due = d.due AND o.threshold = -1))
-             ORDER BY d.due",
+                        WHERE o.folio = c.folio AND o.term = d.term AND o.due = d.due AND o.threshold = -1))",
         )
         .bind(by.to_string())
         .bind(as_of.to_string())
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter()
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            i64,
+        );
+        let rows: Vec<Row> = serde_json::from_str(text.as_deref().unwrap_or("[]"))
+            .map_err(|e| corrupt("deadlines", &e.to_string()))?;
+        let mut out = rows
+            .into_iter()
             .map(|r| {
-                let term: String = r.get("term");
                 Ok(DueRow {
-                    folio: r.get("folio"),
-                    body: r.get("body"),
-                    kind: r.get("kind"),
-                    calendar: r.get("calendar"),
-                    rulebook: r.get("rulebook"),
-                    state: r.get("state"),
-                    in_charge: r.get::<Option<String>, _>("in_charge").unwrap_or_default(),
-                    titular: r.get("titular"),
-                    optional: r.get::<i64, _>("optional") != 0,
-                    term: term.parse().map_err(|_| corrupt("deadlines.term", &term))?,
-                    due: parse_date(r.get("due"), "deadlines.due")?,
-                    article: r.get("article"),
+                    folio: r.0,
+                    body: r.1,
+                    kind: r.2,
+                    calendar: r.3,
+                    rulebook: r.4,
+                    state: r.5,
+                    term: r.6.parse().map_err(|_| corrupt("deadlines.term", &r.6))?,
+                    due: parse_date(&r.7, "deadlines.due")?,
+                    article: r.8,
+                    in_charge: r.9.unwrap_or_default(),
+                    titular: r.10,
+                    optional: r.11 != 0,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        out.sort_by(|a, b| a.due.cmp(&b.due));
+        Ok(out)
     }
 
     async fn count_due_rows(&self, by: NaiveDate, as_of: NaiveDate) -> Result<i64, StoreError> {
@@ -1164,6 +1185,35 @@ impl Store for SqliteStore {
         sqlx::query("UPDATE alert_runs SET finished_at = ? WHERE night = ?")
             .bind(now.to_rfc3339())
             .bind(night.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn claim_tick(
+        &self,
+        tick: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO alert_ticks (tick, holder, started_at) VALUES (?, ?, ?)
+             ON CONFLICT (tick) DO NOTHING",
+        )
+        .bind(tick)
+        .bind(holder)
+        .bind(now.to_rfc3339())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn finish_tick(&self, tick: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE alert_ticks SET finished_at = ? WHERE tick = ?")
+            .bind(now.to_rfc3339())
+            .bind(tick)
             .execute(&self.pool)
             .await
             .map_err(db)?;
