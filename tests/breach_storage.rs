@@ -358,6 +358,48 @@ fn the_command_line_records_and_shows_a_breach(backend: Backend) {
         "{}",
         out(&o)
     );
+    // The breach tick by hand, a dry run at 10:00 the day after the confirmation (the
+    // 72 hours run to 2026-03-17 09:00, UTC-06:00): one message, nothing written.
+    let config =
+        std::env::temp_dir().join(format!("arco-breach-alerts-{}.toml", std::process::id()));
+    std::fs::write(
+        &config,
+        "[recipients.default]\nunit = [\"ut@sej.gob.mx\"]\n",
+    )
+    .unwrap();
+    let tick = |dry: bool| {
+        let mut args = vec![
+            "alerts",
+            "breaches",
+            "--at",
+            "2026-03-15T10:00:00-06:00",
+            "--config",
+            config.to_str().unwrap(),
+        ];
+        if dry {
+            args.push("--dry-run");
+        }
+        arco_db(&db, &args)
+    };
+    let o = tick(true);
+    assert!(o.status.success(), "{}", err(&o));
+    for part in [
+        "Avisos de vulneraciones: 1 por umbral, 1 nuevos (simulación",
+        "Para: ut@sej.gob.mx",
+        "Vence en 47 h 00 min: Aviso de vulneración de seguridad: pendiente a los titulares y al órgano garante (art. 40)",
+        "Vence: 2026-03-17 09:00 (martes, UTC-06:00)",
+    ] {
+        assert!(out(&o).contains(part), "«{part}» in {}", out(&o));
+    }
+    // Without a mail server the real tick does not start, and says why.
+    let o = tick(false);
+    assert!(!o.status.success());
+    assert!(
+        err(&o).contains("falta el servidor de correo"),
+        "{}",
+        err(&o)
+    );
+    std::fs::remove_file(&config).ok();
     // A field the act does not have (a titular's name, say) is refused, naming it.
     let o = arco_db(
         &db,
