@@ -13,6 +13,8 @@
 //! - [`appeal`]: the recurso de revisión and the compliance of its resolution.
 //! - [`breach`]: security breaches (arts. 38–43): the 72-hour notices, corrective
 //!   measures, the bitácora and the guarantor's investigation.
+//! - [`social`]: the register of a body's accounts on social networks (the national
+//!   policies' directorio), their gestores, password rotations and takeovers.
 //! - [`storage`]: the append-only log and projections behind one trait (SQLite,
 //!   PostgreSQL), and moving an install between databases.
 //! - [`service`]: the registry that joins procedures and storage.
@@ -45,6 +47,7 @@ pub mod report;
 pub mod request;
 pub mod rules;
 pub mod service;
+pub mod social;
 pub mod storage;
 mod tomlfile;
 pub mod web;

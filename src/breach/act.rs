@@ -46,6 +46,10 @@ macro_rules! category {
     };
 }
 
+/// The closed vocabularies of the procedures (a breach's categories, the register of
+/// social-media accounts): a wire name and a Spanish label per value.
+pub(crate) use category;
+
 category! {
     /// What kind of breach it is: the fracciones of art. 38.1.
     BreachKind {

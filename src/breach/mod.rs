@@ -36,6 +36,7 @@
 mod act;
 mod allowed;
 pub mod replay;
+pub(crate) use act::category;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset};
 use serde::{Deserialize, Serialize};

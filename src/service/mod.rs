@@ -43,6 +43,7 @@ mod listing;
 mod preview;
 mod report;
 mod report_appeals;
+pub mod social;
 pub use allowed::AllowedActs;
 pub use appeal::AppealSummary;
 pub use bulk::CalendarSummary;

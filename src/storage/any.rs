@@ -664,3 +664,60 @@ mod tests {
         assert_eq!(redact("sqlite:arco.db"), "sqlite:arco.db");
     }
 }
+
+impl super::SocialStore for Database {
+    async fn add_social_account(
+        &self,
+        body: &str,
+        platform: &str,
+        handle: &str,
+        first: &super::social::AccountChange,
+        data: &str,
+    ) -> Result<i64, StoreError> {
+        delegate!(self, s => s.add_social_account(body, platform, handle, first, data))
+    }
+
+    async fn change_social_account(
+        &self,
+        id: i64,
+        version: i64,
+        change: &super::social::AccountChange,
+        data: &str,
+        gestor: Option<&super::social::GestorName>,
+    ) -> Result<i64, StoreError> {
+        delegate!(self, s => s.change_social_account(id, version, change, data, gestor))
+    }
+
+    async fn social_account(
+        &self,
+        id: i64,
+    ) -> Result<
+        Option<(
+            super::social::StoredAccount,
+            Vec<super::social::AccountChange>,
+            Vec<super::social::GestorName>,
+        )>,
+        StoreError,
+    > {
+        delegate!(self, s => s.social_account(id))
+    }
+
+    async fn social_accounts(
+        &self,
+        bodies: Option<&[String]>,
+    ) -> Result<Vec<(super::social::StoredAccount, Vec<super::social::GestorName>)>, StoreError>
+    {
+        delegate!(self, s => s.social_accounts(bodies))
+    }
+
+    async fn restore_social_account(
+        &self,
+        account: &super::social::StoredAccount,
+        platform: &str,
+        handle: &str,
+        changes: &[super::social::AccountChange],
+        gestores: &[super::social::GestorName],
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.restore_social_account(account, platform, handle, changes, gestores))
+    }
+}

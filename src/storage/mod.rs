@@ -20,11 +20,14 @@ pub mod postgres;
 mod postgres_admin;
 mod postgres_directory;
 mod postgres_documents;
+mod postgres_social;
 pub mod private;
+pub mod social;
 pub mod sqlite;
 mod sqlite_admin;
 mod sqlite_directory;
 mod sqlite_documents;
+mod sqlite_social;
 pub mod transfer;
 
 use std::future::Future;
@@ -41,6 +44,7 @@ pub use any::{Backend, Database, MigrationInfo, MigrationReport};
 pub use directory::Directory;
 pub use documents::{BlobPlace, DocumentStore};
 pub use postgres::PostgresStore;
+pub use social::SocialStore;
 pub use sqlite::SqliteStore;
 
 /// Why storage failed. Messages are Spanish: staff see them.

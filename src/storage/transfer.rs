@@ -52,6 +52,7 @@ use thiserror::Error;
 use super::admin::{AdminStore, ExpedienteDump};
 use super::directory::{AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord};
 use super::documents::{BlobPlace, DocumentStore};
+use super::social::{AccountChange, GestorName, SocialStore, StoredAccount};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, Listing, NewEvent,
     OutboxItem, OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
@@ -135,6 +136,10 @@ pub struct Counts {
     /// Documents of the expediente (absent from files without them).
     #[serde(default)]
     pub documents: usize,
+    /// Accounts of the register of social-media accounts (absent from files without
+    /// them).
+    #[serde(default)]
+    pub social_accounts: usize,
 }
 
 impl std::fmt::Display for Counts {
@@ -372,6 +377,155 @@ async fn live_content<D: DocumentStore>(
     place.read(store, &m.sha256).await
 }
 
+/// An account of the register of social-media accounts (issue 18), with its history and
+/// its gestores' names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportSocialAccount {
+    pub id: i64,
+    pub body: String,
+    pub platform: String,
+    pub handle: String,
+    pub version: i64,
+    pub data: Value,
+    pub changes: Vec<ExportSocialChange>,
+    pub gestores: Vec<ExportGestor>,
+}
+
+/// One change of an account's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportSocialChange {
+    pub seq: i64,
+    pub change: Value,
+    pub effective_on: NaiveDate,
+    pub actor: String,
+    pub role: Role,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A gestor's name, kept apart from the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportGestor {
+    pub gestor: i64,
+    pub name: String,
+    pub position: Option<String>,
+}
+
+impl ExportSocialAccount {
+    fn of(
+        stored: StoredAccount,
+        changes: Vec<AccountChange>,
+        gestores: Vec<GestorName>,
+    ) -> Result<ExportSocialAccount, StoreError> {
+        let data: Value = serde_json::from_str(&stored.data).map_err(|e| StoreError::Corrupt {
+            what: format!("cuenta {}", stored.id),
+            message: e.to_string(),
+        })?;
+        let text = |k: &str| {
+            data.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(ExportSocialAccount {
+            id: stored.id,
+            body: stored.body,
+            platform: text("platform"),
+            handle: text("handle"),
+            version: stored.version,
+            changes: changes
+                .into_iter()
+                .map(|c| {
+                    Ok(ExportSocialChange {
+                        seq: c.seq,
+                        change: serde_json::from_str(&c.change).map_err(|e| {
+                            StoreError::Corrupt {
+                                what: format!("cuenta {}, cambio {}", stored.id, c.seq),
+                                message: e.to_string(),
+                            }
+                        })?,
+                        effective_on: c.effective_on,
+                        actor: c.actor,
+                        role: c.role,
+                        recorded_at: c.recorded_at,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            gestores: gestores
+                .into_iter()
+                .map(|g| ExportGestor {
+                    gestor: g.gestor,
+                    name: g.name,
+                    position: g.position,
+                })
+                .collect(),
+            data,
+        })
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.version != self.changes.len() as i64 {
+            return Err(format!(
+                "la cuenta {} dice versión {} y trae {} cambios",
+                self.id,
+                self.version,
+                self.changes.len()
+            ));
+        }
+        for (i, c) in self.changes.iter().enumerate() {
+            if c.seq != i as i64 + 1 {
+                return Err(format!(
+                    "cuenta {}: el cambio en la posición {} tiene el número {}",
+                    self.id,
+                    i + 1,
+                    c.seq
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn restore<S: SocialStore>(&self, store: &S) -> Result<(), StoreError> {
+        let changes: Vec<AccountChange> = self
+            .changes
+            .iter()
+            .map(|c| AccountChange {
+                seq: c.seq,
+                change: c.change.to_string(),
+                effective_on: c.effective_on,
+                actor: c.actor.clone(),
+                role: c.role,
+                recorded_at: c.recorded_at,
+            })
+            .collect();
+        let gestores: Vec<GestorName> = self
+            .gestores
+            .iter()
+            .map(|g| GestorName {
+                gestor: g.gestor,
+                name: g.name.clone(),
+                position: g.position.clone(),
+            })
+            .collect();
+        store
+            .restore_social_account(
+                &StoredAccount {
+                    id: self.id,
+                    body: self.body.clone(),
+                    version: self.version,
+                    data: self.data.to_string(),
+                },
+                &self.platform,
+                &self.handle,
+                &changes,
+                &gestores,
+            )
+            .await
+    }
+}
+
 /// A line of an export after the header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -391,6 +545,8 @@ pub enum Line {
         recorded_at: DateTime<Utc>,
     },
     Document(ExportDocument),
+    /// An account of the register of social-media accounts.
+    SocialAccount(ExportSocialAccount),
     Outbox(ExportOutbox),
     /// A change of a case's administrative record (assignment, área, non-cooperation).
     Admin(AdminRecord),
@@ -716,6 +872,7 @@ fn add_to_state(state: &mut InstallState, exp: &mut ExpedienteDump, line: Line) 
         | Line::Token(_)
         | Line::Case(_)
         | Line::Document(_)
+        | Line::SocialAccount(_)
         | Line::End(_) => {}
     }
 }
@@ -742,7 +899,7 @@ fn io_err(path: &Path, e: std::io::Error) -> TransferError {
 
 /// Writes the whole install in `store` to `out` (see the module's doc for the format);
 /// `source` names the backend for the header, `progress` hears the cases written so far.
-pub async fn export<S: Store + Directory + AdminStore + DocumentStore, W: Write>(
+pub async fn export<S: Store + Directory + AdminStore + DocumentStore + SocialStore, W: Write>(
     store: &S,
     source: &str,
     out: W,
@@ -754,7 +911,10 @@ pub async fn export<S: Store + Directory + AdminStore + DocumentStore, W: Write>
 /// As [`export`], with the contents of documents read from `place` (the install's
 /// `documents_dir`, or the database). A live document whose content is missing stops the
 /// export: nothing is left out silently.
-pub async fn export_with<S: Store + Directory + AdminStore + DocumentStore, W: Write>(
+pub async fn export_with<
+    S: Store + Directory + AdminStore + DocumentStore + SocialStore,
+    W: Write,
+>(
     store: &S,
     place: &BlobPlace,
     source: &str,
@@ -808,6 +968,15 @@ pub async fn export_with<S: Store + Directory + AdminStore + DocumentStore, W: W
         }
         counts.documents += 1;
         let line = Line::Document(ExportDocument::of(m, content.as_deref()));
+        write(&|o| line_to(o, &line))?;
+    }
+    for (account, _) in store.social_accounts(None).await? {
+        let id = account.id;
+        let Some((account, changes, gestores)) = store.social_account(id).await? else {
+            continue;
+        };
+        counts.social_accounts += 1;
+        let line = Line::SocialAccount(ExportSocialAccount::of(account, changes, gestores)?);
         write(&|o| line_to(o, &line))?;
     }
     let state = store.install_state().await?;
@@ -1022,6 +1191,10 @@ pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
                 d.content().map_err(|m| r.error(m))?;
                 counts.documents += 1;
             }
+            Line::SocialAccount(a) => {
+                a.check().map_err(|m| r.error(m))?;
+                counts.social_accounts += 1;
+            }
             Line::Counter { .. } => counts.counters += 1,
             Line::Contact { .. } => counts.contacts += 1,
             Line::Outbox(o) => {
@@ -1055,7 +1228,7 @@ async fn directory_is_empty<D: Directory>(store: &D) -> Result<bool, StoreError>
 /// Loads the export at `path` into `store`, which must be empty: the file is checked
 /// whole first ([`check`]), then written (see the module's doc): the directory, the cases,
 /// the rest. `progress` hears the cases written so far.
-pub async fn import<S: Store + Directory + AdminStore + DocumentStore>(
+pub async fn import<S: Store + Directory + AdminStore + DocumentStore + SocialStore>(
     store: &S,
     path: &Path,
     progress: impl FnMut(usize),
@@ -1065,7 +1238,7 @@ pub async fn import<S: Store + Directory + AdminStore + DocumentStore>(
 
 /// As [`import`], with the contents of documents written to `place` (the target
 /// install's `documents_dir`, or its database).
-pub async fn import_with<S: Store + Directory + AdminStore + DocumentStore>(
+pub async fn import_with<S: Store + Directory + AdminStore + DocumentStore + SocialStore>(
     store: &S,
     place: &BlobPlace,
     path: &Path,
@@ -1104,7 +1277,9 @@ pub async fn import_with<S: Store + Directory + AdminStore + DocumentStore>(
     let mut exp = ExpedienteDump::default();
     loop {
         let flush = match &line {
-            None | Some(Line::End(_)) | Some(Line::Document(_)) => !batch.is_empty(),
+            None | Some(Line::End(_)) | Some(Line::Document(_)) | Some(Line::SocialAccount(_)) => {
+                !batch.is_empty()
+            }
             _ => batch.len() >= BATCH as usize,
         };
         if flush {
@@ -1129,6 +1304,11 @@ pub async fn import_with<S: Store + Directory + AdminStore + DocumentStore>(
                 let in_db = content.as_deref().filter(|_| *place == BlobPlace::Database);
                 store
                     .restore_document(&d.meta(), in_db)
+                    .await
+                    .map_err(|e| partial(done, e.into()))?;
+            }
+            Some(Line::SocialAccount(a)) => {
+                a.restore(store)
                     .await
                     .map_err(|e| partial(done, e.into()))?;
             }
@@ -1161,7 +1341,7 @@ pub struct Comparison {
 /// projection and every act of the log), then folio sequences, contacts (without showing
 /// the addresses), outbox and nightly runs; what is in the database and not in the file is
 /// reported too.
-pub async fn compare<S: Store + Directory + AdminStore + DocumentStore>(
+pub async fn compare<S: Store + Directory + AdminStore + DocumentStore + SocialStore>(
     store: &S,
     path: &Path,
 ) -> Result<Comparison, TransferError> {
@@ -1171,7 +1351,7 @@ pub async fn compare<S: Store + Directory + AdminStore + DocumentStore>(
 /// As [`compare`], with the contents of documents read from `place`. Documents are
 /// compared by id: every field of the record (named, never shown: a file name is personal
 /// data) and whether the content is there and matches its SHA-256.
-pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore>(
+pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore + SocialStore>(
     store: &S,
     place: &BlobPlace,
     path: &Path,
@@ -1183,6 +1363,7 @@ pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore>(
     let mut expected_exp = ExpedienteDump::default();
     let mut expected_directory = DirectoryDump::default();
     let mut expected_documents = BTreeMap::new();
+    let mut expected_social = BTreeMap::new();
     let mut ended = false;
     while let Some(line) = r.next_line()? {
         if add_to_directory(&mut expected_directory, &line) {
@@ -1213,6 +1394,9 @@ pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore>(
             }
             Line::Document(d) => {
                 expected_documents.insert(d.id, d);
+            }
+            Line::SocialAccount(a) => {
+                expected_social.insert(a.id, a);
             }
             Line::End(_) => ended = true,
             other => add_to_state(&mut expected_state, &mut expected_exp, other),
@@ -1245,7 +1429,53 @@ pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore>(
         &mut out.differences,
     );
     compare_documents(store, place, expected_documents, &mut out.differences).await?;
+    compare_social(store, expected_social, &mut out.differences).await?;
     Ok(out)
+}
+
+/// Reports what differs between the register of social-media accounts of an export and a
+/// database's, account by account (names of gestores are not shown: only where they differ).
+async fn compare_social<S: SocialStore>(
+    store: &S,
+    mut expected: BTreeMap<i64, ExportSocialAccount>,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), StoreError> {
+    for (account, _) in store.social_accounts(None).await? {
+        let key = format!("cuenta {}", account.id);
+        let Some(want) = expected.remove(&account.id) else {
+            out.push((
+                key,
+                "está en la base de datos pero no en la exportación".into(),
+            ));
+            continue;
+        };
+        let Some((a, c, g)) = store.social_account(account.id).await? else {
+            continue;
+        };
+        let got = ExportSocialAccount::of(a, c, g)?;
+        if got.gestores != want.gestores {
+            out.push((key.clone(), "los nombres de los gestores difieren".into()));
+        }
+        let mut found = Vec::new();
+        let hide = |mut x: ExportSocialAccount| {
+            x.gestores.clear();
+            // The projection repeats the names (its gestores and their changes).
+            if let Some(d) = x.data.as_object_mut() {
+                d.remove("gestores");
+                d.remove("changes");
+            }
+            to_value(&x)
+        };
+        diff("", &hide(want), &hide(got), &mut found);
+        out.extend(found.into_iter().map(|d| (key.clone(), d)));
+    }
+    for id in expected.keys() {
+        out.push((
+            format!("cuenta {id}"),
+            "está en la exportación pero no en la base de datos".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Reports what differs between the documents of an export and a database's, naming the
@@ -1342,6 +1572,7 @@ fn compare_state(
             ),
             Line::Case(c) => ("expedientes".into(), c.folio.clone()),
             Line::Document(d) => ("documentos".into(), d.id.to_string()),
+            Line::SocialAccount(a) => ("cuentas de redes sociales".into(), a.id.to_string()),
             Line::Body(_) | Line::Account(_) | Line::Token(_) | Line::End(_) => {
                 (String::new(), String::new())
             }

@@ -1,0 +1,45 @@
+-- The register of a body's accounts on social networks (issue 18): the account as rebuilt
+-- from its history (JSON), and the history itself, one row per change with who and when,
+-- never changed nor deleted. No passwords, no data of titulares. The gestores' names and
+-- positions are kept apart from the history (`social_gestores`), where they can be
+-- erased: the history names a gestor by its number in the account.
+CREATE TABLE social_accounts (
+    id          BIGSERIAL PRIMARY KEY,
+    body        TEXT    NOT NULL,
+    platform    TEXT    NOT NULL,
+    handle      TEXT    NOT NULL,
+    version     BIGINT  NOT NULL,
+    data        TEXT    NOT NULL,
+    updated_at  TEXT    NOT NULL,
+    UNIQUE (platform, handle)
+);
+CREATE INDEX social_accounts_body ON social_accounts (body, platform, handle);
+
+CREATE TABLE social_account_changes (
+    account_id   BIGINT  NOT NULL REFERENCES social_accounts (id),
+    seq          BIGINT  NOT NULL,
+    change       TEXT    NOT NULL,
+    effective_on DATE    NOT NULL,
+    actor        TEXT    NOT NULL,
+    role         TEXT    NOT NULL,
+    recorded_at  TEXT    NOT NULL,
+    PRIMARY KEY (account_id, seq)
+);
+
+CREATE TABLE social_gestores (
+    account_id  BIGINT  NOT NULL REFERENCES social_accounts (id),
+    gestor      BIGINT  NOT NULL,
+    name        TEXT    NOT NULL,
+    position    TEXT,
+    PRIMARY KEY (account_id, gestor)
+);
+
+CREATE FUNCTION arco_social_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'el historial de las cuentas no se modifica ni se borra';
+END;
+$$;
+CREATE TRIGGER social_changes_never_updated BEFORE UPDATE OR DELETE ON social_account_changes
+    FOR EACH STATEMENT EXECUTE FUNCTION arco_social_history_append_only();
+CREATE TRIGGER social_changes_never_truncated BEFORE TRUNCATE ON social_account_changes
+    FOR EACH STATEMENT EXECUTE FUNCTION arco_social_history_append_only();

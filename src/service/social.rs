@@ -1,0 +1,456 @@
+//! The register of social-media accounts (issue 18) as a signed-in caller reaches it: every
+//! page, endpoint and command calls these, so the scope is checked in one place.
+//!
+//! - The body's UT staff and head keep its register (the directorio, `002_…` Segunda IV).
+//! - The body's Comité and auditor, and the guarantor that supervises it (which may compile
+//!   the padrón of every body, Décima tercera), read it; an administrator reads all.
+//! - The public directory ([`Registry::social_directory`]) is the public part: platform,
+//!   handle, type, área, verification and the current gestores (Décima, Décima segunda).
+//!
+//! A gestor's name and position are kept apart from the account's history
+//! (`social_gestores`): the history names the gestor by its number.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{BreachDetail, Registry, ServiceError};
+use crate::accounts::{Access, Principal};
+use crate::breach::BreachAct;
+use crate::calendar::Moment;
+use crate::case::{Actor, Role};
+use crate::social::{Account, Change, Gestor};
+use crate::storage::social::{AccountChange, GestorName, StoredAccount};
+use crate::storage::{Directory, SocialStore, Store, StoreError};
+
+/// An account with its number, body, version, whether it counts as official on the day
+/// asked (Décima novena), and its history.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountDetail {
+    pub id: i64,
+    pub body: String,
+    pub version: i64,
+    pub official_today: bool,
+    pub account: Account,
+}
+
+/// One line of the public directory (Décima, Décima primera, Décima segunda).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectoryLine {
+    pub id: i64,
+    pub body: String,
+    pub platform: &'static str,
+    pub handle: String,
+    pub url: Option<String>,
+    pub kind: &'static str,
+    pub official_today: bool,
+    pub area: String,
+    pub verification: &'static str,
+    /// Current gestores: name, and whether a servant (with position) or a provider.
+    pub gestores: Vec<String>,
+    pub retired: bool,
+}
+
+/// The columns of the directory's CSV.
+pub const DIRECTORY_HEADERS: [&str; 9] = [
+    "Sujeto obligado",
+    "Red social",
+    "Cuenta",
+    "Dirección",
+    "Tipo (Séptima)",
+    "Oficial hoy (Segunda II, Décima novena)",
+    "Área",
+    "Verificación (Décima cuarta)",
+    "Gestores (Décima segunda)",
+];
+
+fn not_found(id: i64) -> ServiceError {
+    ServiceError::Store(StoreError::NotFound(format!(
+        "la cuenta {id} del registro de redes sociales"
+    )))
+}
+
+fn unreadable(id: i64, message: impl ToString) -> ServiceError {
+    ServiceError::Unreadable {
+        folio: format!("cuenta {id}"),
+        message: message.to_string(),
+    }
+}
+
+fn refused(e: crate::social::SocialError) -> ServiceError {
+    ServiceError::BadInput(e.to_string())
+}
+
+/// Whether `who` keeps the register of `body` (its UT).
+fn keeps(who: &Principal, body: &str) -> bool {
+    matches!(who.role(), Role::UnitStaff | Role::UnitHead) && who.body() == Some(body)
+}
+
+/// The change as kept in the history: a new gestor's name and position are left out.
+fn for_history(change: &Change) -> Result<String, ServiceError> {
+    let mut v = serde_json::to_value(change).map_err(|e| ServiceError::BadInput(e.to_string()))?;
+    if let (Change::GestorAdded { .. }, Some(o)) = (change, v.as_object_mut()) {
+        o.remove("name");
+        o.remove("position");
+    }
+    Ok(v.to_string())
+}
+
+/// The account rebuilt from its history, each new gestor's name put back from `names`.
+fn rebuild(
+    id: i64,
+    changes: &[AccountChange],
+    names: &[GestorName],
+) -> Result<Account, ServiceError> {
+    let mut gestor = 0;
+    let mut parsed = Vec::with_capacity(changes.len());
+    for c in changes {
+        let mut v: Value = serde_json::from_str(&c.change).map_err(|e| unreadable(id, e))?;
+        if v.get("change").and_then(Value::as_str) == Some("gestor_added") {
+            gestor += 1;
+            let n = names.iter().find(|n| n.gestor == gestor);
+            if let Some(o) = v.as_object_mut() {
+                o.insert(
+                    "name".into(),
+                    Value::String(n.map_or("(nombre suprimido)".into(), |n| n.name.clone())),
+                );
+                if let Some(p) = n.and_then(|n| n.position.clone()) {
+                    o.insert("position".into(), Value::String(p));
+                }
+            }
+        }
+        let change: Change = serde_json::from_value(v).map_err(|e| unreadable(id, e))?;
+        parsed.push((change, c.effective_on, Actor::new(c.actor.clone(), c.role)));
+    }
+    Account::rebuild(parsed.iter().map(|(c, on, a)| (c, *on, a)))
+        .map_err(|(i, e)| unreadable(id, format!("cambio {}: {e}", i + 1)))
+}
+
+fn gestores_text(g: &[&Gestor]) -> Vec<String> {
+    g.iter()
+        .map(|g| match &g.position {
+            Some(p) => format!("{} ({}, {p})", g.name, g.kind),
+            None => format!("{} ({})", g.name, g.kind),
+        })
+        .collect()
+}
+
+/// The directory as CSV, with a BOM for spreadsheets.
+pub fn directory_csv(lines: &[DirectoryLine]) -> String {
+    crate::report::csv_text(
+        std::iter::once(DIRECTORY_HEADERS.iter().map(|h| h.to_string()).collect())
+            .chain(lines.iter().map(|l| {
+                vec![
+                    l.body.clone(),
+                    l.platform.to_string(),
+                    l.handle.clone(),
+                    l.url.clone().unwrap_or_default(),
+                    l.kind.to_string(),
+                    if l.official_today { "sí" } else { "no" }.to_string(),
+                    l.area.clone(),
+                    l.verification.to_string(),
+                    l.gestores.join("; "),
+                ]
+            }))
+            .collect::<Vec<Vec<String>>>(),
+    )
+}
+
+impl<S: Store + Directory + SocialStore> Registry<S> {
+    /// Enters an account into the register of `body` (default: `who`'s own), by its
+    /// `registered` change made on `on`.
+    pub async fn register_account(
+        &self,
+        who: &Principal,
+        body: Option<&str>,
+        change: Change,
+        on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<AccountDetail, ServiceError> {
+        let Some(code) = body.or(who.body()).map(str::trim).filter(|b| !b.is_empty()) else {
+            return Err(ServiceError::BadInput(
+                "indique el sujeto obligado («body») de la cuenta".into(),
+            ));
+        };
+        if !keeps(who, code) {
+            return Err(ServiceError::Forbidden(format!(
+                "{} no lleva el registro de cuentas de {code}; lo lleva su Unidad de Transparencia",
+                who.role().label_es()
+            )));
+        }
+        let code = match self.store.body(code).await? {
+            Some(b) => b.code,
+            None => {
+                return Err(ServiceError::BadInput(format!(
+                    "no existe el sujeto obligado «{code}»"
+                )));
+            }
+        };
+        let account = Account::register(change, on, &actor(who)).map_err(refused)?;
+        let first = &account.changes[0];
+        let data = serde_json::to_string(&account).map_err(|e| unreadable(0, e))?;
+        let id = self
+            .store
+            .add_social_account(
+                &code,
+                account.platform.as_str(),
+                &account.handle,
+                &AccountChange {
+                    seq: 1,
+                    change: for_history(&first.change)?,
+                    effective_on: on,
+                    actor: first.actor.id.clone(),
+                    role: first.actor.role,
+                    recorded_at: now,
+                },
+                &data,
+            )
+            .await?;
+        self.account_for(who, id, local_today(now)).await
+    }
+
+    /// Records a change made on `on` to the account `id`.
+    pub async fn change_account(
+        &self,
+        who: &Principal,
+        id: i64,
+        change: Change,
+        on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<AccountDetail, ServiceError> {
+        let (stored, changes, names) = self
+            .store
+            .social_account(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if !who.may_request(&stored.body, Access::Read) {
+            return Err(not_found(id));
+        }
+        if !keeps(who, &stored.body) {
+            return Err(ServiceError::Forbidden(format!(
+                "{} solo consulta el registro de cuentas de {}",
+                who.role().label_es(),
+                stored.body
+            )));
+        }
+        if matches!(change, Change::Compromised { .. }) {
+            return Err(ServiceError::BadInput(
+                "una cuenta tomada por otra persona se registra como vulneración (arts. 38–40): use la acción «cuenta comprometida», que abre el expediente y lo enlaza".into(),
+            ));
+        }
+        self.write_change(&stored, &changes, &names, change, on, who, now)
+            .await?;
+        self.account_for(who, id, local_today(now)).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn write_change(
+        &self,
+        stored: &StoredAccount,
+        changes: &[AccountChange],
+        names: &[GestorName],
+        change: Change,
+        on: NaiveDate,
+        who: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let mut account = rebuild(stored.id, changes, names)?;
+        let kept = account
+            .apply(change, on, &actor(who))
+            .map_err(refused)?
+            .clone();
+        let gestor = match &kept.change {
+            Change::GestorAdded { name, position, .. } => {
+                account.gestores.last().map(|g| GestorName {
+                    gestor: i64::from(g.id),
+                    name: name.clone(),
+                    position: position.clone(),
+                })
+            }
+            _ => None,
+        };
+        let data = serde_json::to_string(&account).map_err(|e| unreadable(stored.id, e))?;
+        self.store
+            .change_social_account(
+                stored.id,
+                stored.version,
+                &AccountChange {
+                    seq: i64::from(kept.seq),
+                    change: for_history(&kept.change)?,
+                    effective_on: on,
+                    actor: kept.actor.id.clone(),
+                    role: kept.actor.role,
+                    recorded_at: now,
+                },
+                &data,
+                gestor.as_ref(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Someone else took the account `id` over: opens a breach case of its body detected
+    /// at `at` (arts. 38–40; `003_…`, considerando 16.XXXI) and links it to the account.
+    /// Returns the breach.
+    pub async fn account_compromised(
+        &self,
+        who: &Principal,
+        id: i64,
+        at: Moment,
+        now: DateTime<Utc>,
+    ) -> Result<BreachDetail, ServiceError> {
+        let (stored, _, _) = self
+            .store
+            .social_account(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if !who.may_request(&stored.body, Access::Read) {
+            return Err(not_found(id));
+        }
+        if !keeps(who, &stored.body) {
+            return Err(ServiceError::Forbidden(format!(
+                "{} no registra vulneraciones de {}",
+                who.role().label_es(),
+                stored.body
+            )));
+        }
+        let breach = self
+            .detect_breach_as(
+                who,
+                Some(&stored.body),
+                BreachAct::BreachDetected { occurred_on: None },
+                at,
+                now,
+            )
+            .await?;
+        // The link: read again (another change may have come in meanwhile) and append.
+        let on = breach.breach.detected.date();
+        for attempt in 0..3 {
+            let (stored, changes, names) = self
+                .store
+                .social_account(id)
+                .await?
+                .ok_or_else(|| not_found(id))?;
+            match self
+                .write_change(
+                    &stored,
+                    &changes,
+                    &names,
+                    Change::Compromised {
+                        breach: breach.folio.clone(),
+                    },
+                    on.max(changes.last().map_or(on, |c| c.effective_on)),
+                    who,
+                    now,
+                )
+                .await
+            {
+                Err(ServiceError::Store(StoreError::Conflict { .. })) if attempt < 2 => continue,
+                other => other?,
+            }
+            break;
+        }
+        Ok(breach)
+    }
+
+    /// The account `id` as `who` may read it, counted official or not on `today`.
+    pub async fn account_for(
+        &self,
+        who: &Principal,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<AccountDetail, ServiceError> {
+        let (stored, changes, names) = self
+            .store
+            .social_account(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if !who.may_request(&stored.body, Access::Read) {
+            return Err(not_found(id));
+        }
+        let account = rebuild(id, &changes, &names)?;
+        Ok(AccountDetail {
+            id,
+            body: stored.body,
+            version: stored.version,
+            official_today: account.official_on(today),
+            account,
+        })
+    }
+
+    /// The accounts of the bodies `who` may read (of `asked` only, if given), with their
+    /// gestores, as the directory shows them on `today`.
+    pub async fn social_accounts_for(
+        &self,
+        who: &Principal,
+        asked: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Vec<DirectoryLine>, ServiceError> {
+        let scope = super::ReportScope::of(who, asked).map_err(|e| match e {
+            ServiceError::Forbidden(_) => ServiceError::Forbidden(format!(
+                "{} no consulta el registro de cuentas de {}",
+                who.role().label_es(),
+                asked.unwrap_or("ese sujeto obligado")
+            )),
+            e => e,
+        })?;
+        let bodies = match &scope {
+            super::ReportScope::All => None,
+            super::ReportScope::Bodies(b) => Some(b.as_slice()),
+        };
+        self.directory_lines(bodies, today).await
+    }
+
+    /// The public directory (Décima, Décima primera): the accounts in use of `body` (every
+    /// body's with `None`), by body, platform and handle. No sign-in needed; retired
+    /// accounts are left out.
+    pub async fn social_directory(
+        &self,
+        body: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Vec<DirectoryLine>, ServiceError> {
+        let asked = body.map(|b| vec![b.to_string()]);
+        Ok(self
+            .directory_lines(asked.as_deref(), today)
+            .await?
+            .into_iter()
+            .filter(|l| !l.retired)
+            .collect())
+    }
+
+    async fn directory_lines(
+        &self,
+        bodies: Option<&[String]>,
+        today: NaiveDate,
+    ) -> Result<Vec<DirectoryLine>, ServiceError> {
+        let mut out = Vec::new();
+        for (stored, _) in self.store.social_accounts(bodies).await? {
+            let a: Account =
+                serde_json::from_str(&stored.data).map_err(|e| unreadable(stored.id, e))?;
+            let current: Vec<&Gestor> = a.current_gestores().collect();
+            out.push(DirectoryLine {
+                id: stored.id,
+                body: stored.body,
+                platform: a.platform.label_es(),
+                handle: a.handle.clone(),
+                url: a.url.clone(),
+                kind: a.kind.label_es(),
+                official_today: a.official_on(today),
+                area: a.area.clone(),
+                verification: a.verification.label_es(),
+                gestores: gestores_text(&current),
+                retired: a.retired_on.is_some(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn actor(who: &Principal) -> Actor {
+    Actor::new(who.account.username.clone(), who.role())
+}
+
+fn local_today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&chrono_tz::America::Mexico_City)
+        .date_naive()
+}

@@ -1,0 +1,93 @@
+//! Storage of the register of social-media accounts (issue 18), behind its own trait
+//! beside [`super::Store`], one implementation per database: the account as rebuilt (its
+//! projection, JSON), its history (one row per change, never changed nor deleted), and the
+//! gestores' names apart from the history, where they can be erased.
+
+use std::future::Future;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::StoreError;
+use crate::case::Role;
+
+/// An account as stored: its number, body, version and projection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAccount {
+    pub id: i64,
+    pub body: String,
+    pub version: i64,
+    /// The account rebuilt from its history, as JSON.
+    pub data: String,
+}
+
+/// One change of an account's history, to write or as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountChange {
+    pub seq: i64,
+    /// The change as JSON, without the gestores' names (see [`GestorName`]).
+    pub change: String,
+    pub effective_on: NaiveDate,
+    pub actor: String,
+    pub role: Role,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A gestor's name and position, kept apart from the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GestorName {
+    pub gestor: i64,
+    pub name: String,
+    pub position: Option<String>,
+}
+
+/// The register of accounts.
+pub trait SocialStore: Send + Sync {
+    /// Enters an account of `body` with its first change; [`StoreError::Exists`] if the
+    /// platform already has that handle in the register.
+    fn add_social_account(
+        &self,
+        body: &str,
+        platform: &str,
+        handle: &str,
+        first: &AccountChange,
+        data: &str,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// Appends a change to the account `id` at the version read (a
+    /// [`StoreError::Conflict`] if another writer went first) with its new projection and,
+    /// for a new gestor, their name; returns the new version.
+    fn change_social_account(
+        &self,
+        id: i64,
+        version: i64,
+        change: &AccountChange,
+        data: &str,
+        gestor: Option<&GestorName>,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// An account with its history (in order) and its gestores' names.
+    fn social_account(
+        &self,
+        id: i64,
+    ) -> impl Future<
+        Output = Result<Option<(StoredAccount, Vec<AccountChange>, Vec<GestorName>)>, StoreError>,
+    > + Send;
+
+    /// The accounts of `bodies` (every body's with `None`), by body, platform and handle,
+    /// each with its gestores' names.
+    fn social_accounts(
+        &self,
+        bodies: Option<&[String]>,
+    ) -> impl Future<Output = Result<Vec<(StoredAccount, Vec<GestorName>)>, StoreError>> + Send;
+
+    /// Writes an account exactly as exported (its number, version, projection, history
+    /// and gestores' names), in one transaction: for `arco import` into an empty database.
+    fn restore_social_account(
+        &self,
+        account: &StoredAccount,
+        platform: &str,
+        handle: &str,
+        changes: &[AccountChange],
+        gestores: &[GestorName],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -1,0 +1,260 @@
+//! The register of social-media accounts on SQLite.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::social::{AccountChange, GestorName, SocialStore, StoredAccount};
+use super::sqlite::{corrupt, db};
+use super::{SqliteStore, StoreError};
+use crate::case::Role;
+
+fn stored(r: &SqliteRow) -> StoredAccount {
+    StoredAccount {
+        id: r.get("id"),
+        body: r.get("body"),
+        version: r.get("version"),
+        data: r.get("data"),
+    }
+}
+
+fn names(json: &str) -> Result<Vec<GestorName>, StoreError> {
+    let rows: Vec<(i64, String, Option<String>)> =
+        serde_json::from_str(json).map_err(|e| corrupt("social_gestores", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|(gestor, name, position)| GestorName {
+            gestor,
+            name,
+            position,
+        })
+        .collect())
+}
+
+const GESTORES: &str = "(SELECT json_group_array(json_array(g.gestor, g.name, g.position))
+     FROM (SELECT * FROM social_gestores g WHERE g.account_id = a.id ORDER BY g.gestor) g) AS gestores";
+
+impl SocialStore for SqliteStore {
+    async fn add_social_account(
+        &self,
+        body: &str,
+        platform: &str,
+        handle: &str,
+        first: &AccountChange,
+        data: &str,
+    ) -> Result<i64, StoreError> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO social_accounts (body, platform, handle, version, data, updated_at)
+             VALUES (?, ?, ?, 1, ?, ?) RETURNING id",
+        )
+        .bind(body)
+        .bind(platform)
+        .bind(handle)
+        .bind(data)
+        .bind(first.recorded_at.to_rfc3339())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Exists(format!("la cuenta «{handle}» de {platform} en el registro"))
+            }
+            _ => db(e),
+        })?;
+        insert_change(&mut tx, id, first).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(id)
+    }
+
+    async fn change_social_account(
+        &self,
+        id: i64,
+        version: i64,
+        change: &AccountChange,
+        data: &str,
+        gestor: Option<&GestorName>,
+    ) -> Result<i64, StoreError> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        let moved = sqlx::query(
+            "UPDATE social_accounts SET version = version + 1, data = ?, updated_at = ?
+             WHERE id = ? AND version = ?",
+        )
+        .bind(data)
+        .bind(change.recorded_at.to_rfc3339())
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if moved.rows_affected() != 1 {
+            let actual: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM social_accounts WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            return Err(match actual {
+                Some(actual) => StoreError::Conflict {
+                    folio: format!("cuenta {id}"),
+                    expected: version,
+                    actual,
+                },
+                None => StoreError::NotFound(format!("cuenta {id}")),
+            });
+        }
+        insert_change(&mut tx, id, change).await?;
+        if let Some(g) = gestor {
+            sqlx::query(
+                "INSERT INTO social_gestores (account_id, gestor, name, position) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (account_id, gestor) DO UPDATE SET name = excluded.name, position = excluded.position",
+            )
+            .bind(id)
+            .bind(g.gestor)
+            .bind(&g.name)
+            .bind(&g.position)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(version + 1)
+    }
+
+    async fn social_account(
+        &self,
+        id: i64,
+    ) -> Result<Option<(StoredAccount, Vec<AccountChange>, Vec<GestorName>)>, StoreError> {
+        let Some(r) = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.body, a.version, a.data, {GESTORES} FROM social_accounts a WHERE a.id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        let changes = sqlx::query(
+            "SELECT seq, change, effective_on, actor, role, recorded_at
+             FROM social_account_changes WHERE account_id = ? ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|c| {
+            let role: String = c.get("role");
+            let on: String = c.get("effective_on");
+            let at: String = c.get("recorded_at");
+            Ok(AccountChange {
+                seq: c.get("seq"),
+                change: c.get("change"),
+                effective_on: on
+                    .parse()
+                    .map_err(|_| corrupt("social_account_changes.effective_on", &on))?,
+                actor: c.get("actor"),
+                role: Role::parse(&role)
+                    .ok_or_else(|| corrupt("social_account_changes.role", &role))?,
+                recorded_at: chrono::DateTime::parse_from_rfc3339(&at)
+                    .map_err(|_| corrupt("social_account_changes.recorded_at", &at))?
+                    .with_timezone(&chrono::Utc),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some((stored(&r), changes, names(r.get("gestores"))?)))
+    }
+
+    async fn social_accounts(
+        &self,
+        bodies: Option<&[String]>,
+    ) -> Result<Vec<(StoredAccount, Vec<GestorName>)>, StoreError> {
+        let bodies_json = bodies.map(|b| serde_json::to_string(b).unwrap_or_default());
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.body, a.version, a.data, {GESTORES} FROM social_accounts a
+             WHERE ?1 IS NULL OR a.body IN (SELECT value FROM json_each(?1))
+             ORDER BY a.body, a.platform, a.handle"
+        )))
+        .bind(bodies_json)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|r| Ok((stored(r), names(r.get("gestores"))?)))
+        .collect()
+    }
+
+    async fn restore_social_account(
+        &self,
+        account: &StoredAccount,
+        platform: &str,
+        handle: &str,
+        changes: &[AccountChange],
+        gestores: &[GestorName],
+    ) -> Result<(), StoreError> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        let updated = changes
+            .last()
+            .map(|c| c.recorded_at)
+            .unwrap_or_else(chrono::Utc::now);
+        sqlx::query(
+            "INSERT INTO social_accounts (id, body, platform, handle, version, data, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(account.id)
+        .bind(&account.body)
+        .bind(platform)
+        .bind(handle)
+        .bind(account.version)
+        .bind(&account.data)
+        .bind(updated.to_rfc3339())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        for c in changes {
+            insert_change(&mut tx, account.id, c).await?;
+        }
+        for g in gestores {
+            sqlx::query(
+                "INSERT INTO social_gestores (account_id, gestor, name, position) VALUES (?, ?, ?, ?)",
+            )
+            .bind(account.id)
+            .bind(g.gestor)
+            .bind(&g.name)
+            .bind(&g.position)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(())
+    }
+}
+
+async fn insert_change(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    id: i64,
+    c: &AccountChange,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO social_account_changes (account_id, seq, change, effective_on, actor, role, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(c.seq)
+    .bind(&c.change)
+    .bind(c.effective_on.to_string())
+    .bind(&c.actor)
+    .bind(c.role.as_str())
+    .bind(c.recorded_at.to_rfc3339())
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict {
+            folio: format!("cuenta {id}"),
+            expected: c.seq - 1,
+            actual: c.seq,
+        },
+        _ => db(e),
+    })?;
+    Ok(())
+}

@@ -1,0 +1,443 @@
+//! The register of social-media accounts (issue 18) on SQLite and on PostgreSQL, each test
+//! on a fresh database: registration with every change kept with who and when, gestores
+//! whose names stay out of the history, a departure that leaves a rotation owed, a
+//! servant's personal account run by an área (official for that period, Décima novena),
+//! the scope of each role, a takeover that opens a linked breach, and the public directory
+//! as CSV.
+
+#[macro_use]
+mod common;
+
+use arco::accounts::{Account as Login, Body, BodyKind, Principal, TokenKind};
+use arco::case::Role;
+use arco::service::Registry;
+use arco::service::admin::add_body;
+use arco::service::social::{DIRECTORY_HEADERS, directory_csv};
+use arco::social::{Change, GestorKind, Verification};
+use arco::storage::Database;
+use chrono::{DateTime, NaiveDate, Utc};
+use common::{Backend, TestDb, exec, scalar};
+
+fn now() -> DateTime<Utc> {
+    "2026-11-23T12:00:00Z".parse().unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn who(name: &str, role: Role, body: Option<&str>, guarded: &[&str]) -> Principal {
+    Principal {
+        account: Login {
+            id: 1,
+            username: name.into(),
+            display_name: name.into(),
+            body: body.map(str::to_string),
+            role,
+            active: true,
+            password_hash: None,
+        },
+        token: TokenKind::Session,
+        guarded: guarded.iter().map(|s| s.to_string()).collect(),
+        body_kind: None,
+    }
+}
+
+fn ana() -> Principal {
+    who("ana", Role::UnitStaff, Some("SEJ"), &[])
+}
+
+async fn setup(db: &TestDb) -> Registry<Database> {
+    let reg = db.registry().await;
+    for (code, kind, guarantor) in [
+        ("ITEI", BodyKind::Guarantor, None),
+        ("SEJ", BodyKind::Obligated, Some("ITEI")),
+        ("SSJ", BodyKind::Obligated, Some("ITEI")),
+    ] {
+        add_body(
+            reg.store(),
+            Body {
+                code: code.into(),
+                name: format!("Sujeto {code}"),
+                kind,
+                calendar: "mx-jalisco".into(),
+                guarantor: guarantor.map(str::to_string),
+            },
+            |_| Ok(()),
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    reg
+}
+
+fn change(json: &str) -> Change {
+    serde_json::from_str(json).unwrap()
+}
+
+const OFFICIAL: &str = r#"{"change":"registered","platform":"x","handle":"@SEJalisco","url":"https://x.com/SEJalisco","kind":"official","area":"Comunicación Social"}"#;
+
+on_both_backends!(an_account_keeps_every_change_and_its_gestores_names_apart);
+async fn an_account_keeps_every_change_and_its_gestores_names_apart(backend: Backend) {
+    let db = TestDb::new(backend);
+    let reg = setup(&db).await;
+    let a = reg
+        .register_account(&ana(), None, change(OFFICIAL), d("2026-01-12"), now())
+        .await
+        .unwrap();
+    assert_eq!((a.body.as_str(), a.version), ("SEJ", 1));
+    assert!(a.official_today);
+    let id = a.id;
+    for (c, on) in [
+        (
+            r#"{"change":"gestor_added","name":"Luis Gómez Ruiz","kind":"servant","position":"Jefe de Redes"}"#,
+            "2026-01-12",
+        ),
+        (
+            r#"{"change":"gestor_added","name":"Agencia Digital SA","kind":"external"}"#,
+            "2026-02-01",
+        ),
+        (
+            r#"{"change":"edited","verification":"verified"}"#,
+            "2026-02-10",
+        ),
+        (r#"{"change":"gestor_left","gestor":1}"#, "2026-03-02"),
+    ] {
+        reg.change_account(&ana(), id, change(c), d(on), now())
+            .await
+            .unwrap_or_else(|e| panic!("{c}: {e}"));
+    }
+    let a = reg.account_for(&ana(), id, d("2026-03-03")).await.unwrap();
+    assert_eq!(a.version, 5);
+    assert_eq!(a.account.verification, Verification::Verified);
+    assert_eq!(a.account.rotation_owed_since, Some(d("2026-03-02")));
+    let current: Vec<_> = a
+        .account
+        .current_gestores()
+        .map(|g| g.name.as_str())
+        .collect();
+    assert_eq!(current, ["Agencia Digital SA"]);
+    assert_eq!(a.account.gestores[0].kind, GestorKind::Servant);
+    assert_eq!(
+        a.account.gestores[0].position.as_deref(),
+        Some("Jefe de Redes")
+    );
+    // Every change with who and when; the history itself holds no gestor's name.
+    assert_eq!(a.account.changes.len(), 5);
+    assert!(a.account.changes.iter().all(|c| c.actor.id == "ana"));
+    let names = scalar(
+        reg.store(),
+        "SELECT count(*) FROM social_account_changes WHERE change LIKE '%Luis%' OR change LIKE '%Agencia%' OR change LIKE '%Jefe de Redes%'",
+    )
+    .await;
+    assert_eq!(names, 0);
+    assert_eq!(
+        scalar(reg.store(), "SELECT count(*) FROM social_gestores").await,
+        2
+    );
+    // The history is never changed nor deleted.
+    let e = exec(reg.store(), "DELETE FROM social_account_changes")
+        .await
+        .unwrap_err();
+    assert!(e.contains("el historial de las cuentas no se"), "{e}");
+    // The rotation is recorded (never the password); then nothing is owed.
+    let a = reg
+        .change_account(&ana(), id, Change::PasswordsRotated, d("2026-03-03"), now())
+        .await
+        .unwrap();
+    assert_eq!(a.account.rotation_owed_since, None);
+    assert_eq!(a.account.rotated_on, Some(d("2026-03-03")));
+    // A change refused by the register writes nothing, and says why.
+    let e = reg
+        .change_account(
+            &ana(),
+            id,
+            change(r#"{"change":"gestor_left","gestor":1}"#),
+            d("2026-03-04"),
+            now(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("el gestor 1 ya dejó la cuenta el 2026-03-02"),
+        "{e}"
+    );
+    let e = reg
+        .change_account(&ana(), id, Change::PasswordsRotated, d("2026-01-01"), now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("anterior al último cambio"), "{e}");
+    assert_eq!(
+        reg.account_for(&ana(), id, d("2026-03-04"))
+            .await
+            .unwrap()
+            .version,
+        6
+    );
+    // The same handle on the same platform is refused.
+    let e = reg
+        .register_account(&ana(), None, change(OFFICIAL), d("2026-04-01"), now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("ya existe la cuenta «@SEJalisco» de x"), "{e}");
+}
+
+on_both_backends!(each_role_reaches_what_it_may);
+async fn each_role_reaches_what_it_may(backend: Backend) {
+    let db = TestDb::new(backend);
+    let reg = setup(&db).await;
+    let id = reg
+        .register_account(&ana(), None, change(OFFICIAL), d("2026-01-12"), now())
+        .await
+        .unwrap()
+        .id;
+    let today = d("2026-02-01");
+    // Staff of another body: not found, for reading and for changing.
+    let other = who("beto", Role::UnitStaff, Some("SSJ"), &[]);
+    let e = reg
+        .account_for(&other, id, today)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no existe"), "{e}");
+    assert!(
+        reg.change_account(&other, id, Change::PasswordsRotated, today, now())
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("no existe")
+    );
+    assert!(
+        reg.social_accounts_for(&other, None, today)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The Comité and the auditor read, and may not change.
+    for role in [Role::Committee, Role::Auditor] {
+        let r = who("c", role, Some("SEJ"), &[]);
+        assert_eq!(reg.account_for(&r, id, today).await.unwrap().id, id);
+        let e = reg
+            .change_account(&r, id, Change::PasswordsRotated, today, now())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("solo consulta el registro de cuentas de SEJ"),
+            "{e}"
+        );
+    }
+    // Nor may they register an account for the body.
+    let e = reg
+        .register_account(
+            &who("c", Role::Committee, Some("SEJ"), &[]),
+            None,
+            change(OFFICIAL),
+            today,
+            now(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("lo lleva su Unidad de Transparencia"), "{e}");
+    // The guarantor reads the bodies it supervises (the padrón, Décima tercera).
+    let g = who("gema", Role::Guarantor, Some("ITEI"), &["SEJ", "SSJ"]);
+    assert_eq!(
+        reg.social_accounts_for(&g, None, today)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(reg.account_for(&g, id, today).await.is_ok());
+    let outsider = who("otro", Role::Guarantor, Some("OTRO"), &["SSJ"]);
+    assert!(reg.account_for(&outsider, id, today).await.is_err());
+    // The public directory needs no sign-in.
+    let public = reg.social_directory(Some("SEJ"), today).await.unwrap();
+    assert_eq!(public.len(), 1);
+    assert_eq!(public[0].handle, "@SEJalisco");
+}
+
+on_both_backends!(a_personal_account_run_by_an_area_counts_as_official_only_in_its_period);
+async fn a_personal_account_run_by_an_area_counts_as_official_only_in_its_period(backend: Backend) {
+    let db = TestDb::new(backend);
+    let reg = setup(&db).await;
+    let id = reg
+        .register_account(
+            &ana(),
+            None,
+            change(
+                r#"{"change":"registered","platform":"facebook","handle":"maria.directora","kind":"servant_personal","servant_level":"level_1","area":"Dirección General"}"#,
+            ),
+            d("2026-01-12"),
+            now(),
+        )
+        .await
+        .unwrap()
+        .id;
+    reg.change_account(
+        &ana(),
+        id,
+        change(r#"{"change":"run_by_area","from":"2026-02-01","to":"2026-06-30"}"#),
+        d("2026-01-20"),
+        now(),
+    )
+    .await
+    .unwrap();
+    for (day, official) in [
+        ("2026-01-31", false),
+        ("2026-02-01", true),
+        ("2026-06-30", true),
+        ("2026-07-01", false),
+    ] {
+        assert_eq!(
+            reg.account_for(&ana(), id, d(day))
+                .await
+                .unwrap()
+                .official_today,
+            official,
+            "{day}"
+        );
+    }
+    let csv = directory_csv(&reg.social_directory(None, d("2026-03-01")).await.unwrap());
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap().trim_start_matches('\u{feff}'),
+        "Sujeto obligado,Red social,Cuenta,Dirección,Tipo (Séptima),\"Oficial hoy (Segunda II, Décima novena)\",Área,Verificación (Décima cuarta),Gestores (Décima segunda)"
+    );
+    assert_eq!(DIRECTORY_HEADERS.len(), 9);
+    assert_eq!(
+        lines.next().unwrap(),
+        "SEJ,Facebook,maria.directora,,cuenta personal de servidor público,sí,Dirección General,sin verificar,"
+    );
+    assert!(lines.next().is_none());
+}
+
+on_both_backends!(a_compromised_account_opens_a_breach_linked_to_it);
+async fn a_compromised_account_opens_a_breach_linked_to_it(backend: Backend) {
+    let db = TestDb::new(backend);
+    let reg = setup(&db).await;
+    let id = reg
+        .register_account(&ana(), None, change(OFFICIAL), d("2026-01-12"), now())
+        .await
+        .unwrap()
+        .id;
+    // The link is not a change staff may enter by hand.
+    let e = reg
+        .change_account(
+            &ana(),
+            id,
+            change(r#"{"change":"compromised","breach":"SEJ-VS-2026-00009"}"#),
+            d("2026-03-01"),
+            now(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("se registra como vulneración"), "{e}");
+    let breach = reg
+        .account_compromised(&ana(), id, "2026-03-05T08:30".parse().unwrap(), now())
+        .await
+        .unwrap();
+    assert_eq!(breach.folio, "SEJ-VS-2026-00001");
+    assert_eq!(breach.body, "SEJ");
+    let a = reg.account_for(&ana(), id, d("2026-03-05")).await.unwrap();
+    assert_eq!(a.account.breaches, ["SEJ-VS-2026-00001"]);
+    let last = a.account.changes.last().unwrap();
+    assert_eq!(last.on, d("2026-03-05"));
+    // An auditor may not report it.
+    let auditor = who("aud", Role::Auditor, Some("SEJ"), &[]);
+    assert!(
+        reg.account_compromised(&auditor, id, "2026-03-06T08:30".parse().unwrap(), now())
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        reg.account_for(&ana(), id, d("2026-03-06"))
+            .await
+            .unwrap()
+            .account
+            .breaches
+            .len(),
+        1
+    );
+}
+
+on_both_backends!(the_register_moves_to_the_other_backend_unchanged);
+async fn the_register_moves_to_the_other_backend_unchanged(from: Backend) {
+    use arco::storage::transfer;
+    let src = TestDb::new(from);
+    let reg = setup(&src).await;
+    let id = reg
+        .register_account(&ana(), None, change(OFFICIAL), d("2026-01-12"), now())
+        .await
+        .unwrap()
+        .id;
+    reg.change_account(
+        &ana(),
+        id,
+        change(r#"{"change":"gestor_added","name":"Luis Gómez Ruiz","kind":"servant","position":"Jefe de Redes"}"#),
+        d("2026-01-12"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let file = src.file("export.jsonl");
+    let counts = transfer::export(
+        reg.store(),
+        "origen",
+        std::fs::File::create(&file).unwrap(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(counts.social_accounts, 1);
+    let to = match from {
+        Backend::Sqlite => Backend::Postgres,
+        Backend::Postgres => Backend::Sqlite,
+    };
+    let dst = TestDb::new(to);
+    let target = dst.store().await;
+    transfer::import(&target, &file, |_| {}).await.unwrap();
+    let cmp = transfer::compare(&target, &file).await.unwrap();
+    assert!(cmp.differences.is_empty(), "{:?}", cmp.differences);
+    let reg2 = dst.registry().await;
+    let a = reg.account_for(&ana(), id, d("2026-02-01")).await.unwrap();
+    let b = reg2.account_for(&ana(), id, d("2026-02-01")).await.unwrap();
+    assert_eq!((a.account, a.version), (b.account, b.version));
+    // The next account registered on the target gets the next number.
+    let next = reg2
+        .register_account(
+            &ana(),
+            None,
+            change(r#"{"change":"registered","platform":"instagram","handle":"sejalisco","kind":"official","area":"Comunicación Social"}"#),
+            d("2026-02-02"),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.id, id + 1);
+    // A change on the source only is a difference, named without showing the name.
+    reg.change_account(
+        &ana(),
+        id,
+        change(r#"{"change":"gestor_left","gestor":1}"#),
+        d("2026-03-01"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let cmp = transfer::compare(reg.store(), &file).await.unwrap();
+    assert!(!cmp.differences.is_empty());
+    assert!(
+        cmp.differences
+            .iter()
+            .all(|(k, d)| k == &format!("cuenta {id}") && !d.contains("Luis")),
+        "{:?}",
+        cmp.differences
+    );
+}
