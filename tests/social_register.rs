@@ -177,6 +177,24 @@ async fn an_account_keeps_every_change_and_its_gestores_names_apart(backend: Bac
             .version,
         6
     );
+    // A gestor's name is erased: gone from the database, the history unchanged.
+    let a = reg.erase_gestor_name(&ana(), id, 1).await.unwrap();
+    assert_eq!(a.account.gestores[0].name, "(nombre suprimido)");
+    assert_eq!(a.account.gestores[0].position, None);
+    assert_eq!(a.account.gestores[0].left_on, Some(d("2026-03-02")));
+    assert_eq!(a.version, 6);
+    assert_eq!(
+        scalar(
+            reg.store(),
+            "SELECT (SELECT count(*) FROM social_gestores WHERE name LIKE '%Luis%' OR position LIKE '%Jefe%')
+                  + (SELECT count(*) FROM social_accounts WHERE data LIKE '%Luis%' OR data LIKE '%Jefe de Redes%')",
+        )
+        .await,
+        0
+    );
+    let auditor = who("aud", Role::Auditor, Some("SEJ"), &[]);
+    assert!(reg.erase_gestor_name(&auditor, id, 2).await.is_err());
+    assert!(reg.erase_gestor_name(&ana(), id, 9).await.is_err());
     // The same handle on the same platform is refused.
     let e = reg
         .register_account(&ana(), None, change(OFFICIAL), d("2026-04-01"), now())

@@ -289,6 +289,44 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         Ok(())
     }
 
+    /// Erases the name and position of gestor `gestor` of the account `id` (a person's
+    /// data, kept apart from the history for this): the history keeps that a gestor with
+    /// that number came and went, and when; the name reads «(nombre suprimido)».
+    pub async fn erase_gestor_name(
+        &self,
+        who: &Principal,
+        id: i64,
+        gestor: u32,
+    ) -> Result<AccountDetail, ServiceError> {
+        let (stored, changes, mut names) = self
+            .store
+            .social_account(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if !who.may_request(&stored.body, Access::Read) {
+            return Err(not_found(id));
+        }
+        if !keeps(who, &stored.body) {
+            return Err(ServiceError::Forbidden(format!(
+                "{} no suprime datos del registro de cuentas de {}",
+                who.role().label_es(),
+                stored.body
+            )));
+        }
+        names.retain(|n| n.gestor != i64::from(gestor));
+        let account = rebuild(id, &changes, &names)?;
+        if !account.gestores.iter().any(|g| g.id == gestor) {
+            return Err(ServiceError::BadInput(format!(
+                "no hay gestor {gestor} en la cuenta {id}"
+            )));
+        }
+        let data = serde_json::to_string(&account).map_err(|e| unreadable(id, e))?;
+        self.store
+            .erase_social_gestor(id, i64::from(gestor), &data)
+            .await?;
+        self.account_for(who, id, local_today(Utc::now())).await
+    }
+
     /// Someone else took the account `id` over: opens a breach case of its body detected
     /// at `at` (arts. 38–40; `003_…`, considerando 16.XXXI) and links it to the account.
     /// Returns the breach.

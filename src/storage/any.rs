@@ -720,4 +720,13 @@ impl super::SocialStore for Database {
     ) -> Result<(), StoreError> {
         delegate!(self, s => s.restore_social_account(account, platform, handle, changes, gestores))
     }
+
+    async fn erase_social_gestor(
+        &self,
+        id: i64,
+        gestor: i64,
+        data: &str,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.erase_social_gestor(id, gestor, data))
+    }
 }

@@ -234,6 +234,37 @@ impl SocialStore for PostgresStore {
         tx.commit().await.map_err(db)?;
         Ok(())
     }
+
+    async fn erase_social_gestor(
+        &self,
+        id: i64,
+        gestor: i64,
+        data: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await.map_err(db)?;
+        let r = sqlx::query(
+            "UPDATE social_gestores SET name = '(nombre suprimido)', position = NULL
+             WHERE account_id = $1 AND gestor = $2",
+        )
+        .bind(id)
+        .bind(gestor)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::NotFound(format!(
+                "el gestor {gestor} de la cuenta {id}"
+            )));
+        }
+        sqlx::query("UPDATE social_accounts SET data = $1 WHERE id = $2")
+            .bind(data)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(())
+    }
 }
 
 async fn insert_change(

@@ -90,4 +90,14 @@ pub trait SocialStore: Send + Sync {
         changes: &[AccountChange],
         gestores: &[GestorName],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Erases gestor `gestor`'s name and position from the account `id` (the history,
+    /// which names the gestor by number, is untouched) and stores the projection `data`
+    /// without them; [`StoreError::NotFound`] if there is no such gestor.
+    fn erase_social_gestor(
+        &self,
+        id: i64,
+        gestor: i64,
+        data: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -228,6 +228,37 @@ impl SocialStore for SqliteStore {
         tx.commit().await.map_err(db)?;
         Ok(())
     }
+
+    async fn erase_social_gestor(
+        &self,
+        id: i64,
+        gestor: i64,
+        data: &str,
+    ) -> Result<(), StoreError> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        let r = sqlx::query(
+            "UPDATE social_gestores SET name = '(nombre suprimido)', position = NULL
+             WHERE account_id = ? AND gestor = ?",
+        )
+        .bind(id)
+        .bind(gestor)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::NotFound(format!(
+                "el gestor {gestor} de la cuenta {id}"
+            )));
+        }
+        sqlx::query("UPDATE social_accounts SET data = ? WHERE id = ?")
+            .bind(data)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(())
+    }
 }
 
 async fn insert_change(
