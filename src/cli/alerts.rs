@@ -150,7 +150,10 @@ pub fn daemon(db: &DbArgs, config: &Option<PathBuf>, holder: &str, once: bool) -
     runtime()?.block_on(async move {
         let reg = batch_registry(db).await?;
         if once {
-            if let Some(r) = alerts::breach::breach_tick(&reg, &c, &m, holder, Utc::now()).await? {
+            // The breach tick first (its alerts cannot wait); said only when it sent.
+            if let Some(r) = alerts::breach::breach_tick(&reg, &c, &m, holder, Utc::now()).await?
+                && (r.new > 0 || !r.deliveries.is_empty())
+            {
                 outln!("vulneraciones: {} avisos nuevos, {} mensajes", r.new, r.deliveries.len());
             }
             match alerts::nightly(&reg, &c, &m, holder, Utc::now()).await? {
