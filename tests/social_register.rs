@@ -459,3 +459,151 @@ async fn the_register_moves_to_the_other_backend_unchanged(from: Backend) {
         cmp.differences
     );
 }
+
+/// A request of SEJ filed by Ana, to point at a post.
+async fn request(reg: &Registry<Database>) -> String {
+    reg.file_request(
+        "SEJ",
+        "mx-jalisco",
+        arco::request::Right::Cancellation,
+        "2026-03-02T10:00".parse().unwrap(),
+        &arco::case::Actor::new("ana", Role::UnitStaff),
+        now(),
+    )
+    .await
+    .unwrap()
+    .folio
+}
+
+on_both_backends!(a_request_about_a_post_points_to_it_apart_from_the_log);
+async fn a_request_about_a_post_points_to_it_apart_from_the_log(backend: Backend) {
+    use arco::social::PostAction;
+    let db = TestDb::new(backend);
+    let reg = setup(&db).await;
+    let id = reg
+        .register_account(&ana(), None, change(OFFICIAL), d("2026-01-12"), now())
+        .await
+        .unwrap()
+        .id;
+    let folio = request(&reg).await;
+    let post = "https://x.com/SEJalisco/status/1890000000000000001";
+    let p = reg
+        .point_to_publication(&ana(), &folio, id, post, Some("2026-03-01T18:20"), now())
+        .await
+        .unwrap();
+    assert_eq!((p.account_id, p.post.as_str()), (id, post));
+    assert_eq!(p.account, "@SEJalisco en X (Twitter)");
+    assert_eq!((p.action, p.warning.as_deref()), (None, None));
+    // Not in the request's log.
+    assert_eq!(
+        scalar(
+            reg.store(),
+            "SELECT count(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE CAST(e.payload AS TEXT) LIKE '%1890000000000000001%' OR CAST(c.projection AS TEXT) LIKE '%1890000000000000001%'"
+        )
+        .await,
+        0
+    );
+    // Removed without a preservation record: recorded, with a warning.
+    let p = reg
+        .record_post_action(
+            &ana(),
+            &folio,
+            PostAction::Removed,
+            false,
+            d("2026-03-09"),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(p.action, Some(PostAction::Removed));
+    assert_eq!(p.acted_by.as_deref(), Some("ana"));
+    assert!(
+        p.warning
+            .as_deref()
+            .is_some_and(|w| w.contains("Décima séptima")),
+        "{:?}",
+        p.warning
+    );
+    let p = reg
+        .record_post_action(
+            &ana(),
+            &folio,
+            PostAction::Removed,
+            true,
+            d("2026-03-09"),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((p.preserved, p.warning), (Some(true), None));
+    // An account of another body's register, a bad capture date, a stranger: refused.
+    let other = reg
+        .register_account(
+            &who("beto", Role::UnitStaff, Some("SSJ"), &[]),
+            None,
+            change(r#"{"change":"registered","platform":"x","handle":"@SSJalisco","kind":"official","area":"Prensa"}"#),
+            d("2026-01-12"),
+            now(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let e = reg
+        .point_to_publication(&ana(), &folio, other, post, None, now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("es del registro de SSJ, no de SEJ"), "{e}");
+    let e = reg
+        .point_to_publication(&ana(), &folio, id, post, Some("ayer"), now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("campo «captured_at»"), "{e}");
+    let stranger = who("beto", Role::UnitStaff, Some("SSJ"), &[]);
+    assert!(reg.publication_for(&stranger, &folio).await.is_err());
+    let auditor = who("aud", Role::Auditor, Some("SEJ"), &[]);
+    assert!(
+        reg.publication_for(&auditor, &folio)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(reg.forget_publication(&auditor, &folio).await.is_err());
+
+    // It travels with an export, and is compared without showing the post.
+    use arco::storage::transfer;
+    let file = db.file("export.jsonl");
+    let counts = transfer::export(
+        reg.store(),
+        "origen",
+        std::fs::File::create(&file).unwrap(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((counts.social_accounts, counts.publications), (2, 1));
+    let dst = TestDb::new(match backend {
+        Backend::Sqlite => Backend::Postgres,
+        Backend::Postgres => Backend::Sqlite,
+    });
+    let target = dst.store().await;
+    transfer::import(&target, &file, |_| {}).await.unwrap();
+    let cmp = transfer::compare(&target, &file).await.unwrap();
+    assert!(cmp.differences.is_empty(), "{:?}", cmp.differences);
+
+    // Erased: nothing left of it.
+    assert!(reg.forget_publication(&ana(), &folio).await.unwrap());
+    assert!(reg.publication_for(&ana(), &folio).await.unwrap().is_none());
+    assert_eq!(
+        scalar(reg.store(), "SELECT count(*) FROM request_publications").await,
+        0
+    );
+    let cmp = transfer::compare(reg.store(), &file).await.unwrap();
+    assert_eq!(cmp.differences.len(), 1, "{:?}", cmp.differences);
+    assert!(
+        !cmp.differences[0].1.contains("status"),
+        "{:?}",
+        cmp.differences
+    );
+}

@@ -43,3 +43,18 @@ CREATE TRIGGER social_changes_never_updated BEFORE UPDATE OR DELETE ON social_ac
     FOR EACH STATEMENT EXECUTE FUNCTION arco_social_history_append_only();
 CREATE TRIGGER social_changes_never_truncated BEFORE TRUNCATE ON social_account_changes
     FOR EACH STATEMENT EXECUTE FUNCTION arco_social_history_append_only();
+
+-- A request about a publication (issue 18; `000_…`, Quinto): the account of the register
+-- and the post it is about, and what was done to the post. Kept apart from the log of
+-- the request (the post can identify the titular) and erased with it.
+CREATE TABLE request_publications (
+    folio        TEXT    PRIMARY KEY,
+    account_id   BIGINT  NOT NULL REFERENCES social_accounts (id),
+    post         TEXT    NOT NULL,
+    captured_at  TEXT,
+    action       TEXT,
+    preserved    BOOLEAN,
+    acted_on     TEXT,
+    acted_by     TEXT,
+    recorded_at  TEXT    NOT NULL
+);

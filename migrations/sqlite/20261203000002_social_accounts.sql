@@ -42,3 +42,18 @@ CREATE TRIGGER social_changes_never_deleted BEFORE DELETE ON social_account_chan
 BEGIN
     SELECT RAISE(ABORT, 'el historial de las cuentas no se borra');
 END;
+
+-- A request about a publication (issue 18; `000_…`, Quinto): the account of the register
+-- and the post it is about, and what was done to the post. Kept apart from the log of
+-- the request (the post can identify the titular) and erased with it.
+CREATE TABLE request_publications (
+    folio        TEXT    PRIMARY KEY,
+    account_id   INTEGER NOT NULL REFERENCES social_accounts (id),
+    post         TEXT    NOT NULL,
+    captured_at  TEXT,
+    action       TEXT,
+    preserved    INTEGER,
+    acted_on     TEXT,
+    acted_by     TEXT,
+    recorded_at  TEXT    NOT NULL
+);

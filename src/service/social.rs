@@ -19,8 +19,8 @@ use crate::accounts::{Access, Principal};
 use crate::breach::BreachAct;
 use crate::calendar::Moment;
 use crate::case::{Actor, Role};
-use crate::social::{Account, Change, Gestor};
-use crate::storage::social::{AccountChange, GestorName, StoredAccount};
+use crate::social::{Account, Change, Gestor, PostAction};
+use crate::storage::social::{AccountChange, GestorName, PublicationRecord, StoredAccount};
 use crate::storage::{Directory, SocialStore, Store, StoreError};
 
 /// An account with its number, body, version, whether it counts as official on the day
@@ -481,6 +481,189 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
             });
         }
         Ok(out)
+    }
+}
+
+/// What a request about a publication points to, as shown: the account, the post, and
+/// what was done to it, with the warning when it was removed with no preservation record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    pub folio: String,
+    pub account_id: i64,
+    pub account: String,
+    pub post: String,
+    pub captured_at: Option<String>,
+    pub action: Option<PostAction>,
+    pub preserved: Option<bool>,
+    pub acted_on: Option<NaiveDate>,
+    pub acted_by: Option<String>,
+    /// Set when the post was removed and no preservation record exists (`002_…`, Décima
+    /// séptima); recorded, not refused.
+    pub warning: Option<String>,
+}
+
+fn warning(action: Option<PostAction>, preserved: Option<bool>) -> Option<String> {
+    (matches!(action, Some(PostAction::Removed | PostAction::MediaRemoved))
+        && preserved != Some(true))
+    .then(|| {
+        "se eliminó sin constancia de preservación: lo publicado debe conservarse en los archivos del sujeto obligado antes de eliminarlo (Políticas Generales, Décima séptima); si la cancelación exige que el dato deje de estar en su posesión (art. 46), registre que se suprimió"
+            .to_string()
+    })
+}
+
+impl<S: Store + Directory + SocialStore> Registry<S> {
+    /// The request `folio` and whether `who` may act on it; not found otherwise.
+    async fn publication_scope(
+        &self,
+        who: &Principal,
+        folio: &str,
+        access: Access,
+    ) -> Result<String, ServiceError> {
+        let missing = || ServiceError::Store(StoreError::NotFound(folio.to_string()));
+        let scope = self
+            .store
+            .case_scope(folio)
+            .await?
+            .filter(|s| s.kind == super::REQUEST_KIND)
+            .ok_or_else(missing)?;
+        if !who.may_request(&scope.body, Access::Read) {
+            return Err(missing());
+        }
+        if access == Access::Act && !keeps(who, &scope.body) {
+            return Err(ServiceError::Forbidden(format!(
+                "{} no registra de qué publicación trata la solicitud {folio}",
+                who.role().label_es()
+            )));
+        }
+        Ok(scope.body)
+    }
+
+    /// Says that the request `folio` is about the post `post` (its address or id)
+    /// published on the account `account_id` of the body's register, captured at
+    /// `captured_at` (`000_…`, Quinto). Kept apart from the request's log, since the post
+    /// can identify the titular, and erased with [`Registry::forget_publication`].
+    pub async fn point_to_publication(
+        &self,
+        who: &Principal,
+        folio: &str,
+        account_id: i64,
+        post: &str,
+        captured_at: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, ServiceError> {
+        let body = self.publication_scope(who, folio, Access::Act).await?;
+        let (stored, _, _) = self
+            .store
+            .social_account(account_id)
+            .await?
+            .ok_or_else(|| not_found(account_id))?;
+        if stored.body != body {
+            return Err(ServiceError::BadInput(format!(
+                "la cuenta {account_id} es del registro de {}, no de {body}, a quien se dirige la solicitud",
+                stored.body
+            )));
+        }
+        let post = post.trim();
+        if post.is_empty() || post.chars().count() > 500 || post.chars().any(char::is_control) {
+            return Err(ServiceError::BadInput(
+                "campo «post»: la dirección o el identificador de la publicación, de 1 a 500 caracteres en una línea".into(),
+            ));
+        }
+        let captured_at = captured_at.map(str::trim).filter(|c| !c.is_empty());
+        if let Some(c) = captured_at
+            && c.parse::<Moment>().is_err()
+        {
+            return Err(ServiceError::BadInput(format!(
+                "campo «captured_at»: «{c}» no es una fecha ni un momento (AAAA-MM-DD o AAAA-MM-DDTHH:MM)"
+            )));
+        }
+        let kept = self.store.publication(folio).await?;
+        self.store
+            .set_publication(&PublicationRecord {
+                folio: folio.to_string(),
+                account_id,
+                post: post.to_string(),
+                captured_at: captured_at.map(str::to_string),
+                action: kept.as_ref().and_then(|k| k.action.clone()),
+                preserved: kept.as_ref().and_then(|k| k.preserved),
+                acted_on: kept.as_ref().and_then(|k| k.acted_on),
+                acted_by: kept.as_ref().and_then(|k| k.acted_by.clone()),
+                recorded_at: now,
+            })
+            .await?;
+        self.publication_for(who, folio)
+            .await?
+            .ok_or_else(|| ServiceError::Store(StoreError::NotFound(folio.to_string())))
+    }
+
+    /// Records what was done on `on` to the post the request `folio` is about, and whether
+    /// a preservation record of it exists. A removal without one is recorded with a warning
+    /// (`002_…`, Décima séptima), never refused.
+    pub async fn record_post_action(
+        &self,
+        who: &Principal,
+        folio: &str,
+        action: PostAction,
+        preserved: bool,
+        on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, ServiceError> {
+        self.publication_scope(who, folio, Access::Act).await?;
+        let Some(mut p) = self.store.publication(folio).await? else {
+            return Err(ServiceError::BadInput(format!(
+                "la solicitud {folio} no dice de qué publicación trata; regístrela primero"
+            )));
+        };
+        p.action = Some(action.as_str().to_string());
+        p.preserved = Some(preserved);
+        p.acted_on = Some(on);
+        p.acted_by = Some(who.account.username.clone());
+        p.recorded_at = now;
+        self.store.set_publication(&p).await?;
+        self.publication_for(who, folio)
+            .await?
+            .ok_or_else(|| ServiceError::Store(StoreError::NotFound(folio.to_string())))
+    }
+
+    /// What the request `folio` is about, if a publication.
+    pub async fn publication_for(
+        &self,
+        who: &Principal,
+        folio: &str,
+    ) -> Result<Option<Publication>, ServiceError> {
+        self.publication_scope(who, folio, Access::Read).await?;
+        let Some(p) = self.store.publication(folio).await? else {
+            return Ok(None);
+        };
+        let account = match self.store.social_account(p.account_id).await? {
+            Some((stored, _, _)) => serde_json::from_str::<Account>(&stored.data)
+                .map(|a| a.to_string())
+                .unwrap_or_else(|_| format!("cuenta {}", p.account_id)),
+            None => format!("cuenta {}", p.account_id),
+        };
+        let action = p.action.as_deref().and_then(PostAction::parse);
+        Ok(Some(Publication {
+            folio: p.folio,
+            account_id: p.account_id,
+            account,
+            post: p.post,
+            captured_at: p.captured_at,
+            warning: warning(action, p.preserved),
+            action,
+            preserved: p.preserved,
+            acted_on: p.acted_on,
+            acted_by: p.acted_by,
+        }))
+    }
+
+    /// Erases what the request `folio` pointed to (the post can identify the titular).
+    pub async fn forget_publication(
+        &self,
+        who: &Principal,
+        folio: &str,
+    ) -> Result<bool, ServiceError> {
+        self.publication_scope(who, folio, Access::Act).await?;
+        Ok(self.store.forget_publication(folio).await?)
     }
 }
 

@@ -75,6 +75,17 @@ category! {
 }
 
 category! {
+    /// What was done to a post a titular asked about (`000_…`, Quinto: correct or remove
+    /// the data, photos, audio or video published).
+    PostAction {
+        Edited = "edited", "publicación corregida";
+        Removed = "removed", "publicación eliminada";
+        MediaRemoved = "media_removed", "fotografía, audio o video retirado";
+        Blocked = "blocked", "publicación bloqueada (oculta al público)";
+    }
+}
+
+category! {
     /// The platform's verification of the account (Décima cuarta).
     Verification {
         Unverified = "unverified", "sin verificar";

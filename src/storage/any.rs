@@ -729,4 +729,26 @@ impl super::SocialStore for Database {
     ) -> Result<(), StoreError> {
         delegate!(self, s => s.erase_social_gestor(id, gestor, data))
     }
+
+    async fn set_publication(
+        &self,
+        record: &super::social::PublicationRecord,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.set_publication(record))
+    }
+
+    async fn publication(
+        &self,
+        folio: &str,
+    ) -> Result<Option<super::social::PublicationRecord>, StoreError> {
+        delegate!(self, s => s.publication(folio))
+    }
+
+    async fn publications(&self) -> Result<Vec<super::social::PublicationRecord>, StoreError> {
+        delegate!(self, s => s.publications())
+    }
+
+    async fn forget_publication(&self, folio: &str) -> Result<bool, StoreError> {
+        delegate!(self, s => s.forget_publication(folio))
+    }
 }

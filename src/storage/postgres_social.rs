@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use super::postgres::{corrupt, db};
-use super::social::{AccountChange, GestorName, SocialStore, StoredAccount};
+use super::social::{AccountChange, GestorName, PublicationRecord, SocialStore, StoredAccount};
 use super::{PostgresStore, StoreError};
 use crate::case::Role;
 
@@ -265,6 +265,93 @@ impl SocialStore for PostgresStore {
         tx.commit().await.map_err(db)?;
         Ok(())
     }
+
+    async fn set_publication(&self, r: &PublicationRecord) -> Result<(), StoreError> {
+        let exists: Option<i64> = sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM cases WHERE folio = $1) * (SELECT count(*) FROM social_accounts WHERE id = $2)",
+        )
+        .bind(&r.folio)
+        .bind(r.account_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?;
+        if exists.unwrap_or(0) == 0 {
+            return Err(StoreError::NotFound(r.folio.clone()));
+        }
+        sqlx::query(
+            "INSERT INTO request_publications (folio, account_id, post, captured_at, action, preserved, acted_on, acted_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (folio) DO UPDATE SET account_id = excluded.account_id, post = excluded.post,
+                 captured_at = excluded.captured_at, action = excluded.action, preserved = excluded.preserved,
+                 acted_on = excluded.acted_on, acted_by = excluded.acted_by, recorded_at = excluded.recorded_at",
+        )
+        .bind(&r.folio)
+        .bind(r.account_id)
+        .bind(&r.post)
+        .bind(&r.captured_at)
+        .bind(&r.action)
+        .bind(r.preserved)
+        .bind(r.acted_on.map(|d| d.to_string()))
+        .bind(&r.acted_by)
+        .bind(r.recorded_at.to_rfc3339())
+        .execute(self.pool())
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn publication(&self, folio: &str) -> Result<Option<PublicationRecord>, StoreError> {
+        sqlx::query("SELECT * FROM request_publications WHERE folio = $1")
+            .bind(folio)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(publication)
+            .transpose()
+    }
+
+    async fn publications(&self) -> Result<Vec<PublicationRecord>, StoreError> {
+        sqlx::query("SELECT * FROM request_publications ORDER BY folio")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+            .iter()
+            .map(publication)
+            .collect()
+    }
+
+    async fn forget_publication(&self, folio: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM request_publications WHERE folio = $1")
+            .bind(folio)
+            .execute(self.pool())
+            .await
+            .map_err(db)?;
+        Ok(r.rows_affected() > 0)
+    }
+}
+
+fn publication(r: &PgRow) -> Result<PublicationRecord, StoreError> {
+    let acted: Option<String> = r.get("acted_on");
+    let at: String = r.get("recorded_at");
+    Ok(PublicationRecord {
+        folio: r.get("folio"),
+        account_id: r.get("account_id"),
+        post: r.get("post"),
+        captured_at: r.get("captured_at"),
+        action: r.get("action"),
+        preserved: r.get::<Option<bool>, _>("preserved"),
+        acted_on: acted
+            .map(|d| {
+                d.parse()
+                    .map_err(|_| corrupt("request_publications.acted_on", &d))
+            })
+            .transpose()?,
+        acted_by: r.get("acted_by"),
+        recorded_at: chrono::DateTime::parse_from_rfc3339(&at)
+            .map_err(|_| corrupt("request_publications.recorded_at", &at))?
+            .with_timezone(&chrono::Utc),
+    })
 }
 
 async fn insert_change(

@@ -40,6 +40,24 @@ pub struct GestorName {
     pub position: Option<String>,
 }
 
+/// What a request about a publication points to, and what was done to the post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationRecord {
+    pub folio: String,
+    pub account_id: i64,
+    /// The post's address or id on the platform.
+    pub post: String,
+    /// When the titular (or the UT) captured it, as given.
+    pub captured_at: Option<String>,
+    /// What was done to the post (`edited`, `removed`, `media_removed`, `blocked`).
+    pub action: Option<String>,
+    /// Whether a preservation record of the post exists (`002_…`, Décima séptima).
+    pub preserved: Option<bool>,
+    pub acted_on: Option<NaiveDate>,
+    pub acted_by: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// The register of accounts.
 pub trait SocialStore: Send + Sync {
     /// Enters an account of `body` with its first change; [`StoreError::Exists`] if the
@@ -100,4 +118,28 @@ pub trait SocialStore: Send + Sync {
         gestor: i64,
         data: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Records (or replaces) what the request `folio` is about: an account of the register
+    /// and a post; [`StoreError::NotFound`] if there is no such case or account.
+    fn set_publication(
+        &self,
+        record: &PublicationRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// What the request `folio` is about, if it is about a publication.
+    fn publication(
+        &self,
+        folio: &str,
+    ) -> impl Future<Output = Result<Option<PublicationRecord>, StoreError>> + Send;
+
+    /// Every publication record (for an export).
+    fn publications(
+        &self,
+    ) -> impl Future<Output = Result<Vec<PublicationRecord>, StoreError>> + Send;
+
+    /// Erases what the request `folio` pointed to; false if there was nothing.
+    fn forget_publication(
+        &self,
+        folio: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }

@@ -23,6 +23,12 @@
 //! an addition to version 2: an arco without them refuses such a file (unknown line)
 //! rather than dropping them.
 //!
+//! After them, the register of social-media accounts (issue 18): one line per account
+//! (`{"social_account":{"id":..,"changes":[...],"gestores":[...]}}`: its projection, its
+//! history and its gestores' names), then one line per request about a publication
+//! (`{"publication":{"folio":..,"account_id":..,"post":..}}`). A comparison names an
+//! account or a folio whose publication differs without showing a name or a post.
+//!
 //! Version 1 (before the directory) is still read: it has no directory lines.
 //!
 //! An import checks the whole file before writing anything (lines, logs, counts, and that
@@ -52,7 +58,7 @@ use thiserror::Error;
 use super::admin::{AdminStore, ExpedienteDump};
 use super::directory::{AccountRecord, BodyRecord, Directory, DirectoryDump, TokenRecord};
 use super::documents::{BlobPlace, DocumentStore};
-use super::social::{AccountChange, GestorName, SocialStore, StoredAccount};
+use super::social::{AccountChange, GestorName, PublicationRecord, SocialStore, StoredAccount};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, FolioCounter, InstallState, Listing, NewEvent,
     OutboxItem, OutboxRecord, Projection, Store, StoreError, StoredCase, StoredEvent,
@@ -140,6 +146,8 @@ pub struct Counts {
     /// them).
     #[serde(default)]
     pub social_accounts: usize,
+    #[serde(default)]
+    pub publications: usize,
 }
 
 impl std::fmt::Display for Counts {
@@ -526,6 +534,53 @@ impl ExportSocialAccount {
     }
 }
 
+/// What a request about a publication points to (kept apart from the log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportPublication {
+    pub folio: String,
+    pub account_id: i64,
+    pub post: String,
+    pub captured_at: Option<String>,
+    pub action: Option<String>,
+    pub preserved: Option<bool>,
+    pub acted_on: Option<NaiveDate>,
+    pub acted_by: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<PublicationRecord> for ExportPublication {
+    fn from(p: PublicationRecord) -> Self {
+        ExportPublication {
+            folio: p.folio,
+            account_id: p.account_id,
+            post: p.post,
+            captured_at: p.captured_at,
+            action: p.action,
+            preserved: p.preserved,
+            acted_on: p.acted_on,
+            acted_by: p.acted_by,
+            recorded_at: p.recorded_at,
+        }
+    }
+}
+
+impl From<ExportPublication> for PublicationRecord {
+    fn from(p: ExportPublication) -> Self {
+        PublicationRecord {
+            folio: p.folio,
+            account_id: p.account_id,
+            post: p.post,
+            captured_at: p.captured_at,
+            action: p.action,
+            preserved: p.preserved,
+            acted_on: p.acted_on,
+            acted_by: p.acted_by,
+            recorded_at: p.recorded_at,
+        }
+    }
+}
+
 /// A line of an export after the header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -547,6 +602,8 @@ pub enum Line {
     Document(ExportDocument),
     /// An account of the register of social-media accounts.
     SocialAccount(ExportSocialAccount),
+    /// What a request about a publication points to.
+    Publication(ExportPublication),
     Outbox(ExportOutbox),
     /// A change of a case's administrative record (assignment, área, non-cooperation).
     Admin(AdminRecord),
@@ -873,6 +930,7 @@ fn add_to_state(state: &mut InstallState, exp: &mut ExpedienteDump, line: Line) 
         | Line::Case(_)
         | Line::Document(_)
         | Line::SocialAccount(_)
+        | Line::Publication(_)
         | Line::End(_) => {}
     }
 }
@@ -977,6 +1035,11 @@ pub async fn export_with<
         };
         counts.social_accounts += 1;
         let line = Line::SocialAccount(ExportSocialAccount::of(account, changes, gestores)?);
+        write(&|o| line_to(o, &line))?;
+    }
+    for p in store.publications().await? {
+        counts.publications += 1;
+        let line = Line::Publication(p.into());
         write(&|o| line_to(o, &line))?;
     }
     let state = store.install_state().await?;
@@ -1103,6 +1166,7 @@ pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
     let mut account_ids = HashSet::new();
     let mut digests = HashSet::new();
     let mut documents = HashSet::new();
+    let mut social = HashSet::new();
     let mut past_directory = false;
     let mut end = None;
     while let Some(line) = r.next_line()? {
@@ -1193,7 +1257,17 @@ pub fn check(path: &Path) -> Result<(Header, Counts), TransferError> {
             }
             Line::SocialAccount(a) => {
                 a.check().map_err(|m| r.error(m))?;
+                social.insert(a.id);
                 counts.social_accounts += 1;
+            }
+            Line::Publication(p) => {
+                if !folios.contains(&p.folio) || !social.contains(&p.account_id) {
+                    return Err(r.error(format!(
+                        "la publicación de la solicitud {} nombra una solicitud o una cuenta que no aparece antes en el archivo",
+                        p.folio
+                    )));
+                }
+                counts.publications += 1;
             }
             Line::Counter { .. } => counts.counters += 1,
             Line::Contact { .. } => counts.contacts += 1,
@@ -1277,9 +1351,11 @@ pub async fn import_with<S: Store + Directory + AdminStore + DocumentStore + Soc
     let mut exp = ExpedienteDump::default();
     loop {
         let flush = match &line {
-            None | Some(Line::End(_)) | Some(Line::Document(_)) | Some(Line::SocialAccount(_)) => {
-                !batch.is_empty()
-            }
+            None
+            | Some(Line::End(_))
+            | Some(Line::Document(_))
+            | Some(Line::SocialAccount(_))
+            | Some(Line::Publication(_)) => !batch.is_empty(),
             _ => batch.len() >= BATCH as usize,
         };
         if flush {
@@ -1309,6 +1385,12 @@ pub async fn import_with<S: Store + Directory + AdminStore + DocumentStore + Soc
             }
             Some(Line::SocialAccount(a)) => {
                 a.restore(store)
+                    .await
+                    .map_err(|e| partial(done, e.into()))?;
+            }
+            Some(Line::Publication(p)) => {
+                store
+                    .set_publication(&p.into())
                     .await
                     .map_err(|e| partial(done, e.into()))?;
             }
@@ -1364,6 +1446,7 @@ pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore + So
     let mut expected_directory = DirectoryDump::default();
     let mut expected_documents = BTreeMap::new();
     let mut expected_social = BTreeMap::new();
+    let mut expected_publications: BTreeMap<String, ExportPublication> = BTreeMap::new();
     let mut ended = false;
     while let Some(line) = r.next_line()? {
         if add_to_directory(&mut expected_directory, &line) {
@@ -1398,6 +1481,9 @@ pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore + So
             Line::SocialAccount(a) => {
                 expected_social.insert(a.id, a);
             }
+            Line::Publication(p) => {
+                expected_publications.insert(p.folio.clone(), p);
+            }
             Line::End(_) => ended = true,
             other => add_to_state(&mut expected_state, &mut expected_exp, other),
         }
@@ -1430,6 +1516,26 @@ pub async fn compare_with<S: Store + Directory + AdminStore + DocumentStore + So
     );
     compare_documents(store, place, expected_documents, &mut out.differences).await?;
     compare_social(store, expected_social, &mut out.differences).await?;
+    for p in store.publications().await? {
+        let folio = p.folio.clone();
+        match expected_publications.remove(&folio) {
+            // The post can identify the titular: named, never shown.
+            Some(want) if want != ExportPublication::from(p) => out
+                .differences
+                .push((folio, "la publicación a la que se refiere difiere".into())),
+            Some(_) => {}
+            None => out.differences.push((
+                folio,
+                "su publicación está en la base de datos pero no en la exportación".into(),
+            )),
+        }
+    }
+    for folio in expected_publications.into_keys() {
+        out.differences.push((
+            folio,
+            "su publicación está en la exportación pero no en la base de datos".into(),
+        ));
+    }
     Ok(out)
 }
 
@@ -1573,6 +1679,7 @@ fn compare_state(
             Line::Case(c) => ("expedientes".into(), c.folio.clone()),
             Line::Document(d) => ("documentos".into(), d.id.to_string()),
             Line::SocialAccount(a) => ("cuentas de redes sociales".into(), a.id.to_string()),
+            Line::Publication(p) => ("publicaciones".into(), p.folio.clone()),
             Line::Body(_) | Line::Account(_) | Line::Token(_) | Line::End(_) => {
                 (String::new(), String::new())
             }
