@@ -31,6 +31,13 @@ pub struct Problem {
     /// For 429: seconds to wait.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// For an act refused in the case's state (`acto-improcedente`): that state
+    /// (`detected`, `admitted`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// For an act refused in the case's state: the act (`breach_closed`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub act: Option<String>,
 }
 
 impl Problem {
@@ -42,6 +49,8 @@ impl Problem {
             detail: detail.into(),
             field: None,
             retry_after: None,
+            state: None,
+            act: None,
         }
     }
 
@@ -289,6 +298,27 @@ impl From<ServiceError> for Problem {
         } = &e
         {
             p.field = Some("instrument".into());
+        }
+        // The state and the act of a refused transition, for a program to tell them apart
+        // without reading the detail.
+        let transition = match &e {
+            ServiceError::Refused {
+                error: RequestError::InvalidTransition { state, act },
+                ..
+            } => Some((state.as_str(), act.as_str())),
+            ServiceError::AppealRefused {
+                error: AppealError::InvalidTransition { state, act },
+                ..
+            } => Some((state.as_str(), act.as_str())),
+            ServiceError::BreachRefused {
+                error: BreachError::InvalidTransition { state, act },
+                ..
+            } => Some((state.as_str(), act.as_str())),
+            _ => None,
+        };
+        if let Some((state, act)) = transition {
+            p.state = Some(state.to_string());
+            p.act = Some(act.to_string());
         }
         p
     }
