@@ -1464,19 +1464,22 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         "BitacoraDoc",
         "AllowedBreachActs",
         "DetectBreach",
+        "Refused",
     ] {
         assert!(schemas[name].is_object(), "falta el esquema {name}");
     }
     assert!(
-        schemas["Problem"]["properties"]["state"].is_object(),
+        schemas["Problem"]["properties"]["refused"].is_object(),
         "{}",
         schemas["Problem"]
     );
-    assert!(
-        schemas["Problem"]["properties"]["act"].is_object(),
-        "{}",
-        schemas["Problem"]
-    );
+    for member in ["state", "act"] {
+        assert!(
+            schemas["Refused"]["properties"][member].is_object(),
+            "{}",
+            schemas["Refused"]
+        );
+    }
     let breach_refused = &paths["/v1/breaches/{folio}/acts"]["post"]["responses"]["409"]["content"];
     assert!(
         breach_refused["application/problem+json"].is_object(),

@@ -313,8 +313,11 @@ async fn late_notice(s: &Server) -> String {
     .await
     .problem(409);
     assert_eq!(p["type"], "urn:arco:problema:acto-improcedente");
-    assert_eq!(p["state"], "detected", "{p}");
-    assert_eq!(p["act"], "breach_closed", "{p}");
+    assert_eq!(
+        p["refused"],
+        json!({"state": "detected", "act": "breach_closed"}),
+        "{p}"
+    );
     let detail = p["detail"].as_str().unwrap();
     assert!(
         detail.contains("«breach_closed»") && detail.contains("«detected»"),
@@ -652,7 +655,7 @@ on_both_backends!(
     a_request_act_refused_in_its_state_names_them_too,
     tokio::test(flavor = "multi_thread")
 );
-/// The `state` and `act` members of a refused act are not the breaches' alone.
+/// The `refused` member (state and act) of a refused act is not the breaches' alone.
 async fn a_request_act_refused_in_its_state_names_them_too(backend: Backend) {
     let s = start(backend).await;
     let f = s.file("sej.staff", "SEJ", "2026-02-05T10:00").await;
@@ -673,12 +676,15 @@ async fn a_request_act_refused_in_its_state_names_them_too(backend: Backend) {
         .await
         .problem(409);
     assert_eq!(p["type"], "urn:arco:problema:acto-improcedente");
-    assert_eq!(p["state"], "admitted", "{p}");
-    assert_eq!(p["act"], "admitted", "{p}");
-    // Other problems carry neither.
+    assert_eq!(
+        p["refused"],
+        json!({"state": "admitted", "act": "admitted"}),
+        "{p}"
+    );
+    // Other problems do not carry it.
     let p = s
         .get("/v1/requests/SEJ-ARCO-2026-09999", "sej.staff")
         .await
         .problem(404);
-    assert!(p.get("state").is_none() && p.get("act").is_none(), "{p}");
+    assert!(p.get("refused").is_none(), "{p}");
 }

@@ -349,7 +349,7 @@ fn instant(v: &Option<String>, field: &str) -> Result<DateTime<FixedOffset>, Pro
     responses(
         (status = 200, description = "La vulneración después del acto", body = Object),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Acto improcedente en el estado de la vulneración (`state` y `act` lo nombran) o conflicto de versión", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Acto improcedente en el estado de la vulneración (`refused` nombra el estado y el acto) o conflicto de versión", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 400, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 408, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]

@@ -28,16 +28,22 @@ pub struct Problem {
     /// The input field at fault, when there is one (`act.outcome`, `limit`...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// For 429: seconds to wait.
+    /// For 429 and 503: seconds to wait.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
-    /// For an act refused in the case's state (`acto-improcedente`): that state
-    /// (`detected`, `admitted`...).
+    pub retry_after: Option<u32>,
+    /// For an act refused in the case's state (`acto-improcedente`): that state and the
+    /// act. Boxed: it is rare, and a problem is the error of every handler.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// For an act refused in the case's state: the act (`breach_closed`...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub act: Option<String>,
+    pub refused: Option<Box<Refused>>,
+}
+
+/// The state a case was in and the act refused in it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Refused {
+    /// `detected`, `admitted`...
+    pub state: String,
+    /// `breach_closed`, `admitted`...
+    pub act: String,
 }
 
 impl Problem {
@@ -49,8 +55,7 @@ impl Problem {
             detail: detail.into(),
             field: None,
             retry_after: None,
-            state: None,
-            act: None,
+            refused: None,
         }
     }
 
@@ -109,7 +114,7 @@ impl Problem {
                 "demasiados intentos fallidos de inicio de sesión; espere {wait_secs} segundos"
             ),
         );
-        p.retry_after = Some(wait_secs);
+        p.retry_after = Some(u32::try_from(wait_secs).unwrap_or(u32::MAX));
         p
     }
 
@@ -123,7 +128,7 @@ impl Problem {
                 "el servidor está verificando demasiadas contraseñas a la vez; intente de nuevo en {wait_secs} segundos"
             ),
         );
-        p.retry_after = Some(wait_secs);
+        p.retry_after = Some(u32::try_from(wait_secs).unwrap_or(u32::MAX));
         p
     }
 
@@ -317,8 +322,10 @@ impl From<ServiceError> for Problem {
             _ => None,
         };
         if let Some((state, act)) = transition {
-            p.state = Some(state.to_string());
-            p.act = Some(act.to_string());
+            p.refused = Some(Box::new(Refused {
+                state: state.to_string(),
+                act: act.to_string(),
+            }));
         }
         p
     }
