@@ -1420,6 +1420,10 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         ("/v1/reports/register", &["get"]),
         ("/v1/reports/appeals", &["get"]),
         ("/v1/reports/appeals/cases", &["get"]),
+        ("/v1/reports/breaches", &["get"]),
+        ("/v1/breaches", &["get", "post"]),
+        ("/v1/breaches/{folio}", &["get"]),
+        ("/v1/breaches/{folio}/acts", &["get", "post"]),
     ];
     for (path, methods) in served {
         let item = paths
@@ -1451,6 +1455,43 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
     let refused = &paths["/v1/requests"]["post"]["responses"]["422"]["content"];
     assert!(refused["application/problem+json"].is_object(), "{refused}");
     assert!(v["components"]["securitySchemes"]["token"].is_object());
+    // The breaches' answers are typed; a refused act is a problem document, and the
+    // problem names the state and the act it was refused in.
+    let schemas = &v["components"]["schemas"];
+    for name in [
+        "BreachList",
+        "BitacoraItem",
+        "BitacoraDoc",
+        "AllowedBreachActs",
+        "DetectBreach",
+        "Refused",
+    ] {
+        assert!(schemas[name].is_object(), "falta el esquema {name}");
+    }
+    assert!(
+        schemas["Problem"]["properties"]["refused"].is_object(),
+        "{}",
+        schemas["Problem"]
+    );
+    for member in ["state", "act"] {
+        assert!(
+            schemas["Refused"]["properties"][member].is_object(),
+            "{}",
+            schemas["Refused"]
+        );
+    }
+    let breach_refused = &paths["/v1/breaches/{folio}/acts"]["post"]["responses"]["409"]["content"];
+    assert!(
+        breach_refused["application/problem+json"].is_object(),
+        "{breach_refused}"
+    );
+    let bitacora = &paths["/v1/reports/breaches"]["get"]["responses"]["200"]["content"];
+    assert!(bitacora["text/csv"].is_object(), "{bitacora}");
+    assert!(bitacora["application/json"].is_object(), "{bitacora}");
+    assert_eq!(
+        paths["/v1/breaches"]["get"]["tags"],
+        json!(["vulneraciones"])
+    );
     // Every documented path is answered by the server (no 404 from the fallback).
     for (path, methods) in served {
         let concrete = path

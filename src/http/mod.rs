@@ -1,6 +1,6 @@
-//! The HTTP API (`arco serve`): every act of the request and appeal procedures through an
-//! authenticated JSON API, each body seeing only its own cases. Errors are RFC 9457
-//! problem documents; the OpenAPI document is served at `/openapi.json`.
+//! The HTTP API (`arco serve`): every act of the request, appeal and breach procedures
+//! through an authenticated JSON API, each body seeing only its own cases. Errors are RFC
+//! 9457 problem documents; the OpenAPI document is served at `/openapi.json`.
 //!
 //! Handlers only translate: they authenticate, check the caller's scope
 //! ([`crate::accounts::Principal`]), call the [`Registry`] and shape the answer. The
@@ -8,6 +8,7 @@
 
 pub(crate) mod appeals;
 mod auth;
+pub(crate) mod breaches;
 pub mod defences;
 pub(crate) mod documents;
 pub(crate) mod expediente;
@@ -264,6 +265,7 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route("/v1/reports/register", get(reports::register))
         .route("/v1/reports/appeals", get(reports::appeals))
         .route("/v1/reports/appeals/cases", get(reports::appeal_cases))
+        .route("/v1/reports/breaches", get(breaches::bitacora))
         .route("/v1/requests", post(requests::file).get(requests::list))
         .route("/v1/requests/{folio}", get(requests::show))
         .route("/v1/requests/{folio}/acts", post(requests::act))
@@ -281,6 +283,12 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route("/v1/appeals", post(appeals::file).get(appeals::list))
         .route("/v1/appeals/{folio}", get(appeals::show))
         .route("/v1/appeals/{folio}/acts", post(appeals::act))
+        .route("/v1/breaches", post(breaches::detect).get(breaches::list))
+        .route("/v1/breaches/{folio}", get(breaches::show))
+        .route(
+            "/v1/breaches/{folio}/acts",
+            post(breaches::act).get(breaches::allowed),
+        )
         .merge(documents::routes())
 }
 

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{appeals, documents, expediente, feeds, me, problem, reports, requests};
+use super::{appeals, breaches, documents, expediente, feeds, me, problem, reports, requests};
 
 struct BearerAuth;
 
@@ -24,7 +24,7 @@ impl Modify for BearerAuth {
 #[openapi(
     info(
         title = "arco",
-        description = "Solicitudes de derechos ARCO y recursos de revisión (LPDPPSOJ, Jalisco): actos, plazos en días hábiles y expedientes. Los errores son documentos RFC 9457 (application/problem+json) con detalle en español."
+        description = "Solicitudes de derechos ARCO, recursos de revisión y vulneraciones de seguridad (LPDPPSOJ, Jalisco): actos, plazos en días hábiles (y en horas, los avisos de una vulneración) y expedientes. Los errores son documentos RFC 9457 (application/problem+json) con detalle en español."
     ),
     paths(
         me::health, me::login, me::logout, me::me, me::new_feed, me::bodies,
@@ -37,6 +37,8 @@ impl Modify for BearerAuth {
         documents::purge,
         reports::requests, reports::request_cases, reports::register,
         reports::appeals, reports::appeal_cases,
+        breaches::list, breaches::detect, breaches::show, breaches::act, breaches::allowed,
+        breaches::bitacora,
     ),
     components(schemas(problem::Problem, requests::ActRecorded)),
     modifiers(&BearerAuth)

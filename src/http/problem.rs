@@ -28,9 +28,22 @@ pub struct Problem {
     /// The input field at fault, when there is one (`act.outcome`, `limit`...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// For 429: seconds to wait.
+    /// For 429 and 503: seconds to wait.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
+    /// For an act refused in the case's state (`acto-improcedente`): that state and the
+    /// act. Boxed: it is rare, and a problem is the error of every handler.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<Box<Refused>>,
+}
+
+/// The state a case was in and the act refused in it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Refused {
+    /// `detected`, `admitted`...
+    pub state: String,
+    /// `breach_closed`, `admitted`...
+    pub act: String,
 }
 
 impl Problem {
@@ -42,6 +55,7 @@ impl Problem {
             detail: detail.into(),
             field: None,
             retry_after: None,
+            refused: None,
         }
     }
 
@@ -100,7 +114,7 @@ impl Problem {
                 "demasiados intentos fallidos de inicio de sesión; espere {wait_secs} segundos"
             ),
         );
-        p.retry_after = Some(wait_secs);
+        p.retry_after = Some(u32::try_from(wait_secs).unwrap_or(u32::MAX));
         p
     }
 
@@ -114,7 +128,7 @@ impl Problem {
                 "el servidor está verificando demasiadas contraseñas a la vez; intente de nuevo en {wait_secs} segundos"
             ),
         );
-        p.retry_after = Some(wait_secs);
+        p.retry_after = Some(u32::try_from(wait_secs).unwrap_or(u32::MAX));
         p
     }
 
@@ -289,6 +303,29 @@ impl From<ServiceError> for Problem {
         } = &e
         {
             p.field = Some("instrument".into());
+        }
+        // The state and the act of a refused transition, for a program to tell them apart
+        // without reading the detail.
+        let transition = match &e {
+            ServiceError::Refused {
+                error: RequestError::InvalidTransition { state, act },
+                ..
+            } => Some((state.as_str(), act.as_str())),
+            ServiceError::AppealRefused {
+                error: AppealError::InvalidTransition { state, act },
+                ..
+            } => Some((state.as_str(), act.as_str())),
+            ServiceError::BreachRefused {
+                error: BreachError::InvalidTransition { state, act },
+                ..
+            } => Some((state.as_str(), act.as_str())),
+            _ => None,
+        };
+        if let Some((state, act)) = transition {
+            p.refused = Some(Box::new(Refused {
+                state: state.to_string(),
+                act: act.to_string(),
+            }));
         }
         p
     }
