@@ -124,7 +124,10 @@ async fn walkthrough(backend: Backend) {
 
     // Detection (art. 39), five hours ago.
     click(&c, "#registrar").await;
-    assert_eq!(c.current_url().await.unwrap().path(), "/vulneraciones/nueva");
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/vulneraciones/nueva"
+    );
     axe(&c, "vulneracion-nueva").await;
     let yesterday = (Utc::now() - Duration::days(1))
         .with_timezone(&chrono_tz::America::Mexico_City)
@@ -133,7 +136,11 @@ async fn walkthrough(backend: Backend) {
     set_value(&c, "#f-occurred_on", &yesterday.to_string()).await;
     click(&c, "#acto-breach_detected button[type=submit]").await;
     let url = c.current_url().await.unwrap();
-    let Some(folio) = url.path().strip_prefix("/vulneraciones/").map(str::to_string) else {
+    let Some(folio) = url
+        .path()
+        .strip_prefix("/vulneraciones/")
+        .map(str::to_string)
+    else {
         panic!("{url}: {}", body_text(&c).await)
     };
     assert!(folio.starts_with(&format!("{BODY}-VS-")), "{folio}");
@@ -243,13 +250,15 @@ async fn walkthrough(backend: Backend) {
         body_text(&c).await
     );
     assert_eq!(
-        c.find(Locator::Css("#f-breach_analysed-significant option[selected]"))
-            .await
-            .unwrap()
-            .attr("value")
-            .await
-            .unwrap()
-            .as_deref(),
+        c.find(Locator::Css(
+            "#f-breach_analysed-significant option[selected]"
+        ))
+        .await
+        .unwrap()
+        .attr("value")
+        .await
+        .unwrap()
+        .as_deref(),
         Some("true")
     );
     assert_eq!(
@@ -285,7 +294,9 @@ async fn walkthrough(backend: Backend) {
     notice(&c, "guarantor_notified").await;
     send(&c, "guarantor_notified", &hours_ago(2)).await;
     assert!(
-        text_of(&c, "#aviso").await.contains("aviso al órgano garante"),
+        text_of(&c, "#aviso")
+            .await
+            .contains("aviso al órgano garante"),
         "{}",
         body_text(&c).await
     );
@@ -303,7 +314,7 @@ async fn walkthrough(backend: Backend) {
 
     // Now the guarantor sees it, with its own act only (art. 43).
     g.goto(&site.url("/vulneraciones")).await.unwrap();
-    assert_eq!(listed(&g).await, [folio.clone()]);
+    assert_eq!(listed(&g).await, [folio.as_str()]);
     g.goto(&site.url(&format!("/vulneraciones/{folio}")))
         .await
         .unwrap();
@@ -330,7 +341,11 @@ async fn walkthrough(backend: Backend) {
             .contains(arco::case::DeadlineStatus::Met.label_es())
     );
     // No hours left once met.
-    assert!(c.find(Locator::Css("#plazo-titulares .dias")).await.is_err());
+    assert!(
+        c.find(Locator::Css("#plazo-titulares .dias"))
+            .await
+            .is_err()
+    );
     assert_eq!(lib.bitacora.titulars_reached, 120);
     assert_eq!(count(&c, "#tabla-actos tbody tr").await, lib.log.len());
     shot(&c, &format!("{tag}-vulneracion-avisada")).await;
@@ -338,7 +353,7 @@ async fn walkthrough(backend: Backend) {
 
     // The list: the breach, its state, its notices met.
     c.goto(&site.url("/vulneraciones")).await.unwrap();
-    assert_eq!(listed(&c).await, [folio.clone()]);
+    assert_eq!(listed(&c).await, [folio.as_str()]);
     let row = text_of(&c, "#vulneraciones tbody tr").await;
     assert!(row.contains(&instant(due)), "{row}");
     assert!(row.to_lowercase().contains(lib.state_label), "{row}");
@@ -382,12 +397,15 @@ async fn walkthrough(backend: Backend) {
     a.goto(&site.url(&format!("/vulneraciones/{folio}")))
         .await
         .unwrap();
-    assert_eq!(text_of(&a, "h1").await, format!("Vulneración de seguridad {folio}"));
+    assert_eq!(
+        text_of(&a, "h1").await,
+        format!("Vulneración de seguridad {folio}")
+    );
     assert_eq!(count(&a, "form.acto").await, 0);
     assert!(a.find(Locator::Css("#sin-actos")).await.is_ok());
     axe(&a, "vulneracion-auditoria").await;
     a.goto(&site.url("/vulneraciones")).await.unwrap();
-    assert_eq!(listed(&a).await, [folio.clone()]);
+    assert_eq!(listed(&a).await, [folio.as_str()]);
     assert!(a.find(Locator::Css("#registrar")).await.is_err());
     a.goto(&site.url("/vulneraciones/nueva")).await.unwrap();
     assert_eq!(text_of(&a, "h1").await, "Sin permiso");
@@ -446,7 +464,11 @@ async fn walkthrough(backend: Backend) {
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len(), 2, "{csv}");
     assert!(rows[0].starts_with("\u{feff}Folio,"), "{}", rows[0]);
-    assert!(rows[1].starts_with(&format!("{folio},{BODY},")), "{}", rows[1]);
+    assert!(
+        rows[1].starts_with(&format!("{folio},{BODY},")),
+        "{}",
+        rows[1]
+    );
     assert!(rows[1].contains("robo, extravío o copia no autorizada"));
     // The same filter as the list: a period with no breach, the header alone.
     let res = http

@@ -23,8 +23,8 @@ use super::cases::Opt;
 use super::{Chrome, Staff, WebError, moment_text, no_store, render, urlencode};
 use crate::accounts::{Access, Principal};
 use crate::breach::{
-    AffectedRight, BreachAct, BreachActKind, BreachCause, BreachDeadline, BreachKind,
-    DataCategory, InformationChannel, Investigation, InvestigationOutcome, Measure, MeasureStage,
+    AffectedRight, BreachAct, BreachActKind, BreachCause, BreachDeadline, BreachKind, DataCategory,
+    InformationChannel, Investigation, InvestigationOutcome, Measure, MeasureStage,
     NotSignificantReason, NoticeMeans, Recommendation,
 };
 use crate::calendar::Moment;
@@ -650,7 +650,10 @@ fn act_of(kind: BreachActKind, form: &[(String, String)]) -> Result<BreachAct, R
         .iter()
         .find(|(k, _)| !RESERVED.contains(&k.as_str()) && !specs.iter().any(|s| s.name == k))
     {
-        return Err(Refusal::at(k, format!("campo desconocido «{k}» para este acto")));
+        return Err(Refusal::at(
+            k,
+            format!("campo desconocido «{k}» para este acto"),
+        ));
     }
     let mut obj = Map::new();
     obj.insert("act".into(), Value::String(kind.as_str().into()));
@@ -676,7 +679,7 @@ fn act_of(kind: BreachActKind, form: &[(String, String)]) -> Result<BreachAct, R
             (Input::Flag, v) => Some(Value::Bool(v.is_some_and(|v| *v != "false"))),
             (Input::Many(options), _) => {
                 for v in &typed {
-                    check(options.as_slice(), *v)?;
+                    check(options.as_slice(), v)?;
                 }
                 Some(Value::Array(
                     typed.iter().map(|v| Value::String(v.to_string())).collect(),
@@ -687,7 +690,7 @@ fn act_of(kind: BreachActKind, form: &[(String, String)]) -> Result<BreachAct, R
             }
             (_, None) => None,
             (Input::One(options), Some(v)) => {
-                check(options.as_slice(), *v)?;
+                check(options.as_slice(), v)?;
                 Some(match *v {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
@@ -697,14 +700,20 @@ fn act_of(kind: BreachActKind, form: &[(String, String)]) -> Result<BreachAct, R
             (Input::Number, Some(v)) => Some(Value::from(v.parse::<u32>().map_err(|_| {
                 Refusal::at(
                     s.name,
-                    format!("«{}» debe ser un número entero sin signo; se escribió «{v}»", s.label),
+                    format!(
+                        "«{}» debe ser un número entero sin signo; se escribió «{v}»",
+                        s.label
+                    ),
                 )
             })?)),
             (Input::Date, Some(v)) => {
                 if NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err() {
                     return Err(Refusal::at(
                         s.name,
-                        format!("«{}» debe ser una fecha AAAA-MM-DD; se escribió «{v}»", s.label),
+                        format!(
+                            "«{}» debe ser una fecha AAAA-MM-DD; se escribió «{v}»",
+                            s.label
+                        ),
                     ));
                 }
                 Some(Value::String(v.to_string()))
@@ -857,7 +866,9 @@ fn act_form(folio: &str, kind: BreachActKind, failed: Option<&Failed>) -> ActFor
             kind.as_str()
         ),
         at: super::cases::form_value(typed, "at").map_or_else(now_local, str::to_string),
-        at_error: error.filter(|(f, _)| *f == "at").map(|(_, m)| m.to_string()),
+        at_error: error
+            .filter(|(f, _)| *f == "at")
+            .map(|(_, m)| m.to_string()),
         fields: field_views(kind, &prefix, typed, error),
         error: failed.map(|f| f.message.clone()),
     }
@@ -908,7 +919,10 @@ fn bitacora_view(d: &BreachDetail) -> Vec<(&'static str, String)> {
             "Categorías de datos",
             list(e.data.iter().map(|c| c.label_es()).collect()),
         ),
-        ("Titulares afectados", opt(e.titulars.map(|n| n.to_string()))),
+        (
+            "Titulares afectados",
+            opt(e.titulars.map(|n| n.to_string())),
+        ),
         (
             "Afectación significativa (art. 40)",
             opt(e.significant.map(yes_no)),
@@ -1204,8 +1218,8 @@ pub async fn detect(
         *res.status_mut() = status;
         Ok(res)
     };
-    let parsed = act_of(BreachActKind::BreachDetected, &form)
-        .and_then(|a| moment_of(&form).map(|m| (a, m)));
+    let parsed =
+        act_of(BreachActKind::BreachDetected, &form).and_then(|a| moment_of(&form).map(|m| (a, m)));
     let (detection, at) = match parsed {
         Ok(p) => p,
         Err(r) => return again(r, StatusCode::UNPROCESSABLE_ENTITY),
@@ -1379,6 +1393,9 @@ mod tests {
             field_named(BreachActKind::BreachAnalysed, "el acto no procede"),
             None
         );
-        assert_eq!(moment_of(&form(&[])).unwrap_err().field.as_deref(), Some("at"));
+        assert_eq!(
+            moment_of(&form(&[])).unwrap_err().field.as_deref(),
+            Some("at")
+        );
     }
 }
