@@ -2,8 +2,9 @@
 //! backends: the demonstration body's UT detects a breach from the form, confirms it, has
 //! an analysis refused (the library's message beside the field, what was typed kept),
 //! records the analysis and the two notices of art. 40 with the contents of art. 41, and
-//! sees the state, the due instant and the hours left change on the case page. The
-//! guarantor sees the breach only once it was notified to it, and then only its own act;
+//! sees the state, the due instant and the hours left change on the case page; then the
+//! definitive corrective measures and the closing. The guarantor sees the breach only once
+//! it was notified to it, and then only its own act (the investigation of art. 43);
 //! the auditor reads it with no forms; another body's staff gets not found. The list's
 //! period filter, the bitácora CSV (the library's own, byte for byte), and the refusals
 //! of forms without the session's CSRF token, as plain HTTP. Checked with axe-core and
@@ -350,6 +351,53 @@ async fn walkthrough(backend: Backend) {
     assert_eq!(count(&c, "#tabla-actos tbody tr").await, lib.log.len());
     shot(&c, &format!("{tag}-vulneracion-avisada")).await;
     axe(&c, "vulneracion-avisada").await;
+
+    // Definitive corrective measures (arts. 39.1.III, 42), then the entry is closed.
+    select(&c, "#f-corrective_measures-stage", "definitive").await;
+    check(&c, "corrective_measures", "measures", "vulnerability_fixed").await;
+    check(
+        &c,
+        "corrective_measures",
+        "measures",
+        "security_document_updated",
+    )
+    .await;
+    send(&c, "corrective_measures", &hours_ago(0)).await;
+    assert!(
+        text_of(&c, "#linea-bitacora")
+            .await
+            .contains("corrección de la vulnerabilidad"),
+        "{}",
+        body_text(&c).await
+    );
+    send(&c, "breach_closed", &hours_ago(0)).await;
+    let lib = reg.show_breach(&folio, None, Utc::now()).await.unwrap();
+    assert_eq!(lib.breach.state, arco::breach::BreachState::Closed);
+    assert_eq!(text_of(&c, "#estado").await.to_lowercase(), lib.state_label);
+    assert!(c.find(Locator::Css("#sin-actos")).await.is_ok());
+    // The guarantor's previous investigation runs on its own, even after the closing.
+    g.goto(&site.url(&format!("/vulneraciones/{folio}")))
+        .await
+        .unwrap();
+    send(&g, "investigation_opened", &hours_ago(0)).await;
+    assert!(
+        text_of(&g, "#aviso")
+            .await
+            .contains("investigación previa del órgano garante"),
+        "{}",
+        body_text(&g).await
+    );
+    assert!(
+        text_of(&g, "#linea-bitacora")
+            .await
+            .contains("Investigación previa del órgano garante (art. 43)")
+    );
+    assert!(
+        g.find(Locator::Css("#acto-investigation_closed"))
+            .await
+            .is_ok()
+    );
+    let lib = reg.show_breach(&folio, None, Utc::now()).await.unwrap();
 
     // The list: the breach, its state, its notices met.
     c.goto(&site.url("/vulneraciones")).await.unwrap();
