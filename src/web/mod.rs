@@ -11,6 +11,7 @@
 
 mod acts;
 mod assets;
+mod breaches;
 mod calendar;
 mod cases;
 mod documents;
@@ -85,6 +86,14 @@ pub fn router() -> Router<Arc<App>> {
             "/recursos/{folio}/actos/{act}",
             get(acts::appeal_form).post(acts::appeal_post),
         )
+        .route("/vulneraciones", get(breaches::list))
+        .route("/vulneraciones/bitacora.csv", get(breaches::bitacora_csv))
+        .route(
+            "/vulneraciones/nueva",
+            get(breaches::new_form).post(breaches::detect),
+        )
+        .route("/vulneraciones/{folio}", get(breaches::page))
+        .route("/vulneraciones/{folio}/actos/{act}", post(breaches::act))
         .route("/calendario", get(calendar::page))
         .route("/calendario/suscripcion", post(calendar::subscribe))
         .route("/informes", get(reports::page))
@@ -163,6 +172,18 @@ impl Staff {
         }
     }
 
+    fn sees_breaches(&self) -> bool {
+        let who = &self.who;
+        // An administrator reads every body's breaches; the others, their own body's or
+        // (the guarantor) those notified by the bodies it supervises.
+        who.may_breach("", true, crate::accounts::Access::Read)
+            || who
+                .body()
+                .into_iter()
+                .chain(who.guarded.iter().map(String::as_str))
+                .any(|b| who.may_breach(b, true, crate::accounts::Access::Read))
+    }
+
     /// What every page shows around its content.
     pub fn chrome(&self, section: &'static str) -> Chrome {
         let a = &self.who.account;
@@ -180,6 +201,7 @@ impl Staff {
             section,
             sees_requests: role != Role::Guarantor,
             files_requests: matches!(role, Role::UnitStaff | Role::UnitHead),
+            sees_breaches: self.sees_breaches(),
         }
     }
 }
@@ -196,6 +218,9 @@ pub struct Chrome {
     pub section: &'static str,
     pub sees_requests: bool,
     pub files_requests: bool,
+    /// Whether the caller may read any breach (arts. 38–43), as `Principal::may_breach`
+    /// says for its own body, the bodies it supervises, or (an administrator) any.
+    pub sees_breaches: bool,
 }
 
 pub(crate) fn csrf_of(secret: &str) -> String {

@@ -287,7 +287,11 @@ impl FormView {
 
 /// The bodies `staff` may choose among: a guarantor's supervised bodies, or every obligated
 /// body for an administrator.
-async fn body_options(app: &App, staff: &Staff, chosen: &str) -> Result<Vec<Opt>, WebError> {
+pub(crate) async fn body_options(
+    app: &App,
+    staff: &Staff,
+    chosen: &str,
+) -> Result<Vec<Opt>, WebError> {
     let who = &staff.who;
     if !matches!(who.role(), Role::Guarantor | Role::Admin) {
         return Ok(Vec::new());
