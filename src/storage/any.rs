@@ -622,49 +622,6 @@ impl super::DocumentStore for Database {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_scheme_picks_the_backend() {
-        assert_eq!(Backend::of("sqlite:arco.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::of("sqlite::memory:").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::of("arco.db").unwrap(), Backend::Sqlite);
-        assert_eq!(
-            Backend::of("/var/lib/arco/arco.db").unwrap(),
-            Backend::Sqlite
-        );
-        assert_eq!(
-            Backend::of("postgres://arco@db/arco").unwrap(),
-            Backend::Postgres
-        );
-        assert_eq!(
-            Backend::of("postgresql://arco@db/arco").unwrap(),
-            Backend::Postgres
-        );
-        let e = Backend::of("mysql://root:secreto@db/arco")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("el esquema «mysql:» no se admite"), "{e}");
-        assert!(
-            e.contains("sqlite:RUTA") && e.contains("postgres://"),
-            "{e}"
-        );
-        assert!(!e.contains("secreto"), "{e}");
-    }
-
-    #[test]
-    fn passwords_are_left_out_of_messages() {
-        assert_eq!(
-            redact("postgres://arco:clave@db:5432/arco?pool_size=5"),
-            "postgres://arco:***@db:5432/arco?pool_size=5"
-        );
-        assert_eq!(redact("postgres://arco@db/arco"), "postgres://arco@db/arco");
-        assert_eq!(redact("sqlite:arco.db"), "sqlite:arco.db");
-    }
-}
-
 impl super::SocialStore for Database {
     async fn add_social_account(
         &self,
@@ -691,14 +648,7 @@ impl super::SocialStore for Database {
     async fn social_account(
         &self,
         id: i64,
-    ) -> Result<
-        Option<(
-            super::social::StoredAccount,
-            Vec<super::social::AccountChange>,
-            Vec<super::social::GestorName>,
-        )>,
-        StoreError,
-    > {
+    ) -> Result<Option<super::social::AccountWithHistory>, StoreError> {
         delegate!(self, s => s.social_account(id))
     }
 
@@ -750,5 +700,48 @@ impl super::SocialStore for Database {
 
     async fn forget_publication(&self, folio: &str) -> Result<bool, StoreError> {
         delegate!(self, s => s.forget_publication(folio))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scheme_picks_the_backend() {
+        assert_eq!(Backend::of("sqlite:arco.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of("arco.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::of("/var/lib/arco/arco.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::of("postgres://arco@db/arco").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::of("postgresql://arco@db/arco").unwrap(),
+            Backend::Postgres
+        );
+        let e = Backend::of("mysql://root:secreto@db/arco")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("el esquema «mysql:» no se admite"), "{e}");
+        assert!(
+            e.contains("sqlite:RUTA") && e.contains("postgres://"),
+            "{e}"
+        );
+        assert!(!e.contains("secreto"), "{e}");
+    }
+
+    #[test]
+    fn passwords_are_left_out_of_messages() {
+        assert_eq!(
+            redact("postgres://arco:clave@db:5432/arco?pool_size=5"),
+            "postgres://arco:***@db:5432/arco?pool_size=5"
+        );
+        assert_eq!(redact("postgres://arco@db/arco"), "postgres://arco@db/arco");
+        assert_eq!(redact("sqlite:arco.db"), "sqlite:arco.db");
     }
 }

@@ -4,7 +4,9 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use super::postgres::{corrupt, db};
-use super::social::{AccountChange, GestorName, PublicationRecord, SocialStore, StoredAccount};
+use super::social::{
+    AccountChange, AccountWithHistory, GestorName, PublicationRecord, SocialStore, StoredAccount,
+};
 use super::{PostgresStore, StoreError};
 use crate::case::Role;
 
@@ -119,10 +121,7 @@ impl SocialStore for PostgresStore {
         Ok(version + 1)
     }
 
-    async fn social_account(
-        &self,
-        id: i64,
-    ) -> Result<Option<(StoredAccount, Vec<AccountChange>, Vec<GestorName>)>, StoreError> {
+    async fn social_account(&self, id: i64) -> Result<Option<AccountWithHistory>, StoreError> {
         let Some(r) = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.body, a.version, a.data, {GESTORES} FROM social_accounts a WHERE a.id = $1"
         )))

@@ -58,6 +58,9 @@ pub struct PublicationRecord {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// An account with its history (in order) and its gestores' names.
+pub type AccountWithHistory = (StoredAccount, Vec<AccountChange>, Vec<GestorName>);
+
 /// The register of accounts.
 pub trait SocialStore: Send + Sync {
     /// Enters an account of `body` with its first change; [`StoreError::Exists`] if the
@@ -87,9 +90,7 @@ pub trait SocialStore: Send + Sync {
     fn social_account(
         &self,
         id: i64,
-    ) -> impl Future<
-        Output = Result<Option<(StoredAccount, Vec<AccountChange>, Vec<GestorName>)>, StoreError>,
-    > + Send;
+    ) -> impl Future<Output = Result<Option<AccountWithHistory>, StoreError>> + Send;
 
     /// The accounts of `bodies` (every body's with `None`), by body, platform and handle,
     /// each with its gestores' names.

@@ -935,7 +935,7 @@ impl Store for SqliteStore {
             i64,
         );
         let rows: Vec<Row> = serde_json::from_str(text.as_deref().unwrap_or("[]"))
-            .map_err(|e| corrupt("deadlines", &e.to_string()))?;
+            .map_err(|e| corrupt("deadlines", e))?;
         let mut out = rows
             .into_iter()
             .map(|r| {
@@ -955,7 +955,7 @@ impl Store for SqliteStore {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        out.sort_by(|a, b| a.due.cmp(&b.due));
+        out.sort_by_key(|a| a.due);
         Ok(out)
     }
 

@@ -3,7 +3,9 @@
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::social::{AccountChange, GestorName, PublicationRecord, SocialStore, StoredAccount};
+use super::social::{
+    AccountChange, AccountWithHistory, GestorName, PublicationRecord, SocialStore, StoredAccount,
+};
 use super::sqlite::{corrupt, db};
 use super::{SqliteStore, StoreError};
 use crate::case::Role;
@@ -119,10 +121,7 @@ impl SocialStore for SqliteStore {
         Ok(version + 1)
     }
 
-    async fn social_account(
-        &self,
-        id: i64,
-    ) -> Result<Option<(StoredAccount, Vec<AccountChange>, Vec<GestorName>)>, StoreError> {
+    async fn social_account(&self, id: i64) -> Result<Option<AccountWithHistory>, StoreError> {
         let Some(r) = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.body, a.version, a.data, {GESTORES} FROM social_accounts a WHERE a.id = ?"
         )))
