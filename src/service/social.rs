@@ -209,6 +209,35 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         self.account_for(who, id, local_today(now)).await
     }
 
+    /// The account `id` with its history, if `who` may read it (not found otherwise) and,
+    /// with `keep`, keeps its body's register (refused otherwise, the message ending in
+    /// `denied`).
+    async fn reachable_account(
+        &self,
+        who: &Principal,
+        id: i64,
+        keep: Option<&str>,
+    ) -> Result<crate::storage::social::AccountWithHistory, ServiceError> {
+        let found = self
+            .store
+            .social_account(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let body = &found.0.body;
+        if !who.may_request(body, Access::Read) {
+            return Err(not_found(id));
+        }
+        if let Some(denied) = keep
+            && !keeps(who, body)
+        {
+            return Err(ServiceError::Forbidden(format!(
+                "{} {denied} {body}",
+                who.role().label_es()
+            )));
+        }
+        Ok(found)
+    }
+
     /// Records a change made on `on` to the account `id`.
     pub async fn change_account(
         &self,
@@ -219,20 +248,8 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         now: DateTime<Utc>,
     ) -> Result<AccountDetail, ServiceError> {
         let (stored, changes, names) = self
-            .store
-            .social_account(id)
-            .await?
-            .ok_or_else(|| not_found(id))?;
-        if !who.may_request(&stored.body, Access::Read) {
-            return Err(not_found(id));
-        }
-        if !keeps(who, &stored.body) {
-            return Err(ServiceError::Forbidden(format!(
-                "{} solo consulta el registro de cuentas de {}",
-                who.role().label_es(),
-                stored.body
-            )));
-        }
+            .reachable_account(who, id, Some("solo consulta el registro de cuentas de"))
+            .await?;
         if matches!(change, Change::Compromised { .. }) {
             return Err(ServiceError::BadInput(
                 "una cuenta tomada por otra persona se registra como vulneración (arts. 38–40): use la acción «cuenta comprometida», que abre el expediente y lo enlaza".into(),
@@ -298,21 +315,9 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         id: i64,
         gestor: u32,
     ) -> Result<AccountDetail, ServiceError> {
-        let (stored, changes, mut names) = self
-            .store
-            .social_account(id)
-            .await?
-            .ok_or_else(|| not_found(id))?;
-        if !who.may_request(&stored.body, Access::Read) {
-            return Err(not_found(id));
-        }
-        if !keeps(who, &stored.body) {
-            return Err(ServiceError::Forbidden(format!(
-                "{} no suprime datos del registro de cuentas de {}",
-                who.role().label_es(),
-                stored.body
-            )));
-        }
+        let (_, changes, mut names) = self
+            .reachable_account(who, id, Some("no suprime datos del registro de cuentas de"))
+            .await?;
         names.retain(|n| n.gestor != i64::from(gestor));
         let account = rebuild(id, &changes, &names)?;
         if !account.gestores.iter().any(|g| g.id == gestor) {
@@ -338,20 +343,8 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         now: DateTime<Utc>,
     ) -> Result<BreachDetail, ServiceError> {
         let (stored, _, _) = self
-            .store
-            .social_account(id)
-            .await?
-            .ok_or_else(|| not_found(id))?;
-        if !who.may_request(&stored.body, Access::Read) {
-            return Err(not_found(id));
-        }
-        if !keeps(who, &stored.body) {
-            return Err(ServiceError::Forbidden(format!(
-                "{} no registra vulneraciones de {}",
-                who.role().label_es(),
-                stored.body
-            )));
-        }
+            .reachable_account(who, id, Some("no registra vulneraciones de"))
+            .await?;
         let breach = self
             .detect_breach_as(
                 who,
@@ -398,14 +391,7 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         id: i64,
         today: NaiveDate,
     ) -> Result<AccountDetail, ServiceError> {
-        let (stored, changes, names) = self
-            .store
-            .social_account(id)
-            .await?
-            .ok_or_else(|| not_found(id))?;
-        if !who.may_request(&stored.body, Access::Read) {
-            return Err(not_found(id));
-        }
+        let (stored, changes, names) = self.reachable_account(who, id, None).await?;
         let account = rebuild(id, &changes, &names)?;
         Ok(AccountDetail {
             id,
