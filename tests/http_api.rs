@@ -1424,6 +1424,16 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         ("/v1/breaches", &["get", "post"]),
         ("/v1/breaches/{folio}", &["get"]),
         ("/v1/breaches/{folio}/acts", &["get", "post"]),
+        ("/v1/social-accounts", &["get", "post"]),
+        ("/v1/social-accounts/{id}", &["get"]),
+        ("/v1/social-accounts/{id}/changes", &["post"]),
+        ("/v1/social-accounts/{id}/compromised", &["post"]),
+        ("/v1/directory/social-accounts", &["get"]),
+        (
+            "/v1/requests/{folio}/publication",
+            &["get", "put", "delete"],
+        ),
+        ("/v1/requests/{folio}/publication/action", &["post"]),
     ];
     for (path, methods) in served {
         let item = paths
@@ -1502,6 +1512,8 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
                 s.get(&concrete, "sej.staff").await
             } else if *m == "put" {
                 s.put(&concrete, "sej.staff", &json!({})).await
+            } else if *m == "delete" {
+                s.delete(&concrete, "sej.staff").await
             } else {
                 s.post(&concrete, "sej.staff", &json!({})).await
             };

@@ -143,7 +143,13 @@ async fn an_account_keeps_every_change_and_its_gestores_names_apart(backend: Bac
     assert!(e.contains("el historial de las cuentas no se"), "{e}");
     // The rotation is recorded (never the password); then nothing is owed.
     let a = reg
-        .change_account(&ana(), id, Change::PasswordsRotated, d("2026-03-03"), now())
+        .change_account(
+            &ana(),
+            id,
+            Change::PasswordsRotated {},
+            d("2026-03-03"),
+            now(),
+        )
         .await
         .unwrap();
     assert_eq!(a.account.rotation_owed_since, None);
@@ -165,7 +171,13 @@ async fn an_account_keeps_every_change_and_its_gestores_names_apart(backend: Bac
         "{e}"
     );
     let e = reg
-        .change_account(&ana(), id, Change::PasswordsRotated, d("2026-01-01"), now())
+        .change_account(
+            &ana(),
+            id,
+            Change::PasswordsRotated {},
+            d("2026-01-01"),
+            now(),
+        )
         .await
         .unwrap_err()
         .to_string();
@@ -223,7 +235,7 @@ async fn each_role_reaches_what_it_may(backend: Backend) {
         .to_string();
     assert!(e.contains("no existe"), "{e}");
     assert!(
-        reg.change_account(&other, id, Change::PasswordsRotated, today, now())
+        reg.change_account(&other, id, Change::PasswordsRotated {}, today, now())
             .await
             .unwrap_err()
             .to_string()
@@ -240,7 +252,7 @@ async fn each_role_reaches_what_it_may(backend: Backend) {
         let r = who("c", role, Some("SEJ"), &[]);
         assert_eq!(reg.account_for(&r, id, today).await.unwrap().id, id);
         let e = reg
-            .change_account(&r, id, Change::PasswordsRotated, today, now())
+            .change_account(&r, id, Change::PasswordsRotated {}, today, now())
             .await
             .unwrap_err()
             .to_string();

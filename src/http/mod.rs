@@ -20,6 +20,7 @@ pub mod problem;
 pub(crate) mod reports;
 pub(crate) mod requests;
 pub mod signin;
+pub(crate) mod social;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -288,6 +289,27 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route(
             "/v1/breaches/{folio}/acts",
             post(breaches::act).get(breaches::allowed),
+        )
+        .route(
+            "/v1/social-accounts",
+            post(social::register).get(social::list),
+        )
+        .route("/v1/social-accounts/{id}", get(social::show))
+        .route("/v1/social-accounts/{id}/changes", post(social::change))
+        .route(
+            "/v1/social-accounts/{id}/compromised",
+            post(social::compromised),
+        )
+        .route("/v1/directory/social-accounts", get(social::directory))
+        .route(
+            "/v1/requests/{folio}/publication",
+            get(social::publication)
+                .put(social::point)
+                .delete(social::forget),
+        )
+        .route(
+            "/v1/requests/{folio}/publication/action",
+            post(social::post_action),
         )
         .merge(documents::routes())
 }

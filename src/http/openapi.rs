@@ -5,7 +5,9 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{appeals, breaches, documents, expediente, feeds, me, problem, reports, requests};
+use super::{
+    appeals, breaches, documents, expediente, feeds, me, problem, reports, requests, social,
+};
 
 struct BearerAuth;
 
@@ -39,6 +41,9 @@ impl Modify for BearerAuth {
         reports::appeals, reports::appeal_cases,
         breaches::list, breaches::detect, breaches::show, breaches::act, breaches::allowed,
         breaches::bitacora,
+        social::list, social::directory, social::register, social::show, social::change,
+        social::compromised, social::publication, social::point, social::forget,
+        social::post_action,
     ),
     components(schemas(problem::Problem, requests::ActRecorded)),
     modifiers(&BearerAuth)

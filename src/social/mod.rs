@@ -140,13 +140,14 @@ pub enum Change {
     },
     /// A gestor stops: the passwords they knew must be changed (Décima quinta).
     GestorLeft { gestor: u32 },
-    /// The passwords were changed (the register never holds them).
-    PasswordsRotated,
+    /// The passwords were changed (the register never holds them). A struct variant, so
+    /// that a field given with it (a password, say) is refused, not dropped.
+    PasswordsRotated {},
     /// Someone else took the account over: the breach case opened for it (arts. 38–40;
     /// `003_…`, considerando 16.XXXI).
     Compromised { breach: String },
     /// The account is no longer used by the body.
-    Retired,
+    Retired {},
 }
 
 fn unverified() -> Verification {
@@ -162,9 +163,9 @@ impl Change {
             Change::RunByArea { .. } => "run_by_area",
             Change::GestorAdded { .. } => "gestor_added",
             Change::GestorLeft { .. } => "gestor_left",
-            Change::PasswordsRotated => "passwords_rotated",
+            Change::PasswordsRotated {} => "passwords_rotated",
             Change::Compromised { .. } => "compromised",
-            Change::Retired => "retired",
+            Change::Retired {} => "retired",
         }
     }
 }
@@ -437,19 +438,19 @@ impl Account {
                 self.rotation_owed_since.get_or_insert(on);
                 Change::GestorLeft { gestor }
             }
-            Change::PasswordsRotated => {
+            Change::PasswordsRotated {} => {
                 self.rotated_on = Some(on);
                 self.rotation_owed_since = None;
-                Change::PasswordsRotated
+                Change::PasswordsRotated {}
             }
             Change::Compromised { breach } => {
                 let breach = text("breach", &breach, 60)?;
                 self.breaches.push(breach.clone());
                 Change::Compromised { breach }
             }
-            Change::Retired => {
+            Change::Retired {} => {
                 self.retired_on = Some(on);
-                Change::Retired
+                Change::Retired {}
             }
         };
         let seq = self.changes.len() as u32 + 1;
@@ -545,7 +546,7 @@ mod tests {
                 .unwrap_err(),
             SocialError::GestorAlreadyLeft(1, d("2026-03-02"))
         );
-        a.apply(Change::PasswordsRotated, d("2026-03-04"), &ut())
+        a.apply(Change::PasswordsRotated {}, d("2026-03-04"), &ut())
             .unwrap();
         assert_eq!(a.rotation_owed_since, None);
         assert_eq!(a.rotated_on, Some(d("2026-03-04")));
@@ -609,6 +610,15 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("password"), "{e}");
+        // Nor beside a change that carries nothing.
+        let e = serde_json::from_str::<Change>(r#"{"change":"passwords_rotated","password":"x"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("password"), "{e}");
+        assert_eq!(
+            serde_json::to_string(&Change::PasswordsRotated {}).unwrap(),
+            r#"{"change":"passwords_rotated"}"#
+        );
         let mut bad = official();
         if let Change::Registered { handle, .. } = &mut bad {
             *handle = "dos palabras".into();
@@ -622,16 +632,16 @@ mod tests {
         ));
         let mut a = Account::register(official(), d("2026-01-10"), &ut()).unwrap();
         assert_eq!(
-            a.apply(Change::PasswordsRotated, d("2026-01-09"), &ut())
+            a.apply(Change::PasswordsRotated {}, d("2026-01-09"), &ut())
                 .unwrap_err(),
             SocialError::OutOfOrder {
                 on: d("2026-01-09"),
                 last: d("2026-01-10")
             }
         );
-        a.apply(Change::Retired, d("2026-05-01"), &ut()).unwrap();
+        a.apply(Change::Retired {}, d("2026-05-01"), &ut()).unwrap();
         assert_eq!(
-            a.apply(Change::PasswordsRotated, d("2026-05-02"), &ut())
+            a.apply(Change::PasswordsRotated {}, d("2026-05-02"), &ut())
                 .unwrap_err(),
             SocialError::Retired(d("2026-05-01"))
         );
