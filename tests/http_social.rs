@@ -141,7 +141,7 @@ async fn a_request_about_a_post_through_the_api(backend: Backend) {
     let path = format!("/v1/requests/{folio}/publication");
     let r = s.get(&path, "sej.staff").await;
     r.expect(200);
-    assert_eq!(r.json(), Value::Null);
+    assert_eq!(r.json(), json!({"publication": null}));
     let post = "https://x.com/SEJalisco/status/1890000000000000001";
     let r = s
         .put(
@@ -184,5 +184,8 @@ async fn a_request_about_a_post_through_the_api(backend: Backend) {
     .problem(422);
     let r = s.delete(&path, "sej.staff").await;
     assert_eq!(r.status, 204, "{}", r.text);
-    assert_eq!(s.get(&path, "sej.staff").await.json(), Value::Null);
+    assert_eq!(
+        s.get(&path, "sej.staff").await.json(),
+        json!({"publication": null})
+    );
 }

@@ -77,6 +77,13 @@ pub struct PublicationInput {
     pub captured_at: Option<String>,
 }
 
+/// What a request is about: a publication, or none.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicationDoc {
+    #[schema(value_type = Option<Object>)]
+    pub publication: Option<Publication>,
+}
+
 /// What was done to the post.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -261,17 +268,17 @@ pub async fn compromised(
 /// What the request is about, if a publication (kept apart from its log).
 #[utoipa::path(get, path = "/v1/requests/{folio}/publication", tag = "redes sociales",
     params(("folio" = String, Path, description = "Folio de la solicitud", example = "SEJ-ARCO-2026-00001")),
-    responses((status = 200, description = "La publicación, o `null`", body = Object),
+    responses((status = 200, description = "`{\"publication\": …}`: la publicación, o `null` si la solicitud no trata de una", body = PublicationDoc),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn publication(
     State(app): State<Arc<App>>,
     Caller(who): Caller,
     ApiPath(folio): ApiPath<String>,
-) -> Result<axum::Json<Option<Publication>>, Problem> {
-    Ok(axum::Json(
-        app.registry.publication_for(&who, &folio).await?,
-    ))
+) -> Result<axum::Json<PublicationDoc>, Problem> {
+    Ok(axum::Json(PublicationDoc {
+        publication: app.registry.publication_for(&who, &folio).await?,
+    }))
 }
 
 /// Say which account and post the request is about (its UT).
