@@ -207,6 +207,19 @@ async fn an_account_keeps_every_change_and_its_gestores_names_apart(backend: Bac
     let auditor = who("aud", Role::Auditor, Some("SEJ"), &[]);
     assert!(reg.erase_gestor_name(&auditor, id, 2).await.is_err());
     assert!(reg.erase_gestor_name(&ana(), id, 9).await.is_err());
+    // A change dated after the day it is recorded is refused.
+    let e = reg
+        .change_account(
+            &ana(),
+            id,
+            Change::PasswordsRotated {},
+            d("2026-11-24"),
+            now(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("posterior a hoy (2026-11-23)"), "{e}");
     // The same handle on the same platform is refused.
     let e = reg
         .register_account(&ana(), None, change(OFFICIAL), d("2026-04-01"), now())

@@ -186,6 +186,7 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
                 )));
             }
         };
+        not_future(on, now)?;
         let account = Account::register(change, on, &actor(who)).map_err(refused)?;
         let first = &account.changes[0];
         let data = serde_json::to_string(&account).map_err(|e| unreadable(0, e))?;
@@ -271,6 +272,7 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         who: &Principal,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
+        not_future(on, now)?;
         let mut account = rebuild(stored.id, changes, names)?;
         let kept = account
             .apply(change, on, &actor(who))
@@ -595,6 +597,7 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         now: DateTime<Utc>,
     ) -> Result<Publication, ServiceError> {
         self.publication_scope(who, folio, Access::Act).await?;
+        not_future(on, now)?;
         let Some(mut p) = self.store.publication(folio).await? else {
             return Err(ServiceError::BadInput(format!(
                 "la solicitud {folio} no dice de qué publicación trata; regístrela primero"
@@ -651,6 +654,17 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         self.publication_scope(who, folio, Access::Act).await?;
         Ok(self.store.forget_publication(folio).await?)
     }
+}
+
+/// Refuses a change dated after today (Mexico City): the register records what happened.
+fn not_future(on: NaiveDate, now: DateTime<Utc>) -> Result<(), ServiceError> {
+    let today = local_today(now);
+    if on > today {
+        return Err(ServiceError::BadInput(format!(
+            "campo «on»: el cambio tiene fecha {on}, posterior a hoy ({today})"
+        )));
+    }
+    Ok(())
 }
 
 fn actor(who: &Principal) -> Actor {
