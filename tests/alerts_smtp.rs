@@ -829,3 +829,290 @@ async fn each_breach_tick_runs_once_across_processes_and_a_dry_run_sends_nothing
     assert_eq!(b.new, 0);
     assert_eq!(inbox.lock().unwrap().len(), 3);
 }
+
+// The register of social-media accounts (issue 18): the reminder to change the passwords
+// when a gestor leaves (`002_…`, Décima quinta), and the fulfilment alert of a request
+// about a post, which also goes to the account's gestores (`000_…`, Quinto).
+
+/// The UT staff member `ana` of SEJ, signed in.
+fn ana_principal() -> arco::accounts::Principal {
+    arco::accounts::Principal {
+        account: arco::accounts::Account {
+            id: 1,
+            username: "ana".into(),
+            display_name: "Ana".into(),
+            body: Some("SEJ".into()),
+            role: Role::UnitStaff,
+            active: true,
+            password_hash: None,
+        },
+        token: arco::accounts::TokenKind::Session,
+        guarded: Vec::new(),
+        body_kind: None,
+    }
+}
+
+fn social(json: &str) -> arco::social::Change {
+    serde_json::from_str(json).unwrap()
+}
+
+/// SEJ's official account on X, registered on 2 Feb 2026 with two gestores with an
+/// address: Luis (1, a servant) and Marta (2, a provider). Returns its number.
+async fn account_with_gestores(reg: &Registry<Database>) -> i64 {
+    arco::service::admin::add_body(
+        reg.store(),
+        arco::accounts::Body {
+            code: "SEJ".into(),
+            name: "Secretaría de Educación".into(),
+            kind: arco::accounts::BodyKind::Obligated,
+            calendar: "mx-jalisco".into(),
+            guarantor: None,
+        },
+        |_| Ok(()),
+        now(),
+    )
+    .await
+    .unwrap();
+    let ana = ana_principal();
+    let id = reg
+        .register_account(
+            &ana,
+            None,
+            social(
+                r#"{"change":"registered","platform":"x","handle":"@SEJalisco","kind":"official","area":"Comunicación Social"}"#,
+            ),
+            d("2026-02-02"),
+            now(),
+        )
+        .await
+        .unwrap()
+        .id;
+    for g in [
+        r#"{"change":"gestor_added","name":"Luis Gómez","kind":"servant","position":"Jefe de redes","email":"luis@sej.gob.mx"}"#,
+        r#"{"change":"gestor_added","name":"Marta Ruiz","kind":"external","email":"marta@agencia.mx"}"#,
+    ] {
+        reg.change_account(&ana, id, social(g), d("2026-02-02"), now())
+            .await
+            .unwrap();
+    }
+    id
+}
+
+on_both_backends!(a_departed_gestor_owes_a_change_of_passwords_reminded_each_week_until_recorded);
+async fn a_departed_gestor_owes_a_change_of_passwords_reminded_each_week_until_recorded(
+    backend: Backend,
+) {
+    let db = TestDb::new(backend);
+    let (port, _, _, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = db.registry().await;
+    let id = account_with_gestores(&reg).await;
+    let ana = ana_principal();
+
+    // No one left: nothing to remind.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-03"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!((r.due, r.new, r.deliveries.len()), (0, 0, 0));
+
+    // Luis leaves on Wednesday 4 February.
+    reg.change_account(
+        &ana,
+        id,
+        social(r#"{"change":"gestor_left","gestor":1}"#),
+        d("2026-02-04"),
+        now(),
+    )
+    .await
+    .unwrap();
+    // A dry run shows it and writes nothing.
+    let dry = alerts::run(&reg, &c, &mailer, d("2026-02-05"), now(), true)
+        .await
+        .unwrap();
+    assert_eq!(dry.new, 3);
+    assert!(inbox.lock().unwrap().is_empty());
+    // The night after: the UT, its head and Marta (who still has the passwords) hear of
+    // it; Luis, who left, does not.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-05"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!((r.due, r.new), (3, 3));
+    let got = by_recipient(&inbox);
+    let to: Vec<&String> = got.keys().collect();
+    assert_eq!(to.len(), 3, "{to:?}");
+    for who in ["ut@sej.gob.mx", "jefa.ut@sej.gob.mx", "marta@agencia.mx"] {
+        assert!(to.iter().any(|k| k.contains(who)), "{who} in {to:?}");
+    }
+    assert!(!to.iter().any(|k| k.contains("luis@")), "{to:?}");
+    let marta = &got.iter().find(|(k, _)| k.contains("marta@")).unwrap().1[0];
+    assert_eq!(
+        marta.subject,
+        "arco: cambie las contraseñas de una cuenta de redes sociales"
+    );
+    assert!(
+        marta
+            .text
+            .contains("1. Cambio de contraseñas de la cuenta X (Twitter) @SEJalisco de Comunicación Social · SEJ"),
+        "{}",
+        marta.text
+    );
+    assert!(
+        marta
+            .text
+            .contains("El gestor dejó la cuenta el 2026-02-04 (miércoles), hace 1 día."),
+        "{}",
+        marta.text
+    );
+    assert!(marta.text.contains("Décima quinta"), "{}", marta.text);
+    assert!(
+        marta
+            .text
+            .contains(&format!("https://arco.sej.gob.mx/redes-sociales/{id}")),
+        "{}",
+        marta.text
+    );
+    assert!(
+        marta.html.contains(&format!(
+            "<a href=\"https://arco.sej.gob.mx/redes-sociales/{id}\">"
+        )),
+        "{}",
+        marta.html
+    );
+    // The message names the account, never a gestor.
+    for m in got.values().flatten() {
+        assert!(!m.text.contains("Luis") && !m.html.contains("Luis"));
+        assert!(!m.text.contains("Marta") && !m.html.contains("Marta"));
+    }
+
+    // The following nights of that week: nothing again.
+    for day in ["2026-02-06", "2026-02-09", "2026-02-10"] {
+        let r = alerts::run(&reg, &c, &mailer, d(day), now(), false)
+            .await
+            .unwrap();
+        assert_eq!((r.new, r.deliveries.len()), (0, 0), "{day}");
+    }
+    // A week after the departure, once more.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-11"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!(r.new, 3);
+    let again = &by_recipient(&inbox)
+        .into_iter()
+        .find(|(k, _)| k.contains("ut@sej"))
+        .unwrap()
+        .1[1];
+    assert!(again.text.contains("hace 7 días."), "{}", again.text);
+
+    // The passwords are changed on 12 February: no more reminders.
+    reg.change_account(
+        &ana,
+        id,
+        social(r#"{"change":"passwords_rotated"}"#),
+        d("2026-02-12"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-18"), now(), false)
+        .await
+        .unwrap();
+    assert_eq!((r.due, r.new, r.deliveries.len()), (0, 0, 0));
+    assert_eq!(inbox.lock().unwrap().len(), 6);
+}
+
+on_both_backends!(the_fulfilment_of_a_request_about_a_post_is_alerted_to_the_account_gestores);
+async fn the_fulfilment_of_a_request_about_a_post_is_alerted_to_the_account_gestores(
+    backend: Backend,
+) {
+    let db = TestDb::new(backend);
+    let (port, _, _, inbox) = smtp_server();
+    let c = config(port);
+    let mailer = Mailer::smtp(c.smtp.url.as_deref().unwrap()).unwrap();
+    let reg = db.registry().await;
+    let id = account_with_gestores(&reg).await;
+    let ana = ana_principal();
+    let folio = filed(&reg).await;
+    reg.point_to_publication(
+        &ana,
+        &folio,
+        id,
+        "https://x.com/SEJalisco/status/1",
+        Some("2026-02-01"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let staff = Actor::new("ana", Role::UnitStaff);
+    for (act, at, who) in [
+        (RequestAct::Admitted, "2026-02-06T10:00", staff.clone()),
+        (
+            RequestAct::Resolved {
+                outcome: arco::request::Outcome::Granted,
+            },
+            "2026-02-10T10:00",
+            Actor::new("comite", Role::Committee),
+        ),
+        (
+            RequestAct::ResolutionNotified,
+            "2026-02-12T10:00",
+            staff.clone(),
+        ),
+    ] {
+        reg.act(&folio, act, at.parse().unwrap(), &who, now())
+            .await
+            .unwrap();
+    }
+    // Fulfilment is due Thu 19 Feb (13, 16, 17, 18, 19): three business days away on Mon
+    // 16 Feb. The UT, its head, Ana in charge, and both gestores at the time (Luis has not
+    // left) hear of it.
+    let r = alerts::run(&reg, &c, &mailer, d("2026-02-16"), now(), false)
+        .await
+        .unwrap();
+    let got = by_recipient(&inbox);
+    let to: Vec<&String> = got.keys().collect();
+    assert_eq!(to.len(), 5, "{to:?} {r:?}");
+    for who in ["luis@sej.gob.mx", "marta@agencia.mx", "ana@sej.gob.mx"] {
+        assert!(to.iter().any(|k| k.contains(who)), "{who} in {to:?}");
+    }
+    let luis = &got.iter().find(|(k, _)| k.contains("luis@")).unwrap().1[0];
+    assert!(
+        luis.text
+            .contains("Vence en 3 días hábiles: Hacer efectivo el derecho (art. 59.3)"),
+        "{}",
+        luis.text
+    );
+    assert!(luis.text.contains(&folio), "{}", luis.text);
+    // The gestores record what was done to the post: from then on, the term is the UT's
+    // alone.
+    reg.record_post_action(
+        &ana,
+        &folio,
+        arco::social::PostAction::Removed,
+        true,
+        d("2026-02-17"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let before = inbox.lock().unwrap().len();
+    alerts::run(&reg, &c, &mailer, d("2026-02-18"), now(), false)
+        .await
+        .unwrap();
+    let sent: Vec<Parsed> = inbox.lock().unwrap()[before..].iter().map(parse).collect();
+    assert_eq!(
+        sent.len(),
+        3,
+        "{:?}",
+        sent.iter().map(|p| &p.to).collect::<Vec<_>>()
+    );
+    assert!(
+        sent.iter()
+            .all(|p| !p.to.contains("luis@") && !p.to.contains("marta@"))
+    );
+    assert!(
+        sent[0].text.contains("Vence el siguiente día hábil"),
+        "{}",
+        sent[0].text
+    );
+}

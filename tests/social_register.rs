@@ -91,7 +91,7 @@ async fn an_account_keeps_every_change_and_its_gestores_names_apart(backend: Bac
     let id = a.id;
     for (c, on) in [
         (
-            r#"{"change":"gestor_added","name":"Luis Gómez Ruiz","kind":"servant","position":"Jefe de Redes"}"#,
+            r#"{"change":"gestor_added","name":"Luis Gómez Ruiz","kind":"servant","position":"Jefe de Redes","email":"luis.gomez@sej.gob.mx"}"#,
             "2026-01-12",
         ),
         (
@@ -132,6 +132,46 @@ async fn an_account_keeps_every_change_and_its_gestores_names_apart(backend: Bac
     )
     .await;
     assert_eq!(names, 0);
+    assert_eq!(
+        scalar(reg.store(), "SELECT count(*) FROM social_gestores").await,
+        2
+    );
+    // A gestor's address is kept with the name: never in the history, the account, nor
+    // what the API and pages show.
+    assert_eq!(
+        scalar(
+            reg.store(),
+            "SELECT (SELECT count(*) FROM social_account_changes WHERE change LIKE '%luis.gomez@%')
+                  + (SELECT count(*) FROM social_accounts WHERE data LIKE '%luis.gomez@%')",
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        scalar(
+            reg.store(),
+            "SELECT count(*) FROM social_gestores WHERE email = 'luis.gomez@sej.gob.mx'"
+        )
+        .await,
+        1
+    );
+    assert!(!serde_json::to_string(&a).unwrap().contains("luis.gomez@"));
+    // One that is not an address is refused, naming the field, and writes nothing.
+    let e = reg
+        .change_account(
+            &ana(),
+            id,
+            change(r#"{"change":"gestor_added","name":"Pedro","kind":"servant","email":"pedro en sej"}"#),
+            d("2026-03-02"),
+            now(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("«email»: «pedro en sej» no es una dirección de correo electrónico"),
+        "{e}"
+    );
     assert_eq!(
         scalar(reg.store(), "SELECT count(*) FROM social_gestores").await,
         2
@@ -198,7 +238,7 @@ async fn an_account_keeps_every_change_and_its_gestores_names_apart(backend: Bac
     assert_eq!(
         scalar(
             reg.store(),
-            "SELECT (SELECT count(*) FROM social_gestores WHERE name LIKE '%Luis%' OR position LIKE '%Jefe%')
+            "SELECT (SELECT count(*) FROM social_gestores WHERE name LIKE '%Luis%' OR position LIKE '%Jefe%' OR email IS NOT NULL)
                   + (SELECT count(*) FROM social_accounts WHERE data LIKE '%Luis%' OR data LIKE '%Jefe de Redes%')",
         )
         .await,
@@ -423,7 +463,7 @@ async fn the_register_moves_to_the_other_backend_unchanged(from: Backend) {
     reg.change_account(
         &ana(),
         id,
-        change(r#"{"change":"gestor_added","name":"Luis Gómez Ruiz","kind":"servant","position":"Jefe de Redes"}"#),
+        change(r#"{"change":"gestor_added","name":"Luis Gómez Ruiz","kind":"servant","position":"Jefe de Redes","email":"luis@sej.gob.mx"}"#),
         d("2026-01-12"),
         now(),
     )
@@ -452,6 +492,15 @@ async fn the_register_moves_to_the_other_backend_unchanged(from: Backend) {
     let a = reg.account_for(&ana(), id, d("2026-02-01")).await.unwrap();
     let b = reg2.account_for(&ana(), id, d("2026-02-01")).await.unwrap();
     assert_eq!((a.account, a.version), (b.account, b.version));
+    // The gestor's address moved with the name.
+    assert_eq!(
+        scalar(
+            &target,
+            "SELECT count(*) FROM social_gestores WHERE email = 'luis@sej.gob.mx'"
+        )
+        .await,
+        1
+    );
     // The next account registered on the target gets the next number.
     let next = reg2
         .register_account(

@@ -653,7 +653,7 @@ async fn postgres_is_migrated_explicitly() {
     assert!(e.contains("ejecute `arco migrate`"), "{e}");
     let report = Database::migrate(&db.url).await.unwrap();
     assert!(!report.created);
-    assert_eq!(report.applied.len(), 10);
+    assert_eq!(report.applied.len(), 11);
     assert_eq!(report.applied[0].description, "schema");
     assert_eq!(report.applied[1].description, "accounts");
     assert_eq!(report.applied[2].description, "list indexes");
@@ -664,6 +664,7 @@ async fn postgres_is_migrated_explicitly() {
     assert_eq!(report.applied[7].description, "list generations");
     assert_eq!(report.applied[8].description, "alert ticks");
     assert_eq!(report.applied[9].description, "social accounts");
+    assert_eq!(report.applied[10].description, "gestor email");
     let again = Database::migrate(&db.url).await.unwrap();
     assert!(again.applied.is_empty());
     let store = Database::open(&db.url).await.unwrap();
@@ -700,7 +701,7 @@ async fn the_log_cannot_be_truncated_on_postgres() {
 async fn sqlite_migrates_on_open_and_reports_nothing_pending() {
     let db = TestDb::unmigrated(Backend::Sqlite);
     let report = Database::migrate(&db.url).await.unwrap();
-    assert_eq!(report.applied.len(), 14);
+    assert_eq!(report.applied.len(), 15);
     assert!(Database::migrate(&db.url).await.unwrap().applied.is_empty());
     let store = Database::open(&db.url).await.unwrap();
     assert!(store.is_empty().await.unwrap());

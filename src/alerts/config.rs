@@ -46,6 +46,11 @@ pub struct AlertConfig {
     /// tick is run once across every process on the database.
     #[serde(default = "default_breach_every")]
     pub breach_every_minutes: u32,
+    /// Natural days between reminders to change an official account's passwords after a
+    /// gestor left (`002_…`, Décima quinta; the policies set no period): the first the
+    /// night after, then every this many days until the change is recorded (1 to 30).
+    #[serde(default = "default_rotation_every")]
+    pub rotation_every_days: u32,
     #[serde(default)]
     pub smtp: SmtpConfig,
 }
@@ -117,6 +122,10 @@ fn default_time() -> NaiveTime {
 fn default_breach_thresholds() -> Vec<i32> {
     DEFAULT_BREACH_THRESHOLDS.to_vec()
 }
+fn default_rotation_every() -> u32 {
+    7
+}
+
 fn default_breach_every() -> u32 {
     60
 }
@@ -155,6 +164,7 @@ impl Default for AlertConfig {
             staff: BTreeMap::new(),
             breach_thresholds_hours: default_breach_thresholds(),
             breach_every_minutes: default_breach_every(),
+            rotation_every_days: default_rotation_every(),
             smtp: SmtpConfig::default(),
         }
     }
@@ -193,6 +203,12 @@ impl AlertConfig {
             return Err(format!(
                 "{file}: breach_every_minutes: se esperaba un divisor de 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 o 60), no {}",
                 c.breach_every_minutes
+            ));
+        }
+        if !(1..=30).contains(&c.rotation_every_days) {
+            return Err(format!(
+                "{file}: rotation_every_days: se esperaba un número de días de 1 a 30, no {}",
+                c.rotation_every_days
             ));
         }
         if c.smtp.per_second.is_nan() || c.smtp.per_second <= 0.0 {

@@ -30,6 +30,7 @@
 pub mod breach;
 pub mod config;
 pub mod mail;
+pub mod social;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -45,7 +46,7 @@ pub use mail::{Mailer, Outgoing, SendError, valid_address};
 use crate::calendar::rule::weekday_es;
 use crate::rules::{Actor as TermActor, TermId};
 use crate::service::{Registry, ServiceError, days_left};
-use crate::storage::{OutboxItem, OutboxRow, Store};
+use crate::storage::{OutboxItem, OutboxRow, SocialStore, Store};
 
 /// How far back (calendar days) a dry run looks for alerts already written.
 const LOOKBACK_DAYS: i64 = 400;
@@ -127,7 +128,7 @@ impl Planned {
 }
 
 /// The alerts due on `as_of`: one per open duty that crossed a threshold, and recipient.
-pub async fn plan<S: Store>(
+pub async fn plan<S: Store + SocialStore>(
     registry: &Registry<S>,
     config: &AlertConfig,
     as_of: NaiveDate,
@@ -150,6 +151,7 @@ pub async fn plan<S: Store>(
         v
     };
     let mut calendars: HashMap<String, Arc<crate::calendar::Calendar>> = HashMap::new();
+    let gestores = social::publication_gestores(registry).await?;
     for row in rows {
         // The extension's row mirrors the resolution's (same due date): alert once.
         if row.term == TermId::ResolutionExtension {
@@ -199,6 +201,12 @@ pub async fn plan<S: Store>(
             },
             TermActor::Parties => continue,
         };
+        // A request about a post: its gestores make the right effective on the account.
+        if row.term == TermId::Fulfilment
+            && let Some(g) = gestores.get(&row.folio)
+        {
+            to.extend(g.iter().map(String::as_str));
+        }
         to.sort_unstable();
         to.dedup();
         let recipients: Vec<Arc<str>> = to.into_iter().map(&mut intern).collect();
@@ -395,9 +403,11 @@ pub struct RunReport {
     pub previews: Vec<Outgoing>,
 }
 
-/// Runs the alerts of `as_of`: plan, write the outbox, send one digest per recipient.
+/// Runs the alerts of `as_of`: plan, write the outbox, send one digest per recipient;
+/// then the reminders to change an account's passwords ([`social`]), in a message of
+/// their own.
 /// A dry run writes and sends nothing, and returns the messages it would send.
-pub async fn run<S: Store>(
+pub async fn run<S: Store + SocialStore>(
     registry: &Registry<S>,
     config: &AlertConfig,
     mailer: &Mailer,
@@ -406,7 +416,7 @@ pub async fn run<S: Store>(
     dry_run: bool,
 ) -> Result<RunReport, ServiceError> {
     let planned = plan(registry, config, as_of).await?;
-    deliver(
+    let mut report = deliver(
         registry,
         config,
         mailer,
@@ -417,7 +427,13 @@ pub async fn run<S: Store>(
         dry_run,
         |recipient, items| compose(registry, config, recipient, items, as_of),
     )
-    .await
+    .await?;
+    let rotations = social::run_rotations(registry, config, mailer, as_of, now, dry_run).await?;
+    report.due += rotations.due;
+    report.new += rotations.new;
+    report.deliveries.extend(rotations.deliveries);
+    report.previews.extend(rotations.previews);
+    Ok(report)
 }
 
 /// Which alerts of the outbox a run sends: the nightly run's terms in days, or the breach
@@ -427,11 +443,18 @@ pub async fn run<S: Store>(
 pub(crate) enum Lane {
     Days,
     Breaches,
+    /// The reminders to change an account's passwords (nightly, in a message of their
+    /// own).
+    Rotations,
 }
 
 impl Lane {
     fn holds(self, term: TermId) -> bool {
-        (term == TermId::BreachNotice) == (self == Lane::Breaches)
+        self == match term {
+            TermId::BreachNotice => Lane::Breaches,
+            TermId::PasswordRotation => Lane::Rotations,
+            _ => Lane::Days,
+        }
     }
 }
 
@@ -572,7 +595,7 @@ async fn send_with_retries(
 
 /// The nightly job: on `now`, if the configured time of today has passed and no daemon
 /// has run today's night yet, claim it and run. Returns the report when it ran.
-pub async fn nightly<S: Store>(
+pub async fn nightly<S: Store + SocialStore>(
     registry: &Registry<S>,
     config: &AlertConfig,
     mailer: &Mailer,

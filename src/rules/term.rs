@@ -128,6 +128,12 @@ named_enum! {
         Verification = "verification",
         /// Art. 125: observations after a verification visit.
         VerificationObservations = "verification_observations",
+        // Not a term of the law: the register of social-media accounts (issue 18)
+        /// `002_…` (Lineamientos de redes sociales), Décima quinta: a gestor left an
+        /// official account, so the passwords they knew are to be changed. No period is
+        /// set; the reminder repeats until the change is recorded. A rulebook need not
+        /// define it.
+        PasswordRotation = "password_rotation",
     }
 }
 
@@ -168,7 +174,8 @@ impl TermId {
             | ImpactAssessment
             | ImpactOpinion
             | Verification
-            | VerificationObservations => Procedure::Other,
+            | VerificationObservations
+            | PasswordRotation => Procedure::Other,
         }
     }
 

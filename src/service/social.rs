@@ -92,8 +92,26 @@ fn for_history(change: &Change) -> Result<String, ServiceError> {
     if let (Change::GestorAdded { .. }, Some(o)) = (change, v.as_object_mut()) {
         o.remove("name");
         o.remove("position");
+        o.remove("email");
     }
     Ok(v.to_string())
+}
+
+/// A gestor's address as given: blank is none; one that is not an address is refused,
+/// naming the field.
+fn gestor_email(email: Option<String>) -> Result<Option<String>, ServiceError> {
+    let Some(e) = email
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
+    else {
+        return Ok(None);
+    };
+    if e.len() > 254 || !crate::alerts::valid_address(&e) {
+        return Err(ServiceError::BadInput(format!(
+            "«email»: «{e}» no es una dirección de correo electrónico"
+        )));
+    }
+    Ok(Some(e))
 }
 
 /// The account rebuilt from its history, each new gestor's name put back from `names`.
@@ -273,6 +291,11 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
         not_future(on, now)?;
+        let mut change = change;
+        let email = match &mut change {
+            Change::GestorAdded { email, .. } => gestor_email(email.take())?,
+            _ => None,
+        };
         let mut account = rebuild(stored.id, changes, names)?;
         let kept = account
             .apply(change, on, &actor(who))
@@ -284,6 +307,7 @@ impl<S: Store + Directory + SocialStore> Registry<S> {
                     gestor: i64::from(g.id),
                     name: name.clone(),
                     position: position.clone(),
+                    email,
                 })
             }
             _ => None,

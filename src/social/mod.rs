@@ -137,6 +137,11 @@ pub enum Change {
         /// The servant's position, or the provider's firm.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         position: Option<String>,
+        /// Where the account's alerts reach the gestor: the fulfilment of a request
+        /// about one of its posts, and the reminder to change the passwords when another
+        /// gestor leaves (Décima quinta). Kept with the name, apart from the history.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
     },
     /// A gestor stops: the passwords they knew must be changed (Décima quinta).
     GestorLeft { gestor: u32 },
@@ -404,6 +409,7 @@ impl Account {
                 name,
                 kind,
                 position,
+                email: _,
             } => {
                 let name = text("name", &name, 200)?;
                 let position = position
@@ -419,10 +425,13 @@ impl Account {
                     since: on,
                     left_on: None,
                 });
+                // The address is a person's contact: never part of the account nor of
+                // its history; the service keeps it apart, with the name.
                 Change::GestorAdded {
                     name,
                     kind,
                     position,
+                    email: None,
                 }
             }
             Change::GestorLeft { gestor } => {
@@ -532,6 +541,7 @@ mod tests {
                 name: "Luis Gómez".into(),
                 kind: GestorKind::Servant,
                 position: Some("Jefe de redes".into()),
+                email: None,
             },
             d("2026-01-10"),
             &ut(),

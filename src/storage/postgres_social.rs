@@ -20,19 +20,21 @@ fn stored(r: &PgRow) -> StoredAccount {
 }
 
 fn names(json: &str) -> Result<Vec<GestorName>, StoreError> {
-    let rows: Vec<(i64, String, Option<String>)> =
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> =
         serde_json::from_str(json).map_err(|e| corrupt("social_gestores", e))?;
     Ok(rows
         .into_iter()
-        .map(|(gestor, name, position)| GestorName {
+        .map(|(gestor, name, position, email)| GestorName {
             gestor,
             name,
             position,
+            email,
         })
         .collect())
 }
 
-const GESTORES: &str = "(SELECT COALESCE(json_agg(json_build_array(g.gestor, g.name, g.position)
+const GESTORES: &str =
+    "(SELECT COALESCE(json_agg(json_build_array(g.gestor, g.name, g.position, g.email)
      ORDER BY g.gestor), '[]')::text FROM social_gestores g WHERE g.account_id = a.id) AS gestores";
 
 impl SocialStore for PostgresStore {
@@ -106,13 +108,14 @@ impl SocialStore for PostgresStore {
         insert_change(&mut tx, id, change).await?;
         if let Some(g) = gestor {
             sqlx::query(
-                "INSERT INTO social_gestores (account_id, gestor, name, position) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (account_id, gestor) DO UPDATE SET name = excluded.name, position = excluded.position",
+                "INSERT INTO social_gestores (account_id, gestor, name, position, email) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (account_id, gestor) DO UPDATE SET name = excluded.name, position = excluded.position, email = excluded.email",
             )
             .bind(id)
             .bind(g.gestor)
             .bind(&g.name)
             .bind(&g.position)
+            .bind(&g.email)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -212,12 +215,13 @@ impl SocialStore for PostgresStore {
         }
         for g in gestores {
             sqlx::query(
-                "INSERT INTO social_gestores (account_id, gestor, name, position) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO social_gestores (account_id, gestor, name, position, email) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(account.id)
             .bind(g.gestor)
             .bind(&g.name)
             .bind(&g.position)
+            .bind(&g.email)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -242,7 +246,7 @@ impl SocialStore for PostgresStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await.map_err(db)?;
         let r = sqlx::query(
-            "UPDATE social_gestores SET name = '(nombre suprimido)', position = NULL
+            "UPDATE social_gestores SET name = '(nombre suprimido)', position = NULL, email = NULL
              WHERE account_id = $1 AND gestor = $2",
         )
         .bind(id)

@@ -32,12 +32,15 @@ pub struct AccountChange {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// A gestor's name and position, kept apart from the history.
+/// A gestor's name, position and e-mail address, kept apart from the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GestorName {
     pub gestor: i64,
     pub name: String,
     pub position: Option<String>,
+    /// Where the account's alerts reach them (the fulfilment of a request about one of
+    /// its posts; the reminder to change the passwords).
+    pub email: Option<String>,
 }
 
 /// What a request about a publication points to, and what was done to the post.

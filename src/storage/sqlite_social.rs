@@ -20,19 +20,20 @@ fn stored(r: &SqliteRow) -> StoredAccount {
 }
 
 fn names(json: &str) -> Result<Vec<GestorName>, StoreError> {
-    let rows: Vec<(i64, String, Option<String>)> =
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> =
         serde_json::from_str(json).map_err(|e| corrupt("social_gestores", e))?;
     Ok(rows
         .into_iter()
-        .map(|(gestor, name, position)| GestorName {
+        .map(|(gestor, name, position, email)| GestorName {
             gestor,
             name,
             position,
+            email,
         })
         .collect())
 }
 
-const GESTORES: &str = "(SELECT json_group_array(json_array(g.gestor, g.name, g.position))
+const GESTORES: &str = "(SELECT json_group_array(json_array(g.gestor, g.name, g.position, g.email))
      FROM (SELECT * FROM social_gestores g WHERE g.account_id = a.id ORDER BY g.gestor) g) AS gestores";
 
 impl SocialStore for SqliteStore {
@@ -106,13 +107,14 @@ impl SocialStore for SqliteStore {
         insert_change(&mut tx, id, change).await?;
         if let Some(g) = gestor {
             sqlx::query(
-                "INSERT INTO social_gestores (account_id, gestor, name, position) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (account_id, gestor) DO UPDATE SET name = excluded.name, position = excluded.position",
+                "INSERT INTO social_gestores (account_id, gestor, name, position, email) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (account_id, gestor) DO UPDATE SET name = excluded.name, position = excluded.position, email = excluded.email",
             )
             .bind(id)
             .bind(g.gestor)
             .bind(&g.name)
             .bind(&g.position)
+            .bind(&g.email)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -214,12 +216,13 @@ impl SocialStore for SqliteStore {
         }
         for g in gestores {
             sqlx::query(
-                "INSERT INTO social_gestores (account_id, gestor, name, position) VALUES (?, ?, ?, ?)",
+                "INSERT INTO social_gestores (account_id, gestor, name, position, email) VALUES (?, ?, ?, ?, ?)",
             )
             .bind(account.id)
             .bind(g.gestor)
             .bind(&g.name)
             .bind(&g.position)
+            .bind(&g.email)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -236,7 +239,7 @@ impl SocialStore for SqliteStore {
     ) -> Result<(), StoreError> {
         let (_turn, mut tx) = self.begin_write().await?;
         let r = sqlx::query(
-            "UPDATE social_gestores SET name = '(nombre suprimido)', position = NULL
+            "UPDATE social_gestores SET name = '(nombre suprimido)', position = NULL, email = NULL
              WHERE account_id = ? AND gestor = ?",
         )
         .bind(id)

@@ -419,6 +419,8 @@ pub struct ExportGestor {
     pub gestor: i64,
     pub name: String,
     pub position: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl ExportSocialAccount {
@@ -467,6 +469,7 @@ impl ExportSocialAccount {
                     gestor: g.gestor,
                     name: g.name,
                     position: g.position,
+                    email: g.email,
                 })
                 .collect(),
             data,
@@ -515,6 +518,7 @@ impl ExportSocialAccount {
                 gestor: g.gestor,
                 name: g.name.clone(),
                 position: g.position.clone(),
+                email: g.email.clone(),
             })
             .collect();
         store
