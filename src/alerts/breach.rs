@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use serde::Serialize;
 
 use super::{AlertConfig, AlertItem, Lane, Mailer, Outgoing, Planned, RunReport, crossed, deliver};
@@ -63,8 +63,7 @@ pub async fn plan_breaches<S: Store>(
     now: DateTime<Utc>,
 ) -> Result<Vec<Planned>, ServiceError> {
     let thresholds = config.breach_thresholds();
-    let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
-    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let (first, last) = crate::service::DetectionPeriod::ALL.bounds()?;
     let mut calendars: HashMap<String, Arc<crate::calendar::Calendar>> = HashMap::new();
     let mut out = Vec::new();
     let mut after = 0;

@@ -105,8 +105,15 @@ pub struct DetectionPeriod {
 }
 
 impl DetectionPeriod {
-    fn bounds(self) -> Result<(NaiveDate, NaiveDate), ServiceError> {
-        // Dates every backend stores; no breach is detected outside them.
+    /// Every breach: from the first to the last date every backend stores.
+    pub const ALL: DetectionPeriod = DetectionPeriod {
+        from: None,
+        to: None,
+    };
+
+    /// The period's first and last dates, an open end taken as the furthest date every
+    /// backend stores (no breach is detected outside them).
+    pub fn bounds(self) -> Result<(NaiveDate, NaiveDate), ServiceError> {
         let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
         let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
         let (from, to) = (self.from.unwrap_or(first), self.to.unwrap_or(last));
