@@ -279,7 +279,7 @@ async fn walkthrough(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(text_of(&c, "#vulneraciones-cuenta").await, breach);
-    assert_eq!(stored(&site, id).await.breaches, [breach.clone()]);
+    assert_eq!(stored(&site, id).await.breaches, [breach.as_str()]);
 
     // The list: the account, and the links to the directory.
     c.goto(&site.url("/redes-sociales")).await.unwrap();
