@@ -86,6 +86,14 @@ fn keeps(who: &Principal, body: &str) -> bool {
     matches!(who.role(), Role::UnitStaff | Role::UnitHead) && who.body() == Some(body)
 }
 
+/// Whether `who` keeps the register of `body` (its UT): may enter and change its accounts,
+/// report one compromised, and say which publication a request of `body` is about and what
+/// was done to it. The pages ask it before offering a form; every function here checks it
+/// again.
+pub fn keeps_register(who: &Principal, body: &str) -> bool {
+    keeps(who, body)
+}
+
 /// The change as kept in the history: a new gestor's name and position are left out.
 fn for_history(change: &Change) -> Result<String, ServiceError> {
     let mut v = serde_json::to_value(change).map_err(|e| ServiceError::BadInput(e.to_string()))?;

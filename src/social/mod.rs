@@ -173,6 +173,47 @@ impl Change {
             Change::Retired {} => "retired",
         }
     }
+
+    /// What the change is, in Spanish, as the register's pages name it.
+    pub fn label_es(&self) -> &'static str {
+        ChangeKind::of(self).label_es()
+    }
+}
+
+category! {
+    /// The kinds of [`Change`], by their wire names: what a page offers a form for and how
+    /// the history names each change.
+    ChangeKind {
+        Registered = "registered", "alta en el registro";
+        Edited = "edited", "cambio de dirección, área o verificación";
+        /// Décima novena.
+        RunByArea = "run_by_area", "administrada por un área (Décima novena)";
+        /// Segunda V, Décima segunda.
+        GestorAdded = "gestor_added", "nuevo gestor (Décima segunda)";
+        /// Décima quinta.
+        GestorLeft = "gestor_left", "un gestor dejó la cuenta (Décima quinta)";
+        /// Décima quinta.
+        PasswordsRotated = "passwords_rotated", "cambio de contraseñas (Décima quinta)";
+        /// Arts. 38–40; `003_…`, considerando 16.XXXI.
+        Compromised = "compromised", "cuenta comprometida (vulneración)";
+        Retired = "retired", "baja de la cuenta";
+    }
+}
+
+impl ChangeKind {
+    /// The kind of a change.
+    pub fn of(change: &Change) -> ChangeKind {
+        match change {
+            Change::Registered { .. } => ChangeKind::Registered,
+            Change::Edited { .. } => ChangeKind::Edited,
+            Change::RunByArea { .. } => ChangeKind::RunByArea,
+            Change::GestorAdded { .. } => ChangeKind::GestorAdded,
+            Change::GestorLeft { .. } => ChangeKind::GestorLeft,
+            Change::PasswordsRotated {} => ChangeKind::PasswordsRotated,
+            Change::Compromised { .. } => ChangeKind::Compromised,
+            Change::Retired {} => ChangeKind::Retired,
+        }
+    }
 }
 
 /// A person who administers the account.
@@ -504,6 +545,47 @@ impl Account {
     pub fn current_gestores(&self) -> impl Iterator<Item = &Gestor> {
         self.gestores.iter().filter(|g| g.left_on.is_none())
     }
+
+    /// The changes that may still be made to the account, in the order a page offers
+    /// them: none once it is retired; an área runs only a servant's personal account
+    /// (Décima novena); a departure needs a current gestor. [`Account::apply`] remains the
+    /// judge of each change's data.
+    pub fn open_changes(&self) -> Vec<ChangeKind> {
+        if self.retired_on.is_some() {
+            return Vec::new();
+        }
+        ChangeKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| match k {
+                ChangeKind::Registered => false,
+                ChangeKind::RunByArea => self.kind == AccountKind::ServantPersonal,
+                ChangeKind::GestorLeft => self.current_gestores().next().is_some(),
+                _ => true,
+            })
+            .collect()
+    }
+
+    /// The gestores who left after the last change of passwords (or, if they were never
+    /// changed, since the account entered the register), in the order they left: the
+    /// passwords they knew must be changed (`002_…`, Décima quinta). Empty when nothing is
+    /// owed. Read from the history's order, so a rotation and a departure on the same day
+    /// count in the order they were recorded; it agrees with
+    /// [`Account::rotation_owed_since`].
+    pub fn rotation_pending(&self) -> Vec<&Gestor> {
+        let since = self
+            .changes
+            .iter()
+            .rposition(|c| matches!(c.change, Change::PasswordsRotated {}))
+            .map_or(0, |i| i + 1);
+        self.changes[since..]
+            .iter()
+            .filter_map(|c| match c.change {
+                Change::GestorLeft { gestor } => self.gestores.iter().find(|g| g.id == gestor),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 impl fmt::Display for Account {
@@ -564,6 +646,73 @@ mod tests {
         let again =
             Account::rebuild(a.changes.iter().map(|c| (&c.change, c.on, &c.actor))).unwrap();
         assert_eq!(again, a);
+    }
+
+    #[test]
+    fn the_rotation_is_owed_for_the_gestores_who_left_after_the_last_one() {
+        let mut a = Account::register(official(), d("2026-01-10"), &ut()).unwrap();
+        assert!(a.rotation_pending().is_empty());
+        for name in ["Luis Gómez", "Rosa Díaz", "Proveedora SA"] {
+            a.apply(
+                Change::GestorAdded {
+                    name: name.into(),
+                    kind: GestorKind::Servant,
+                    position: None,
+                    email: None,
+                },
+                d("2026-01-10"),
+                &ut(),
+            )
+            .unwrap();
+        }
+        // Never rotated, nobody left: nothing owed.
+        assert!(a.rotation_pending().is_empty());
+        a.apply(Change::GestorLeft { gestor: 1 }, d("2026-02-01"), &ut())
+            .unwrap();
+        let names = |a: &Account| -> Vec<String> {
+            a.rotation_pending()
+                .iter()
+                .map(|g| g.name.clone())
+                .collect()
+        };
+        assert_eq!(names(&a), ["Luis Gómez"]);
+        assert_eq!(a.rotation_owed_since, Some(d("2026-02-01")));
+        // Rotated the same day, after the departure: nothing owed.
+        a.apply(Change::PasswordsRotated {}, d("2026-02-01"), &ut())
+            .unwrap();
+        assert!(a.rotation_pending().is_empty());
+        assert_eq!(a.rotation_owed_since, None);
+        // Then two leave, one the same day as the rotation but recorded after it.
+        a.apply(Change::GestorLeft { gestor: 2 }, d("2026-02-01"), &ut())
+            .unwrap();
+        a.apply(Change::GestorLeft { gestor: 3 }, d("2026-03-05"), &ut())
+            .unwrap();
+        assert_eq!(names(&a), ["Rosa Díaz", "Proveedora SA"]);
+        assert_eq!(a.rotation_owed_since, Some(d("2026-02-01")));
+        a.apply(Change::PasswordsRotated {}, d("2026-03-06"), &ut())
+            .unwrap();
+        assert!(a.rotation_pending().is_empty());
+        assert_eq!(
+            Change::PasswordsRotated {}.label_es(),
+            "cambio de contraseñas (Décima quinta)"
+        );
+        for k in ChangeKind::ALL {
+            assert!(ChangeKind::parse(k.as_str()).is_some());
+        }
+        // What may still be changed: no area for an official account, no departure with
+        // nobody left, nothing once retired.
+        assert_eq!(
+            a.open_changes(),
+            [
+                ChangeKind::Edited,
+                ChangeKind::GestorAdded,
+                ChangeKind::PasswordsRotated,
+                ChangeKind::Compromised,
+                ChangeKind::Retired
+            ]
+        );
+        a.apply(Change::Retired {}, d("2026-03-06"), &ut()).unwrap();
+        assert!(a.open_changes().is_empty());
     }
 
     #[test]

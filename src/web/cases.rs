@@ -681,6 +681,8 @@ struct CasePage_ {
     identity_pending: bool,
     amount_due: Option<String>,
     exp: Option<super::expediente::ExpView>,
+    /// The publication the request is about (`000_…`, Quinto), requests only.
+    publication: Option<super::social::PublicationView>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -698,23 +700,33 @@ pub async fn request_page(
     Path(folio): Path<String>,
     axum::extract::Query(q): axum::extract::Query<CaseQuery>,
 ) -> Result<Response, WebError> {
-    show_request(&app, &staff, &folio, q, None, &[]).await
+    show_request(&app, &staff, &folio, q, None, None, &[]).await
 }
 
-/// A request's page, with a refusal of one of the expediente's forms if there was one.
+/// A request's page, with a refusal of one of the expediente's forms (`error`) or of the
+/// publication's (`publication_error`) if there was one, and what was typed.
 pub(crate) async fn show_request(
     app: &App,
     staff: &Staff,
     folio: &str,
     q: CaseQuery,
     error: Option<(String, String)>,
+    publication_error: Option<(String, String)>,
     typed: &[(String, String)],
 ) -> Result<Response, WebError> {
     let body = request_body(app, &staff.who, folio, Access::Read).await?;
     let d = app.registry.show(folio, None, Utc::now()).await?;
     let filer = d.log.first().map(|e| e.actor.clone()).unwrap_or_default();
-    let exp = super::expediente::view(app, staff, folio, &body, &filer, error, typed).await?;
-    case_page(app, staff, d, false, q, Some(exp)).await
+    let (exp_typed, pub_typed) = if publication_error.is_some() {
+        (&[][..], typed)
+    } else {
+        (typed, &[][..])
+    };
+    let exp = super::expediente::view(app, staff, folio, &body, &filer, error, exp_typed).await?;
+    let publication =
+        super::social::publication_view(app, staff, folio, &body, publication_error, pub_typed)
+            .await?;
+    case_page(app, staff, d, false, q, Some(exp), Some(publication)).await
 }
 
 /// An appeal's page.
@@ -726,7 +738,7 @@ pub async fn appeal_page(
 ) -> Result<Response, WebError> {
     appeals::appeal_parties(&app, &staff.who, &folio, Access::Read).await?;
     let d = app.registry.show_appeal(&folio, None, Utc::now()).await?;
-    case_page(&app, &staff, d, true, q, None).await
+    case_page(&app, &staff, d, true, q, None, None).await
 }
 
 async fn case_page(
@@ -736,6 +748,7 @@ async fn case_page(
     appeal: bool,
     q: CaseQuery,
     exp: Option<super::expediente::ExpView>,
+    publication: Option<super::social::PublicationView>,
 ) -> Result<Response, WebError> {
     let role = staff.who.role();
     let v = &d.view;
@@ -829,6 +842,16 @@ async fn case_page(
                     "no_colaboracion" => {
                         Some("Quedó registrado que el área no colaboró (art. 88.1.IX).".to_string())
                     }
+                    "publicacion" => Some(
+                        "Quedó registrada la publicación de la que trata la solicitud.".to_string(),
+                    ),
+                    "accion_publicacion" => {
+                        Some("Quedó registrado lo que se hizo con la publicación.".to_string())
+                    }
+                    "publicacion_suprimida" => Some(
+                        "Se suprimió lo que se sabía de la publicación de la que trataba la solicitud."
+                            .to_string(),
+                    ),
                     _ => None,
                 })
             }),
@@ -838,6 +861,7 @@ async fn case_page(
         identity_pending: d.view.identity_pending,
         amount_due,
         exp,
+        publication,
     })
 }
 

@@ -160,7 +160,7 @@ async fn done(
         )),
         Err(e) => {
             let mut r =
-                show_request(app, staff, folio, CaseQuery::default(), Some(e), form).await?;
+                show_request(app, staff, folio, CaseQuery::default(), Some(e), None, form).await?;
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

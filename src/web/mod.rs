@@ -19,6 +19,7 @@ mod expediente;
 mod fields;
 mod reports;
 mod session;
+mod social;
 
 use std::sync::Arc;
 
@@ -94,6 +95,34 @@ pub fn router() -> Router<Arc<App>> {
         )
         .route("/vulneraciones/{folio}", get(breaches::page))
         .route("/vulneraciones/{folio}/actos/{act}", post(breaches::act))
+        .route("/solicitudes/{folio}/publicacion", post(social::point))
+        .route(
+            "/solicitudes/{folio}/publicacion/accion",
+            post(social::post_action),
+        )
+        .route(
+            "/solicitudes/{folio}/publicacion/suprimir",
+            post(social::forget),
+        )
+        .route("/redes-sociales", get(social::list))
+        .route("/redes-sociales/directorio", get(social::directory))
+        .route(
+            "/redes-sociales/directorio.csv",
+            get(social::directory_csv_file),
+        )
+        .route(
+            "/redes-sociales/nueva",
+            get(social::new_form).post(social::register),
+        )
+        .route("/redes-sociales/{id}", get(social::page))
+        .route(
+            "/redes-sociales/{id}/cambios/{change}",
+            post(social::change),
+        )
+        .route(
+            "/redes-sociales/{id}/comprometida",
+            post(social::compromised),
+        )
         .route("/calendario", get(calendar::page))
         .route("/calendario/suscripcion", post(calendar::subscribe))
         .route("/informes", get(reports::page))
