@@ -268,6 +268,32 @@ async fn walkthrough(backend: Backend) {
         "{history}"
     );
 
+    // The former gestor's data are erased: the history keeps that gestor 1 came and
+    // went, and when; the name, position and address are gone from the database.
+    click(&c, "#suprimir-gestor-1 button[type=submit]").await;
+    assert!(
+        text_of(&c, "#aviso")
+            .await
+            .contains("Se suprimieron el nombre, el cargo y el correo del gestor 1"),
+        "{}",
+        body_text(&c).await
+    );
+    let past = text_of(&c, "#gestores-anteriores").await;
+    assert!(
+        past.contains("(nombre suprimido)") && past.contains("Suprimidos"),
+        "{past}"
+    );
+    assert!(!present(&c, "#suprimir-gestor-1").await);
+    assert!(!text_of(&c, "#historial").await.contains("Luis Gómez"));
+    assert_eq!(count(&c, "#historial tbody tr").await, a.changes.len());
+    assert!(
+        stored(&site, id)
+            .await
+            .gestores
+            .iter()
+            .all(|g| g.name != "Luis Gómez")
+    );
+
     // Someone else took it over: a breach opens, and the page goes to it.
     set_value(&c, "#f-compromised-at", &now_local()).await;
     click(&c, "#cambio-compromised button[type=submit]").await;

@@ -19,7 +19,7 @@ use crate::accounts::{Access, Principal};
 use crate::breach::BreachAct;
 use crate::calendar::Moment;
 use crate::case::{Actor, Role};
-use crate::social::{Account, Change, Gestor, PostAction};
+use crate::social::{Account, Change, ERASED_NAME, Gestor, PostAction};
 use crate::storage::social::{AccountChange, GestorName, PublicationRecord, StoredAccount};
 use crate::storage::{Directory, SocialStore, Store, StoreError};
 
@@ -138,7 +138,7 @@ fn rebuild(
             if let Some(o) = v.as_object_mut() {
                 o.insert(
                     "name".into(),
-                    Value::String(n.map_or("(nombre suprimido)".into(), |n| n.name.clone())),
+                    Value::String(n.map_or(ERASED_NAME.into(), |n| n.name.clone())),
                 );
                 if let Some(p) = n.and_then(|n| n.position.clone()) {
                     o.insert("position".into(), Value::String(p));

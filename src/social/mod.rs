@@ -216,6 +216,9 @@ impl ChangeKind {
     }
 }
 
+/// What a gestor's name reads once erased (their position and address go with it).
+pub const ERASED_NAME: &str = "(nombre suprimido)";
+
 /// A person who administers the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gestor {

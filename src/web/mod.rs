@@ -123,6 +123,10 @@ pub fn router() -> Router<Arc<App>> {
             "/redes-sociales/{id}/comprometida",
             post(social::compromised),
         )
+        .route(
+            "/redes-sociales/{id}/gestores/{gestor}/suprimir",
+            post(social::erase_gestor),
+        )
         .route("/calendario", get(calendar::page))
         .route("/calendario/suscripcion", post(calendar::subscribe))
         .route("/informes", get(reports::page))

@@ -760,6 +760,8 @@ pub struct GestorView {
     pub position: String,
     pub since: String,
     pub left_on: Option<String>,
+    /// Their name, position and address were erased.
+    pub erased: bool,
 }
 
 /// A change of the history as shown.
@@ -843,6 +845,7 @@ fn describe(a: &Account, c: &Change) -> String {
 #[template(path = "web/social_account.html")]
 struct AccountPage {
     chrome: Chrome,
+    account_id: i64,
     title: String,
     notice: Option<String>,
     summary: Option<String>,
@@ -876,6 +879,7 @@ fn gestor_view(g: &crate::social::Gestor) -> GestorView {
         position: g.position.clone().unwrap_or_else(|| "—".into()),
         since: date_es(g.since),
         left_on: g.left_on.map(date_es),
+        erased: g.name == crate::social::ERASED_NAME,
     }
 }
 
@@ -968,6 +972,7 @@ async fn account_page(
     );
     let page = AccountPage {
         chrome: staff.chrome("redes"),
+        account_id: id,
         title: format!("{} en {}", a.handle, a.platform),
         notice,
         summary: failed
@@ -1030,6 +1035,8 @@ async fn account_page(
 #[serde(deny_unknown_fields)]
 pub struct AccountQuery {
     pub registrado: Option<String>,
+    /// The gestor whose data were just erased.
+    pub suprimido: Option<u32>,
 }
 
 /// `GET /redes-sociales/{id}`: the account, its gestores, its history and, for its UT,
@@ -1045,8 +1052,43 @@ pub async fn page(
         .registrado
         .as_deref()
         .and_then(ChangeKind::parse)
-        .map(|k| format!("Quedó registrado: {}.", k.label_es()));
+        .map(|k| format!("Quedó registrado: {}.", k.label_es()))
+        .or_else(|| {
+            q.suprimido
+                .map(|g| format!("Se suprimieron el nombre, el cargo y el correo del gestor {g}."))
+        });
     account_page(&app, &staff, id, notice, None, None).await
+}
+
+/// `POST /redes-sociales/{id}/gestores/{gestor}/suprimir`: erases a former gestor's name,
+/// position and address (a person's data, kept apart from the history for this); the
+/// history keeps that gestor `gestor` came and went, and when.
+pub async fn erase_gestor(
+    State(app): State<Arc<App>>,
+    staff: Staff,
+    Path((id, gestor)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(form_value(&form, "csrf"))?;
+    let id = account_id(&id)?;
+    let who = &staff.who;
+    app.registry.account_for(who, id, today()).await?;
+    let gestor: u32 = gestor
+        .parse()
+        .map_err(|_| not_found(&format!("el gestor «{gestor}»")))?;
+    if let Some((k, _)) = form.iter().find(|(k, _)| k != "csrf") {
+        let m = format!("campo desconocido «{k}»");
+        return account_page(&app, &staff, id, None, None, Some(m)).await;
+    }
+    match app.registry.erase_gestor_name(who, id, gestor).await {
+        Ok(_) => Ok(no_store(
+            Redirect::to(&format!("/redes-sociales/{id}?suprimido={gestor}")).into_response(),
+        )),
+        Err(e) => {
+            let (r, _) = refusal_of(e)?;
+            account_page(&app, &staff, id, None, None, Some(r.message)).await
+        }
+    }
 }
 
 /// `POST /redes-sociales/{id}/cambios/{change}`: records the change, back to the page.
