@@ -134,6 +134,7 @@ fn type_it(doc: &mut Value) {
         "BreachAct",
         "breach_detected",
     ));
+    components["ChangeInput"]["properties"]["change"] = schema_ref("SocialChange");
     // The free-form act of the routes, replaced by each procedure's own.
     if let Some(o) = components.as_object_mut() {
         o.remove("ActInput");
@@ -170,35 +171,54 @@ fn type_it(doc: &mut Value) {
     links(doc);
 }
 
-/// Operation ids from the handlers' names repeat across modules (`show`, `act`...): the
-/// repeated ones get the first segment of their path (`show_requests`).
+/// Operation ids from the handlers' names repeat across modules (`show`, `act`...): a
+/// repeated one gets the first segment of its path (`show_requests`), or all of them if
+/// that still repeats (`show_requests_expediente`).
 fn unique_operation_ids(doc: &mut Value) {
-    let mut seen = std::collections::HashMap::<String, usize>::new();
+    use std::collections::HashMap;
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
     };
-    for item in paths.values() {
-        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+    let segments = |path: &str| -> Vec<String> {
+        path.trim_start_matches("/v1/")
+            .split('/')
+            .filter(|s| !s.is_empty() && !s.starts_with('{'))
+            .map(|s| s.replace(['-', '.'], "_"))
+            .collect()
+    };
+    // (path, method, id) of every operation.
+    let mut ops = Vec::new();
+    for (path, item) in paths.iter() {
+        for (method, op) in item.as_object().into_iter().flatten() {
             if let Some(id) = op["operationId"].as_str() {
-                *seen.entry(id.to_string()).or_default() += 1;
+                ops.push((path.clone(), method.clone(), id.to_string()));
             }
         }
     }
-    for (path, item) in paths.iter_mut() {
-        let segment = path
-            .trim_start_matches("/v1/")
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .replace(['-', '.'], "_");
-        for op in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
-            let Some(id) = op["operationId"].as_str().map(str::to_string) else {
-                continue;
-            };
-            if seen.get(&id).copied().unwrap_or(0) > 1 {
-                op["operationId"] = Value::from(format!("{id}_{segment}"));
-            }
+    let count = |ids: &[String]| {
+        let mut n = HashMap::<String, usize>::new();
+        for id in ids {
+            *n.entry(id.clone()).or_default() += 1;
         }
+        n
+    };
+    let ids: Vec<String> = ops.iter().map(|o| o.2.clone()).collect();
+    let seen = count(&ids);
+    let first: Vec<String> = ops
+        .iter()
+        .map(|(path, _, id)| match seen[id] {
+            1 => id.clone(),
+            _ => format!("{id}_{}", segments(path).first().cloned().unwrap_or_default()),
+        })
+        .collect();
+    let again = count(&first);
+    for ((path, method, id), candidate) in ops.iter().zip(first) {
+        let new = if again[&candidate] > 1 {
+            format!("{id}_{}", segments(path).join("_"))
+        } else {
+            candidate
+        };
+        paths[path][method]["operationId"] = Value::from(new);
     }
 }
 

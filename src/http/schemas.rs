@@ -110,6 +110,16 @@ fn fraction(max: usize, description: &str) -> Value {
     })
 }
 
+/// An optional field: serde reads `null` as its absence, so the schema admits it too.
+fn opt(v: Value) -> Value {
+    let mut inner = v;
+    let description = inner
+        .as_object_mut()
+        .and_then(|o| o.remove("description"))
+        .unwrap_or(Value::Null);
+    json!({"anyOf": [inner, {"type": "null"}], "description": description})
+}
+
 /// A date `AAAA-MM-DD`.
 fn date(description: &str) -> Value {
     json!({"type": "string", "format": "date", "description": description})
@@ -236,11 +246,11 @@ fn request_acts(schemas: &mut Map<String, Value>) {
         ("identity_accredited", act("identity_accredited", "acreditación de la identidad", "La Unidad de Transparencia registra cómo se acreditó la identidad de quien ejerce el derecho y, en su caso, la personalidad de su representante (arts. 48 y 88.1.III). Solo el hecho y el medio, nunca copia de la identificación. La entrega de los datos la espera.", &[
             ("standing", strings(Standing::ALL.iter().map(|s| s.as_str()), "En qué calidad actúa: el titular (art. 48.1), un representante (art. 48.4.II), por disposición legal u orden judicial (art. 48.2), o por interés jurídico respecto de un titular fallecido (art. 48.3)."), true),
             ("means", strings(IdentityMeans::ALL.iter().map(|s| s.as_str()), "Cómo se acreditó la identidad (art. 48.4.I): identificación oficial, instrumento electrónico o mecanismo previo del responsable."), true),
-            ("instrument", strings(Instrument::ALL.iter().map(|s| s.as_str()), "Solo para `standing: representative`, y obligatorio entonces: el instrumento que acredita la personalidad (art. 48.4.II.c)."), false),
+            ("instrument", opt(strings(Instrument::ALL.iter().map(|s| s.as_str()), "Solo para `standing: representative`, y obligatorio entonces: el instrumento que acredita la personalidad (art. 48.4.II.c).")), false),
         ], Some(json!({
             "if": {"properties": {"standing": {"enum": ["representative"]}}, "required": ["standing"]},
-            "then": {"required": ["instrument"]},
-            "else": {"not": {"required": ["instrument"]}},
+            "then": {"required": ["instrument"], "properties": {"instrument": {"type": "string"}}},
+            "else": {"properties": {"instrument": {"type": "null"}}},
         })))),
         ("prevention_notified", act("prevention_notified", "notificación de la prevención", "Se previene al titular para que subsane omisiones (art. 52.1); una sola vez.", &[], None)),
         ("prevention_answered", act("prevention_answered", "desahogo de la prevención", "El titular subsanó las omisiones (art. 52.1); el plazo para resolver corre de nuevo (art. 52.2).", &[], None)),
@@ -258,14 +268,14 @@ fn request_acts(schemas: &mut Map<String, Value>) {
             ("cause", cause, true),
         ], None)),
         ("extension_notified", act("extension_notified", "notificación de la ampliación del plazo", "La única ampliación del plazo para resolver, notificada dentro de él (art. 59.2).", &[
-            ("days", json!({"type": "integer", "minimum": 1, "maximum": ext, "description": format!("Días hábiles que concede la ampliación: «hasta por cinco días» (art. 59.2), de 1 a {ext}; sin el campo, {ext}.")}), false),
+            ("days", opt(json!({"type": "integer", "minimum": 1, "maximum": ext, "description": format!("Días hábiles que concede la ampliación: «hasta por cinco días» (art. 59.2), de 1 a {ext}; sin el campo, {ext}.")})), false),
         ], None)),
         ("resolved", act("resolved", "resolución del Comité de Transparencia", "La resolución del Comité de Transparencia (arts. 59 a 61). Solo la registra el Comité.", &[
             ("outcome", strings(["granted", "partially_granted", "denied", "nonexistent"], "`granted`: procedente; `partially_granted`: parcialmente procedente; `denied`: improcedente; `nonexistent`: inexistencia de los datos (art. 61). Las dos primeras obligan a hacer efectivo el derecho (art. 59.3)."), true),
         ], None)),
         ("resolution_notified", act("resolution_notified", "notificación de la respuesta", "La respuesta se notifica al titular.", &[], None)),
         ("fulfilled", act("fulfilled", "hacer efectivo el derecho", "El derecho se hizo efectivo (art. 59.3), con la entrega y sus costos (art. 62).", &[
-            ("delivery", r("Delivery"), false),
+            ("delivery", opt(json!({"allOf": [r("Delivery")], "description": "La entrega y sus costos (art. 62)."})), false),
         ], None)),
         ("withdrawn", act("withdrawn", "desistimiento", "El titular se desistió de la solicitud.", &[], None)),
         ("closed", act("closed", "cierre del expediente", "Se cierra el expediente.", &[], None)),
@@ -303,7 +313,7 @@ fn appeal_acts(schemas: &mut Map<String, Value>) {
     let orders: Vec<String> = APPEAL_OUTCOMES
         .iter()
         .filter(|o| o.orders_action())
-        .map(|o| wire(o))
+        .map(wire)
         .collect();
     schemas.insert(
         act_schema_name("AppealAct", "appeal_filed"),
@@ -333,15 +343,15 @@ fn appeal_acts(schemas: &mut Map<String, Value>) {
         ("evidence_hearing_held", act("evidence_hearing_held", "audiencia de desahogo de pruebas", "Audiencia de desahogo de pruebas (art. 107.VI).", &[], None)),
         ("instruction_closed", act("instruction_closed", "cierre de instrucción", "Cierre de instrucción (art. 107.VII).", &[], None)),
         ("appeal_extension_notified", act("appeal_extension_notified", "ampliación del plazo para resolver", "La única ampliación del plazo para resolver, por acuerdo fundado y motivado (arts. 110.1 y 110.2).", &[
-            ("days", json!({"type": "integer", "minimum": 1, "maximum": ext, "description": format!("Días hábiles que concede: «hasta por diez días» (art. 110.1), de 1 a {ext}; sin el campo, {ext}.")}), false),
+            ("days", opt(json!({"type": "integer", "minimum": 1, "maximum": ext, "description": format!("Días hábiles que concede: «hasta por diez días» (art. 110.1), de 1 a {ext}; sin el campo, {ext}.")})), false),
         ], None)),
         ("appeal_resolved", act("appeal_resolved", "resolución del recurso", "La resolución del recurso (art. 110.4).", &[
             ("outcome", strings(["dismissed", "sobreseido", "confirmed", "modified", "revoked", "delivery_ordered"], "`dismissed`: desecha; `sobreseido`: sobresee (art. 109); `confirmed`, `modified`, `revoked`: confirma, modifica o revoca la respuesta; `delivery_ordered`: ordena la entrega de los datos. Modificar, revocar y ordenar la entrega obligan al responsable a actuar (art. 112.1)."), true),
-            ("compliance_days", json!({"type": "integer", "minimum": 1, "maximum": compliance, "description": format!("Días hábiles para cumplir, de 1 a {compliance} (art. 112.1): obligatorio cuando la resolución ordena actuar (`modified`, `revoked`, `delivery_ordered`), y no aplica en otro caso.")}), false),
+            ("compliance_days", opt(json!({"type": "integer", "minimum": 1, "maximum": compliance, "description": format!("Días hábiles para cumplir, de 1 a {compliance} (art. 112.1): obligatorio cuando la resolución ordena actuar (`modified`, `revoked`, `delivery_ordered`), y no aplica en otro caso.")})), false),
         ], Some(json!({
             "if": {"properties": {"outcome": {"enum": orders}}, "required": ["outcome"]},
-            "then": {"required": ["compliance_days"]},
-            "else": {"not": {"required": ["compliance_days"]}},
+            "then": {"required": ["compliance_days"], "properties": {"compliance_days": {"type": "integer"}}},
+            "else": {"properties": {"compliance_days": {"type": "null"}}},
         })))),
         ("appeal_resolution_notified", act("appeal_resolution_notified", "notificación y publicación de la resolución", "La resolución se notifica a las partes y se publica (art. 110.9).", &[], None)),
         ("compliance_extension_requested", act("compliance_extension_requested", "solicitud de prórroga para cumplir", "El responsable pide más tiempo para cumplir (art. 136.2 y 136.3).", &[], None)),
@@ -349,7 +359,7 @@ fn appeal_acts(schemas: &mut Map<String, Value>) {
             ("granted_days", json!({"type": "integer", "minimum": 0, "maximum": 365, "description": "Días hábiles concedidos; 0 es una negativa (art. 136.3). Más de 365 se rechaza por no razonable."}), true),
         ], None)),
         ("compliance_reported", act("compliance_reported", "informe de cumplimiento", "El informe de cumplimiento del responsable (art. 137.1). La fecha que declara cumple el plazo hasta que el órgano garante resuelva (art. 138); sin fecha, no cumple nada hasta un acuerdo de cumplimiento.", &[
-            ("complied_on", date("Fecha en que el responsable dice haber cumplido; no posterior a la del informe (art. 137.1)."), false),
+            ("complied_on", opt(date("Fecha en que el responsable dice haber cumplido; no posterior a la del informe (art. 137.1).")), false),
         ], None)),
         ("compliance_vista_given", act("compliance_vista_given", "vista al titular", "Vista al titular del informe de cumplimiento (art. 137.2).", &[], None)),
         ("titular_statement", act("titular_statement", "manifestación del titular", "El titular manifiesta lo que a su derecho convenga (art. 137.2 y 137.3).", &[], None)),
@@ -406,7 +416,7 @@ fn breach_acts(schemas: &mut Map<String, Value>) {
     schemas.insert(
         act_schema_name("BreachAct", "breach_detected"),
         act("breach_detected", "detección de la vulneración", "Se detecta una posible vulneración y se asienta en la bitácora (art. 39). Se registra con POST /v1/breaches, como `act`.", &[
-            ("occurred_on", date("Cuándo ocurrió, si se sabe (art. 39.1.I); no posterior a la detección."), false),
+            ("occurred_on", opt(date("Cuándo ocurrió, si se sabe (art. 39.1.I); no posterior a la detección.")), false),
         ], None),
     );
     let acts: Vec<(&str, Value)> = vec![
@@ -414,18 +424,18 @@ fn breach_acts(schemas: &mut Map<String, Value>) {
         ("breach_confirmed", act("breach_confirmed", "confirmación de la vulneración", "Se confirma la vulneración: las 72 horas del art. 40 corren desde este acto.", &[
             ("kind", strings(BreachKind::ALL.iter().map(|k| k.as_str()), "Qué vulneración es: fracción del art. 38.1 (pérdida, robo, acceso no autorizado, alteración)."), true),
             ("cause", strings(BreachCause::ALL.iter().map(|k| k.as_str()), "El motivo, como categoría (art. 39.1.II)."), true),
-            ("occurred_on", date("Cuándo ocurrió, si se sabe (art. 39.1.I)."), false),
+            ("occurred_on", opt(date("Cuándo ocurrió, si se sabe (art. 39.1.I).")), false),
             ("data", data, false),
-            ("titulars", titulars, false),
+            ("titulars", opt(titulars), false),
         ], None)),
         ("breach_analysed", act("breach_analysed", "análisis de la afectación", "El análisis de si la vulneración afecta de forma significativa los derechos patrimoniales o morales de los titulares (art. 40): si los afecta, `rights` dice cuáles; si no, `reason` dice por qué, y no se debe aviso.", &[
             ("significant", json!({"type": "boolean", "description": "Afecta de forma significativa los derechos de los titulares (art. 40)."}), true),
             ("rights", json!({"type": "array", "items": strings(AffectedRight::ALL.iter().map(|k| k.as_str()), "Derechos afectados."), "description": "Solo con `significant: true`, y al menos uno entonces."}), false),
-            ("reason", strings(NotSignificantReason::ALL.iter().map(|k| k.as_str()), "Solo con `significant: false`, y obligatoria entonces: por qué no hay afectación significativa."), false),
+            ("reason", opt(strings(NotSignificantReason::ALL.iter().map(|k| k.as_str()), "Solo con `significant: false`, y obligatoria entonces: por qué no hay afectación significativa.")), false),
         ], Some(json!({
             "if": {"properties": {"significant": {"enum": [true]}}, "required": ["significant"]},
-            "then": {"required": ["rights"], "properties": {"rights": {"minItems": 1}}, "not": {"required": ["reason"]}},
-            "else": {"required": ["reason"], "properties": {"rights": {"maxItems": 0}}},
+            "then": {"required": ["rights"], "properties": {"rights": {"minItems": 1}, "reason": {"type": "null"}}},
+            "else": {"required": ["reason"], "properties": {"rights": {"maxItems": 0}, "reason": {"type": "string"}}},
         })))),
         ("guarantor_notified", act("guarantor_notified", "aviso al órgano garante", "El aviso al órgano garante (arts. 40 y 41).", &[
             ("notice", r("BreachNotice"), true),
@@ -472,7 +482,7 @@ fn act_inputs(schemas: &mut Map<String, Value>) {
                 "description": format!("Un acto por registrar en {what}."),
                 "properties": {
                     "act": r(union),
-                    "at": moment("Cuándo ocurrió; ahora si falta. No puede ser futuro."),
+                    "at": opt(moment("Cuándo ocurrió; ahora si falta. No puede ser futuro.")),
                 },
                 "required": ["act"],
                 "additionalProperties": false,
@@ -758,12 +768,99 @@ pub const PROBLEM_TYPES: &[(&str, &str)] = &[
     ("ocupado", "503: servicio ocupado (`retry_after`)"),
 ];
 
+/// A line of text as the register reads it: trimmed, not empty, at most `max` characters,
+/// without control characters.
+fn text(max: usize, description: &str) -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": r"^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$", "description": description})
+}
+
+/// The changes of an account of the register of social-media accounts (issue 18), as
+/// `POST /v1/social-accounts` and `POST /v1/social-accounts/{id}/changes` read them.
+fn social_changes(schemas: &mut Map<String, Value>) {
+    use crate::social::{AccountKind, GestorKind, Platform, ServantLevel, Verification};
+    let verification = strings(
+        Verification::ALL.iter().map(|k| k.as_str()),
+        "La verificación de la plataforma (Décima cuarta).",
+    );
+    let url = opt(json!({"type": "string", "maxLength": 500, "pattern": "^\\s*$|^\\s*https?://", "description": "La dirección de la cuenta: empieza por https:// (o http://), a lo más 500 caracteres; vacía, ninguna."}));
+    let change = |name: &str, title: &str, description: &str, fields: &[(&str, Value, bool)]| {
+        let mut v = act(name, title, description, fields, None);
+        let o = v.as_object_mut().expect("an object");
+        let mut props = o["properties"].as_object().cloned().unwrap_or_default();
+        let tag = props.remove("act").unwrap_or(Value::Null);
+        props.insert("change".into(), tag);
+        o.insert("properties".into(), Value::Object(props));
+        o.insert(
+            "required".into(),
+            json!(
+                std::iter::once("change")
+                    .chain(fields.iter().filter(|f| f.2).map(|f| f.0))
+                    .collect::<Vec<_>>()
+            ),
+        );
+        v
+    };
+    let changes: Vec<(&str, Value)> = vec![
+        ("registered", change("registered", "alta en el registro", "La cuenta entra al registro (Segunda IV, Décima).", &[
+            ("platform", strings(Platform::ALL.iter().map(|k| k.as_str()), "La red social."), true),
+            ("handle", json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^\\s*\\S+\\s*$", "description": "El nombre de la cuenta en la red (`@SEJalisco`): sin espacios, a lo más 100 caracteres."}), true),
+            ("url", url.clone(), false),
+            ("kind", strings(AccountKind::ALL.iter().map(|k| k.as_str()), "`official`: cuenta oficial (Séptima A); `servant_personal`: cuenta personal de un servidor público (Séptima B, Quinta)."), true),
+            ("servant_level", opt(strings(ServantLevel::ALL.iter().map(|k| k.as_str()), "Para una cuenta personal: el nivel del servidor, del titular a cuatro niveles debajo (Quinta).")), false),
+            ("area", text(200, "El área que la opera (o con la que trabaja el servidor), a lo más 200 caracteres."), true),
+            ("verification", verification.clone(), false),
+        ])),
+        ("edited", change("edited", "cambio de datos", "Cambió la dirección, el área o la verificación; al menos uno.", &[
+            ("url", url, false),
+            ("area", opt(text(200, "El área nueva.")), false),
+            ("verification", opt(verification), false),
+        ])),
+        ("run_by_area", change("run_by_area", "operada por un área", "Un área opera la cuenta personal de un servidor desde `from` (hasta `to`, el fin del cargo, si se sabe): oficial en ese periodo (Décima novena).", &[
+            ("from", date("Desde cuándo."), true),
+            ("to", opt(date("Hasta cuándo.")), false),
+        ])),
+        ("gestor_added", change("gestor_added", "alta de un gestor", "Una persona empieza a administrar la cuenta (Segunda V, Décima segunda).", &[
+            ("name", text(200, "Su nombre."), true),
+            ("kind", strings(GestorKind::ALL.iter().map(|k| k.as_str()), "`servant`: servidor público; `external`: prestador de servicios externo."), true),
+            ("position", opt(text(200, "Su cargo, o la empresa del prestador.")), false),
+        ])),
+        ("gestor_left", change("gestor_left", "baja de un gestor", "Un gestor deja de administrar la cuenta: las contraseñas que conocía deben cambiarse (Décima quinta).", &[
+            ("gestor", json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "description": "El número del gestor en el historial de la cuenta."}), true),
+        ])),
+        ("passwords_rotated", change("passwords_rotated", "cambio de contraseñas", "Se cambiaron las contraseñas (el registro nunca las guarda).", &[])),
+        ("compromised", change("compromised", "cuenta tomada", "Otra persona tomó la cuenta: el folio de la vulneración abierta (arts. 38 a 40). Se registra con POST /v1/social-accounts/{id}/compromised.", &[
+            ("breach", text(60, "El folio de la vulneración."), true),
+        ])),
+        ("retired", change("retired", "baja del registro", "El sujeto obligado dejó de usar la cuenta.", &[])),
+    ];
+    let mut one_of = Vec::new();
+    let mut mapping = Map::new();
+    for (name, s) in changes {
+        let schema_name = format!("SocialChange{}", pascal(name));
+        one_of.push(r(&schema_name));
+        mapping.insert(
+            name.into(),
+            Value::from(format!("#/components/schemas/{schema_name}")),
+        );
+        schemas.insert(schema_name, s);
+    }
+    schemas.insert(
+        "SocialChange".into(),
+        json!({
+            "description": "Un cambio de una cuenta del registro de redes sociales, tal como queda en su historial; `change` lo nombra. Un campo que el cambio no tiene (una contraseña, por ejemplo) se rechaza con 422.",
+            "oneOf": one_of,
+            "discriminator": {"propertyName": "change", "mapping": mapping},
+        }),
+    );
+}
+
 /// Every schema of this module, by name.
 pub fn components() -> Map<String, Value> {
     let mut schemas = Map::new();
     request_acts(&mut schemas);
     appeal_acts(&mut schemas);
     breach_acts(&mut schemas);
+    social_changes(&mut schemas);
     act_inputs(&mut schemas);
     answers(&mut schemas);
     schemas
