@@ -554,6 +554,11 @@ fn every_change_of_the_social_register_validates_against_its_schema() {
         assert_valid(doc, "ChangeInput", &json!({"on": "2026-03-02", "change": v}));
     }
     assert_eq!(seen, mapped, "cada cambio del registro tiene su esquema");
+    // Blanks around a text do not count toward its limit, as the register trims them.
+    let padded = json!({"change": "registered", "platform": "x", "handle": format!(" {}{}", "a".repeat(100), " ".repeat(99)), "kind": "official", "area": "A"});
+    assert_valid(doc, "SocialChange", &padded);
+    let long = json!({"change": "registered", "platform": "x", "handle": "a".repeat(101), "kind": "official", "area": "A"});
+    assert_invalid(doc, "SocialChange", &long);
     for bad in [
         json!({"change": "passwords_rotated", "password": "x"}),
         json!({"change": "registered", "platform": "x", "handle": "con espacio", "kind": "official", "area": "A"}),

@@ -768,10 +768,12 @@ pub const PROBLEM_TYPES: &[(&str, &str)] = &[
     ("ocupado", "503: servicio ocupado (`retry_after`)"),
 ];
 
-/// A line of text as the register reads it: trimmed, not empty, at most `max` characters,
-/// without control characters.
+/// A line of text as the register reads it: blanks around it ignored, then not empty, at
+/// most `max` characters, without control characters. In the pattern, not in
+/// `maxLength`: the blanks around it do not count.
 fn text(max: usize, description: &str) -> Value {
-    json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": r"^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$", "description": description})
+    let c = r"\u0000-\u001f\u007f-\u009f";
+    json!({"type": "string", "pattern": format!(r"^\s*[^\s{c}](?:[^{c}]{{0,{}}}[^\s{c}])?\s*$", max - 2), "description": format!("{description} A lo más {max} caracteres, sin saltos de línea.")})
 }
 
 /// The changes of an account of the register of social-media accounts (issue 18), as
@@ -803,11 +805,11 @@ fn social_changes(schemas: &mut Map<String, Value>) {
     let changes: Vec<(&str, Value)> = vec![
         ("registered", change("registered", "alta en el registro", "La cuenta entra al registro (Segunda IV, Décima).", &[
             ("platform", strings(Platform::ALL.iter().map(|k| k.as_str()), "La red social."), true),
-            ("handle", json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^\\s*\\S+\\s*$", "description": "El nombre de la cuenta en la red (`@SEJalisco`): sin espacios, a lo más 100 caracteres."}), true),
+            ("handle", json!({"type": "string", "pattern": r"^\s*[^\s\u0000-\u001f\u007f-\u009f]{1,100}\s*$", "description": "El nombre de la cuenta en la red (`@SEJalisco`): sin espacios, a lo más 100 caracteres."}), true),
             ("url", url.clone(), false),
             ("kind", strings(AccountKind::ALL.iter().map(|k| k.as_str()), "`official`: cuenta oficial (Séptima A); `servant_personal`: cuenta personal de un servidor público (Séptima B, Quinta)."), true),
             ("servant_level", opt(strings(ServantLevel::ALL.iter().map(|k| k.as_str()), "Para una cuenta personal: el nivel del servidor, del titular a cuatro niveles debajo (Quinta).")), false),
-            ("area", text(200, "El área que la opera (o con la que trabaja el servidor), a lo más 200 caracteres."), true),
+            ("area", text(200, "El área que la opera (o con la que trabaja el servidor)."), true),
             ("verification", verification.clone(), false),
         ])),
         ("edited", change("edited", "cambio de datos", "Cambió la dirección, el área o la verificación; al menos uno.", &[
