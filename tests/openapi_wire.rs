@@ -99,7 +99,10 @@ fn every_act_of_every_procedure_has_its_schema_in_the_discriminator() {
         for a in &mapped {
             let name = act_schema_name(union, a);
             let reference = format!("#/components/schemas/{name}");
-            assert!(one_of.contains(&reference), "{union}: {name} fuera de oneOf");
+            assert!(
+                one_of.contains(&reference),
+                "{union}: {name} fuera de oneOf"
+            );
             assert_eq!(
                 doc["components"]["schemas"][union]["discriminator"]["mapping"][a],
                 reference.as_str()
@@ -204,11 +207,23 @@ fn the_ranges_are_the_procedures_own() {
     // Refused by the schema, as the procedure refuses them (when reading the act or when
     // recording it).
     for (union, bad) in [
-        ("RequestAct", json!({"act": "extension_notified", "days": 6})),
-        ("RequestAct", json!({"act": "extension_notified", "days": 0})),
+        (
+            "RequestAct",
+            json!({"act": "extension_notified", "days": 6}),
+        ),
+        (
+            "RequestAct",
+            json!({"act": "extension_notified", "days": 0}),
+        ),
         ("RequestAct", json!({"act": "admitted", "days": 3})),
-        ("RequestAct", json!({"act": "improcedence_notified", "cause": "XI"})),
-        ("RequestAct", json!({"act": "improcedence_notified", "cause": 0})),
+        (
+            "RequestAct",
+            json!({"act": "improcedence_notified", "cause": "XI"}),
+        ),
+        (
+            "RequestAct",
+            json!({"act": "improcedence_notified", "cause": 0}),
+        ),
         ("RequestAct", json!({"act": "filed", "right": "access"})),
         (
             "RequestAct",
@@ -218,8 +233,14 @@ fn the_ranges_are_the_procedures_own() {
             "RequestAct",
             json!({"act": "identity_accredited", "standing": "titular", "means": "official_id", "instrument": "power_letter"}),
         ),
-        ("AppealAct", json!({"act": "appeal_dismissed", "cause": "VIII"})),
-        ("AppealAct", json!({"act": "appeal_resolved", "outcome": "revoked"})),
+        (
+            "AppealAct",
+            json!({"act": "appeal_dismissed", "cause": "VIII"}),
+        ),
+        (
+            "AppealAct",
+            json!({"act": "appeal_resolved", "outcome": "revoked"}),
+        ),
         (
             "AppealAct",
             json!({"act": "appeal_resolved", "outcome": "confirmed", "compliance_days": 5}),
@@ -229,7 +250,10 @@ fn the_ranges_are_the_procedures_own() {
             json!({"act": "appeal_resolved", "outcome": "revoked", "compliance_days": 11}),
         ),
         ("AppealAct", json!({"act": "public_warning", "days": 11})),
-        ("AppealAct", json!({"act": "fine_imposed", "days": 6, "uma": 200})),
+        (
+            "AppealAct",
+            json!({"act": "fine_imposed", "days": 6, "uma": 200}),
+        ),
         (
             "AppealAct",
             json!({"act": "compliance_extension_ruled", "granted_days": 366}),
@@ -314,9 +338,12 @@ fn every_problem_type_is_listed_and_operations_are_linked() {
         let links = &doc["paths"][case]["get"]["responses"]["200"]["links"];
         assert_eq!(links["actos"]["operationId"], id(acts, "post"), "{case}");
         // The acts' bodies are the procedure's own.
-        let body = &doc["paths"][acts]["post"]["requestBody"]["content"]["application/json"]
-            ["schema"]["$ref"];
-        assert!(body.as_str().unwrap().ends_with("ActInput"), "{acts}: {body}");
+        let body = &doc["paths"][acts]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"];
+        assert!(
+            body.as_str().unwrap().ends_with("ActInput"),
+            "{acts}: {body}"
+        );
     }
 }
 
@@ -365,7 +392,11 @@ async fn a_servers_answers_validate_against_the_document(backend: Backend) {
             json!({"act": "resolved", "outcome": "partially_granted"}),
             "2026-02-12T10:00",
         ),
-        (staff, json!({"act": "resolution_notified"}), "2026-02-13T10:00"),
+        (
+            staff,
+            json!({"act": "resolution_notified"}),
+            "2026-02-13T10:00",
+        ),
         (
             staff,
             json!({"act": "fulfilled", "delivery": {"modality": "simple_copy", "pages": 25, "page_cost": 100}}),
@@ -465,8 +496,11 @@ async fn a_servers_answers_validate_against_the_document(backend: Backend) {
     let appeal = check(
         &doc,
         "CaseDetail",
-        &s.get(&format!("/v1/appeals/{a}?as_of=2026-03-02"), "itei.guarantor")
-            .await,
+        &s.get(
+            &format!("/v1/appeals/{a}?as_of=2026-03-02"),
+            "itei.guarantor",
+        )
+        .await,
         200,
     );
     assert_eq!(appeal["parent"], denied.as_str());
@@ -474,7 +508,8 @@ async fn a_servers_answers_validate_against_the_document(backend: Backend) {
     check(
         &doc,
         "CasePage",
-        &s.get("/v1/appeals?as_of=2026-03-02", "itei.guarantor").await,
+        &s.get("/v1/appeals?as_of=2026-03-02", "itei.guarantor")
+            .await,
         200,
     );
 
@@ -511,7 +546,9 @@ async fn a_servers_answers_validate_against_the_document(backend: Backend) {
     ] {
         let body = json!({"act": act, "at": at});
         assert_valid(&doc, "BreachActInput", &body);
-        let r = s.post(&format!("/v1/breaches/{b}/acts"), staff, &body).await;
+        let r = s
+            .post(&format!("/v1/breaches/{b}/acts"), staff, &body)
+            .await;
         check(&doc, "BreachDetail", &r, 200);
     }
     check(
@@ -537,21 +574,26 @@ fn every_change_of_the_social_register_validates_against_its_schema() {
         json!({"change": "compromised", "breach": "SEJ-VS-2026-00001"}),
         json!({"change": "retired"}),
     ];
-    let mapped: BTreeSet<String> = doc["components"]["schemas"]["SocialChange"]["discriminator"]
-        ["mapping"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
+    let mapped: BTreeSet<String> =
+        doc["components"]["schemas"]["SocialChange"]["discriminator"]["mapping"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
     let mut seen = BTreeSet::new();
     for v in samples {
         // As the domain reads it and writes it back.
-        let change: arco::social::Change = serde_json::from_value(v.clone()).expect("el dominio lo lee");
+        let change: arco::social::Change =
+            serde_json::from_value(v.clone()).expect("el dominio lo lee");
         seen.insert(change.name().to_string());
         let wire = serde_json::to_value(&change).unwrap();
         assert_valid(doc, "SocialChange", &wire);
-        assert_valid(doc, "ChangeInput", &json!({"on": "2026-03-02", "change": v}));
+        assert_valid(
+            doc,
+            "ChangeInput",
+            &json!({"on": "2026-03-02", "change": v}),
+        );
     }
     assert_eq!(seen, mapped, "cada cambio del registro tiene su esquema");
     // Blanks around a text do not count toward its limit, as the register trims them.

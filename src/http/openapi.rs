@@ -126,14 +126,10 @@ fn type_it(doc: &mut Value) {
         components[name] = schema;
     }
     // The filings carry the first act of their procedure.
-    components["FileAppeal"]["properties"]["filing"] = schema_ref(&schemas::act_schema_name(
-        "AppealAct",
-        "appeal_filed",
-    ));
-    components["DetectBreach"]["properties"]["act"] = schema_ref(&schemas::act_schema_name(
-        "BreachAct",
-        "breach_detected",
-    ));
+    components["FileAppeal"]["properties"]["filing"] =
+        schema_ref(&schemas::act_schema_name("AppealAct", "appeal_filed"));
+    components["DetectBreach"]["properties"]["act"] =
+        schema_ref(&schemas::act_schema_name("BreachAct", "breach_detected"));
     components["ChangeInput"]["properties"]["change"] = schema_ref("SocialChange");
     // The free-form act of the routes, replaced by each procedure's own.
     if let Some(o) = components.as_object_mut() {
@@ -208,7 +204,10 @@ fn unique_operation_ids(doc: &mut Value) {
         .iter()
         .map(|(path, _, id)| match seen[id] {
             1 => id.clone(),
-            _ => format!("{id}_{}", segments(path).first().cloned().unwrap_or_default()),
+            _ => format!(
+                "{id}_{}",
+                segments(path).first().cloned().unwrap_or_default()
+            ),
         })
         .collect();
     let again = count(&first);

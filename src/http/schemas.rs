@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 use crate::appeal::{AppealActKind, AppealOutcome, AppealState, FINE_UMA, REINCIDENT_FINE_UMA};
 use crate::breach::{
     AffectedRight, BreachActKind, BreachCause, BreachKind, BreachState, DataCategory,
-    InformationChannel, InvestigationOutcome, MAX_TITULARS, Measure, MeasureStage, NoticeMeans,
-    NotSignificantReason, Recommendation,
+    InformationChannel, InvestigationOutcome, MAX_TITULARS, Measure, MeasureStage,
+    NotSignificantReason, NoticeMeans, Recommendation,
 };
 use crate::case::DeadlineStatus;
 use crate::request::reception::{IdentityMeans, Instrument, Standing};
@@ -243,42 +243,218 @@ fn request_acts(schemas: &mut Map<String, Value>) {
         "Causa de improcedencia: fracción del art. 55.1 (la VIII, incompetencia, se avisa con `incompetence_notified`, art. 54.1).",
     );
     let acts: Vec<(&str, Value)> = vec![
-        ("identity_accredited", act("identity_accredited", "acreditación de la identidad", "La Unidad de Transparencia registra cómo se acreditó la identidad de quien ejerce el derecho y, en su caso, la personalidad de su representante (arts. 48 y 88.1.III). Solo el hecho y el medio, nunca copia de la identificación. La entrega de los datos la espera.", &[
-            ("standing", strings(Standing::ALL.iter().map(|s| s.as_str()), "En qué calidad actúa: el titular (art. 48.1), un representante (art. 48.4.II), por disposición legal u orden judicial (art. 48.2), o por interés jurídico respecto de un titular fallecido (art. 48.3)."), true),
-            ("means", strings(IdentityMeans::ALL.iter().map(|s| s.as_str()), "Cómo se acreditó la identidad (art. 48.4.I): identificación oficial, instrumento electrónico o mecanismo previo del responsable."), true),
-            ("instrument", opt(strings(Instrument::ALL.iter().map(|s| s.as_str()), "Solo para `standing: representative`, y obligatorio entonces: el instrumento que acredita la personalidad (art. 48.4.II.c).")), false),
-        ], Some(json!({
-            "if": {"properties": {"standing": {"enum": ["representative"]}}, "required": ["standing"]},
-            "then": {"required": ["instrument"], "properties": {"instrument": {"type": "string"}}},
-            "else": {"properties": {"instrument": {"type": "null"}}},
-        })))),
-        ("prevention_notified", act("prevention_notified", "notificación de la prevención", "Se previene al titular para que subsane omisiones (art. 52.1); una sola vez.", &[], None)),
-        ("prevention_answered", act("prevention_answered", "desahogo de la prevención", "El titular subsanó las omisiones (art. 52.1); el plazo para resolver corre de nuevo (art. 52.2).", &[], None)),
-        ("admitted", act("admitted", "admisión", "Admisión de la solicitud (art. 53).", &[], None)),
-        ("incompetence_notified", act("incompetence_notified", "aviso de incompetencia", "Aviso de incompetencia, con orientación al responsable competente (art. 54.1).", &[
-            ("partial", json!({"type": "boolean", "default": false, "description": "Competencia parcial: el sujeto obligado responde la parte que le compete y la solicitud sigue (art. 54.2)."}), false),
-        ], None)),
-        ("redirected", act("redirected", "reconducción de la vía", "Reconducción de la vía (art. 56).", &[], None)),
-        ("other_procedure_notified", act("other_procedure_notified", "aviso de trámite específico", "Se informa al titular de un trámite específico (art. 57); la solicitud sigue salvo que se desista.", &[], None)),
-        ("improcedence_reviewed", act("improcedence_reviewed", "revisión de la improcedencia por el Comité de Transparencia", "El Comité de Transparencia confirma, modifica o revoca la determinación de improcedencia de la Unidad (art. 87.1.III); se requiere antes del aviso. Solo lo registra el Comité.", &[
-            ("cause", cause.clone(), true),
-            ("decision", strings(["confirmed", "modified", "revoked"], "`confirmed`: confirma; `modified`: modifica (la causa que queda es `cause`); `revoked`: revoca y la solicitud sigue."), true),
-        ], None)),
-        ("improcedence_notified", act("improcedence_notified", "aviso de improcedencia", "Aviso de improcedencia con su causa (art. 55), dentro de los 10 días siguientes a la presentación (art. 55.2), una vez que el Comité la confirmó o modificó (art. 87.1.III).", &[
-            ("cause", cause, true),
-        ], None)),
-        ("extension_notified", act("extension_notified", "notificación de la ampliación del plazo", "La única ampliación del plazo para resolver, notificada dentro de él (art. 59.2).", &[
-            ("days", opt(json!({"type": "integer", "minimum": 1, "maximum": ext, "description": format!("Días hábiles que concede la ampliación: «hasta por cinco días» (art. 59.2), de 1 a {ext}; sin el campo, {ext}.")})), false),
-        ], None)),
-        ("resolved", act("resolved", "resolución del Comité de Transparencia", "La resolución del Comité de Transparencia (arts. 59 a 61). Solo la registra el Comité.", &[
-            ("outcome", strings(["granted", "partially_granted", "denied", "nonexistent"], "`granted`: procedente; `partially_granted`: parcialmente procedente; `denied`: improcedente; `nonexistent`: inexistencia de los datos (art. 61). Las dos primeras obligan a hacer efectivo el derecho (art. 59.3)."), true),
-        ], None)),
-        ("resolution_notified", act("resolution_notified", "notificación de la respuesta", "La respuesta se notifica al titular.", &[], None)),
-        ("fulfilled", act("fulfilled", "hacer efectivo el derecho", "El derecho se hizo efectivo (art. 59.3), con la entrega y sus costos (art. 62).", &[
-            ("delivery", opt(json!({"allOf": [r("Delivery")], "description": "La entrega y sus costos (art. 62)."})), false),
-        ], None)),
-        ("withdrawn", act("withdrawn", "desistimiento", "El titular se desistió de la solicitud.", &[], None)),
-        ("closed", act("closed", "cierre del expediente", "Se cierra el expediente.", &[], None)),
+        (
+            "identity_accredited",
+            act(
+                "identity_accredited",
+                "acreditación de la identidad",
+                "La Unidad de Transparencia registra cómo se acreditó la identidad de quien ejerce el derecho y, en su caso, la personalidad de su representante (arts. 48 y 88.1.III). Solo el hecho y el medio, nunca copia de la identificación. La entrega de los datos la espera.",
+                &[
+                    (
+                        "standing",
+                        strings(
+                            Standing::ALL.iter().map(|s| s.as_str()),
+                            "En qué calidad actúa: el titular (art. 48.1), un representante (art. 48.4.II), por disposición legal u orden judicial (art. 48.2), o por interés jurídico respecto de un titular fallecido (art. 48.3).",
+                        ),
+                        true,
+                    ),
+                    (
+                        "means",
+                        strings(
+                            IdentityMeans::ALL.iter().map(|s| s.as_str()),
+                            "Cómo se acreditó la identidad (art. 48.4.I): identificación oficial, instrumento electrónico o mecanismo previo del responsable.",
+                        ),
+                        true,
+                    ),
+                    (
+                        "instrument",
+                        opt(strings(
+                            Instrument::ALL.iter().map(|s| s.as_str()),
+                            "Solo para `standing: representative`, y obligatorio entonces: el instrumento que acredita la personalidad (art. 48.4.II.c).",
+                        )),
+                        false,
+                    ),
+                ],
+                Some(json!({
+                    "if": {"properties": {"standing": {"enum": ["representative"]}}, "required": ["standing"]},
+                    "then": {"required": ["instrument"], "properties": {"instrument": {"type": "string"}}},
+                    "else": {"properties": {"instrument": {"type": "null"}}},
+                })),
+            ),
+        ),
+        (
+            "prevention_notified",
+            act(
+                "prevention_notified",
+                "notificación de la prevención",
+                "Se previene al titular para que subsane omisiones (art. 52.1); una sola vez.",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "prevention_answered",
+            act(
+                "prevention_answered",
+                "desahogo de la prevención",
+                "El titular subsanó las omisiones (art. 52.1); el plazo para resolver corre de nuevo (art. 52.2).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "admitted",
+            act(
+                "admitted",
+                "admisión",
+                "Admisión de la solicitud (art. 53).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "incompetence_notified",
+            act(
+                "incompetence_notified",
+                "aviso de incompetencia",
+                "Aviso de incompetencia, con orientación al responsable competente (art. 54.1).",
+                &[(
+                    "partial",
+                    json!({"type": "boolean", "default": false, "description": "Competencia parcial: el sujeto obligado responde la parte que le compete y la solicitud sigue (art. 54.2)."}),
+                    false,
+                )],
+                None,
+            ),
+        ),
+        (
+            "redirected",
+            act(
+                "redirected",
+                "reconducción de la vía",
+                "Reconducción de la vía (art. 56).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "other_procedure_notified",
+            act(
+                "other_procedure_notified",
+                "aviso de trámite específico",
+                "Se informa al titular de un trámite específico (art. 57); la solicitud sigue salvo que se desista.",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "improcedence_reviewed",
+            act(
+                "improcedence_reviewed",
+                "revisión de la improcedencia por el Comité de Transparencia",
+                "El Comité de Transparencia confirma, modifica o revoca la determinación de improcedencia de la Unidad (art. 87.1.III); se requiere antes del aviso. Solo lo registra el Comité.",
+                &[
+                    ("cause", cause.clone(), true),
+                    (
+                        "decision",
+                        strings(
+                            ["confirmed", "modified", "revoked"],
+                            "`confirmed`: confirma; `modified`: modifica (la causa que queda es `cause`); `revoked`: revoca y la solicitud sigue.",
+                        ),
+                        true,
+                    ),
+                ],
+                None,
+            ),
+        ),
+        (
+            "improcedence_notified",
+            act(
+                "improcedence_notified",
+                "aviso de improcedencia",
+                "Aviso de improcedencia con su causa (art. 55), dentro de los 10 días siguientes a la presentación (art. 55.2), una vez que el Comité la confirmó o modificó (art. 87.1.III).",
+                &[("cause", cause, true)],
+                None,
+            ),
+        ),
+        (
+            "extension_notified",
+            act(
+                "extension_notified",
+                "notificación de la ampliación del plazo",
+                "La única ampliación del plazo para resolver, notificada dentro de él (art. 59.2).",
+                &[(
+                    "days",
+                    opt(
+                        json!({"type": "integer", "minimum": 1, "maximum": ext, "description": format!("Días hábiles que concede la ampliación: «hasta por cinco días» (art. 59.2), de 1 a {ext}; sin el campo, {ext}.")}),
+                    ),
+                    false,
+                )],
+                None,
+            ),
+        ),
+        (
+            "resolved",
+            act(
+                "resolved",
+                "resolución del Comité de Transparencia",
+                "La resolución del Comité de Transparencia (arts. 59 a 61). Solo la registra el Comité.",
+                &[(
+                    "outcome",
+                    strings(
+                        ["granted", "partially_granted", "denied", "nonexistent"],
+                        "`granted`: procedente; `partially_granted`: parcialmente procedente; `denied`: improcedente; `nonexistent`: inexistencia de los datos (art. 61). Las dos primeras obligan a hacer efectivo el derecho (art. 59.3).",
+                    ),
+                    true,
+                )],
+                None,
+            ),
+        ),
+        (
+            "resolution_notified",
+            act(
+                "resolution_notified",
+                "notificación de la respuesta",
+                "La respuesta se notifica al titular.",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "fulfilled",
+            act(
+                "fulfilled",
+                "hacer efectivo el derecho",
+                "El derecho se hizo efectivo (art. 59.3), con la entrega y sus costos (art. 62).",
+                &[(
+                    "delivery",
+                    opt(
+                        json!({"allOf": [r("Delivery")], "description": "La entrega y sus costos (art. 62)."}),
+                    ),
+                    false,
+                )],
+                None,
+            ),
+        ),
+        (
+            "withdrawn",
+            act(
+                "withdrawn",
+                "desistimiento",
+                "El titular se desistió de la solicitud.",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "closed",
+            act(
+                "closed",
+                "cierre del expediente",
+                "Se cierra el expediente.",
+                &[],
+                None,
+            ),
+        ),
     ];
     union(
         schemas,
@@ -324,60 +500,344 @@ fn appeal_acts(schemas: &mut Map<String, Value>) {
         ], None),
     );
     let acts: Vec<(&str, Value)> = vec![
-        ("appeal_forwarded", act("appeal_forwarded", "remisión al órgano garante", "La Unidad de Transparencia remite el recurso al órgano garante (art. 99.3).", &[], None)),
-        ("appeal_requirement_notified", act("appeal_requirement_notified", "notificación del requerimiento", "Se requiere al recurrente la información que falta, una sola vez (art. 104.1).", &[], None)),
-        ("appeal_requirement_answered", act("appeal_requirement_answered", "desahogo del requerimiento", "El recurrente desahoga el requerimiento (art. 104.2); el plazo para resolver corre de nuevo (art. 104.3).", &[], None)),
-        ("appeal_turned", act("appeal_turned", "turno al ponente", "Turno al comisionado ponente (art. 107.I).", &[], None)),
-        ("appeal_admitted", act("appeal_admitted", "admisión del recurso", "Admisión del recurso (art. 107).", &[], None)),
-        ("appeal_dismissed", act("appeal_dismissed", "desechamiento del recurso", "Desechamiento (arts. 105 y 108).", &[
-            ("cause", fraction(7, "Causa de improcedencia: fracción del art. 108."), true),
-        ], None)),
-        ("conciliation_invited", act("conciliation_invited", "invitación a conciliar", "Se invita a las partes a conciliar (art. 106.I).", &[], None)),
-        ("conciliation_accepted", act("conciliation_accepted", "voluntad de conciliar de ambas partes", "Ambas partes aceptan conciliar (art. 106.II).", &[], None)),
-        ("conciliation_hearing_held", act("conciliation_hearing_held", "audiencia de conciliación", "Se celebró la audiencia de conciliación (art. 106.III).", &[
-            ("absent", json!({"type": "boolean", "default": false, "description": "Una de las partes no asistió (art. 106.III)."}), false),
-        ], None)),
-        ("conciliation_agreement", act("conciliation_agreement", "acuerdo de conciliación", "Acuerdo de conciliación (art. 106.V): el plazo para resolver se suspende mientras se cumple.", &[], None)),
-        ("conciliation_agreement_fulfilled", act("conciliation_agreement_fulfilled", "cumplimiento del acuerdo de conciliación", "Se cumplió el acuerdo: el recurso queda sin materia (art. 106.VI).", &[], None)),
-        ("conciliation_failed", act("conciliation_failed", "conciliación fallida", "No hubo acuerdo, o no se cumplió: el procedimiento sigue (arts. 106.IV y 106.VI).", &[], None)),
-        ("evidence_hearing_held", act("evidence_hearing_held", "audiencia de desahogo de pruebas", "Audiencia de desahogo de pruebas (art. 107.VI).", &[], None)),
-        ("instruction_closed", act("instruction_closed", "cierre de instrucción", "Cierre de instrucción (art. 107.VII).", &[], None)),
-        ("appeal_extension_notified", act("appeal_extension_notified", "ampliación del plazo para resolver", "La única ampliación del plazo para resolver, por acuerdo fundado y motivado (arts. 110.1 y 110.2).", &[
-            ("days", opt(json!({"type": "integer", "minimum": 1, "maximum": ext, "description": format!("Días hábiles que concede: «hasta por diez días» (art. 110.1), de 1 a {ext}; sin el campo, {ext}.")})), false),
-        ], None)),
-        ("appeal_resolved", act("appeal_resolved", "resolución del recurso", "La resolución del recurso (art. 110.4).", &[
-            ("outcome", strings(["dismissed", "sobreseido", "confirmed", "modified", "revoked", "delivery_ordered"], "`dismissed`: desecha; `sobreseido`: sobresee (art. 109); `confirmed`, `modified`, `revoked`: confirma, modifica o revoca la respuesta; `delivery_ordered`: ordena la entrega de los datos. Modificar, revocar y ordenar la entrega obligan al responsable a actuar (art. 112.1)."), true),
-            ("compliance_days", opt(json!({"type": "integer", "minimum": 1, "maximum": compliance, "description": format!("Días hábiles para cumplir, de 1 a {compliance} (art. 112.1): obligatorio cuando la resolución ordena actuar (`modified`, `revoked`, `delivery_ordered`), y no aplica en otro caso.")})), false),
-        ], Some(json!({
-            "if": {"properties": {"outcome": {"enum": orders}}, "required": ["outcome"]},
-            "then": {"required": ["compliance_days"], "properties": {"compliance_days": {"type": "integer"}}},
-            "else": {"properties": {"compliance_days": {"type": "null"}}},
-        })))),
-        ("appeal_resolution_notified", act("appeal_resolution_notified", "notificación y publicación de la resolución", "La resolución se notifica a las partes y se publica (art. 110.9).", &[], None)),
-        ("compliance_extension_requested", act("compliance_extension_requested", "solicitud de prórroga para cumplir", "El responsable pide más tiempo para cumplir (art. 136.2 y 136.3).", &[], None)),
-        ("compliance_extension_ruled", act("compliance_extension_ruled", "resolución sobre la prórroga", "El órgano garante resuelve la prórroga (art. 136.3).", &[
-            ("granted_days", json!({"type": "integer", "minimum": 0, "maximum": 365, "description": "Días hábiles concedidos; 0 es una negativa (art. 136.3). Más de 365 se rechaza por no razonable."}), true),
-        ], None)),
-        ("compliance_reported", act("compliance_reported", "informe de cumplimiento", "El informe de cumplimiento del responsable (art. 137.1). La fecha que declara cumple el plazo hasta que el órgano garante resuelva (art. 138); sin fecha, no cumple nada hasta un acuerdo de cumplimiento.", &[
-            ("complied_on", opt(date("Fecha en que el responsable dice haber cumplido; no posterior a la del informe (art. 137.1).")), false),
-        ], None)),
-        ("compliance_vista_given", act("compliance_vista_given", "vista al titular", "Vista al titular del informe de cumplimiento (art. 137.2).", &[], None)),
-        ("titular_statement", act("titular_statement", "manifestación del titular", "El titular manifiesta lo que a su derecho convenga (art. 137.2 y 137.3).", &[], None)),
-        ("compliance_ruled", act("compliance_ruled", "acuerdo sobre el cumplimiento", "Acuerdo de cumplimiento o de incumplimiento (art. 138).", &[
-            ("complied", json!({"type": "boolean", "description": "`true`: se cumplió; `false`: incumplimiento, y siguen las medidas de apremio (art. 112)."}), true),
-        ], None)),
-        ("public_warning", act("public_warning", "amonestación pública", "Amonestación pública, con un plazo más para cumplir (art. 112.2).", &[
-            ("days", json!({"type": "integer", "minimum": 1, "maximum": 10, "description": "Días hábiles para cumplir, de 1 a 10 (art. 112.2)."}), true),
-        ], None)),
-        ("fine_imposed", act("fine_imposed", "multa", "Multa, con un plazo más para cumplir (art. 112.3).", &[
-            ("days", json!({"type": "integer", "minimum": 1, "maximum": 5, "description": "Días hábiles para cumplir, de 1 a 5 (art. 112.3)."}), true),
-            ("uma", json!({"type": "integer", "minimum": FINE_UMA.0, "maximum": REINCIDENT_FINE_UMA, "description": format!("Monto en UMA: de {} a {} (art. 112.3); a un reincidente, hasta el doble del máximo, {} (art. 143.2).", FINE_UMA.0, FINE_UMA.1, REINCIDENT_FINE_UMA)}), true),
-            ("reincidence", json!({"type": "boolean", "default": false, "description": "El responsable es reincidente (art. 143.2)."}), false),
-        ], Some(json!({
-            "if": {"not": {"properties": {"reincidence": {"enum": [true]}}, "required": ["reincidence"]}},
-            "then": {"properties": {"uma": {"maximum": FINE_UMA.1}}},
-        })))),
-        ("arrest_ordered", act("arrest_ordered", "arresto administrativo", "Arresto administrativo y denuncia penal (art. 112.4).", &[], None)),
+        (
+            "appeal_forwarded",
+            act(
+                "appeal_forwarded",
+                "remisión al órgano garante",
+                "La Unidad de Transparencia remite el recurso al órgano garante (art. 99.3).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "appeal_requirement_notified",
+            act(
+                "appeal_requirement_notified",
+                "notificación del requerimiento",
+                "Se requiere al recurrente la información que falta, una sola vez (art. 104.1).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "appeal_requirement_answered",
+            act(
+                "appeal_requirement_answered",
+                "desahogo del requerimiento",
+                "El recurrente desahoga el requerimiento (art. 104.2); el plazo para resolver corre de nuevo (art. 104.3).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "appeal_turned",
+            act(
+                "appeal_turned",
+                "turno al ponente",
+                "Turno al comisionado ponente (art. 107.I).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "appeal_admitted",
+            act(
+                "appeal_admitted",
+                "admisión del recurso",
+                "Admisión del recurso (art. 107).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "appeal_dismissed",
+            act(
+                "appeal_dismissed",
+                "desechamiento del recurso",
+                "Desechamiento (arts. 105 y 108).",
+                &[(
+                    "cause",
+                    fraction(7, "Causa de improcedencia: fracción del art. 108."),
+                    true,
+                )],
+                None,
+            ),
+        ),
+        (
+            "conciliation_invited",
+            act(
+                "conciliation_invited",
+                "invitación a conciliar",
+                "Se invita a las partes a conciliar (art. 106.I).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "conciliation_accepted",
+            act(
+                "conciliation_accepted",
+                "voluntad de conciliar de ambas partes",
+                "Ambas partes aceptan conciliar (art. 106.II).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "conciliation_hearing_held",
+            act(
+                "conciliation_hearing_held",
+                "audiencia de conciliación",
+                "Se celebró la audiencia de conciliación (art. 106.III).",
+                &[(
+                    "absent",
+                    json!({"type": "boolean", "default": false, "description": "Una de las partes no asistió (art. 106.III)."}),
+                    false,
+                )],
+                None,
+            ),
+        ),
+        (
+            "conciliation_agreement",
+            act(
+                "conciliation_agreement",
+                "acuerdo de conciliación",
+                "Acuerdo de conciliación (art. 106.V): el plazo para resolver se suspende mientras se cumple.",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "conciliation_agreement_fulfilled",
+            act(
+                "conciliation_agreement_fulfilled",
+                "cumplimiento del acuerdo de conciliación",
+                "Se cumplió el acuerdo: el recurso queda sin materia (art. 106.VI).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "conciliation_failed",
+            act(
+                "conciliation_failed",
+                "conciliación fallida",
+                "No hubo acuerdo, o no se cumplió: el procedimiento sigue (arts. 106.IV y 106.VI).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "evidence_hearing_held",
+            act(
+                "evidence_hearing_held",
+                "audiencia de desahogo de pruebas",
+                "Audiencia de desahogo de pruebas (art. 107.VI).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "instruction_closed",
+            act(
+                "instruction_closed",
+                "cierre de instrucción",
+                "Cierre de instrucción (art. 107.VII).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "appeal_extension_notified",
+            act(
+                "appeal_extension_notified",
+                "ampliación del plazo para resolver",
+                "La única ampliación del plazo para resolver, por acuerdo fundado y motivado (arts. 110.1 y 110.2).",
+                &[(
+                    "days",
+                    opt(
+                        json!({"type": "integer", "minimum": 1, "maximum": ext, "description": format!("Días hábiles que concede: «hasta por diez días» (art. 110.1), de 1 a {ext}; sin el campo, {ext}.")}),
+                    ),
+                    false,
+                )],
+                None,
+            ),
+        ),
+        (
+            "appeal_resolved",
+            act(
+                "appeal_resolved",
+                "resolución del recurso",
+                "La resolución del recurso (art. 110.4).",
+                &[
+                    (
+                        "outcome",
+                        strings(
+                            [
+                                "dismissed",
+                                "sobreseido",
+                                "confirmed",
+                                "modified",
+                                "revoked",
+                                "delivery_ordered",
+                            ],
+                            "`dismissed`: desecha; `sobreseido`: sobresee (art. 109); `confirmed`, `modified`, `revoked`: confirma, modifica o revoca la respuesta; `delivery_ordered`: ordena la entrega de los datos. Modificar, revocar y ordenar la entrega obligan al responsable a actuar (art. 112.1).",
+                        ),
+                        true,
+                    ),
+                    (
+                        "compliance_days",
+                        opt(
+                            json!({"type": "integer", "minimum": 1, "maximum": compliance, "description": format!("Días hábiles para cumplir, de 1 a {compliance} (art. 112.1): obligatorio cuando la resolución ordena actuar (`modified`, `revoked`, `delivery_ordered`), y no aplica en otro caso.")}),
+                        ),
+                        false,
+                    ),
+                ],
+                Some(json!({
+                    "if": {"properties": {"outcome": {"enum": orders}}, "required": ["outcome"]},
+                    "then": {"required": ["compliance_days"], "properties": {"compliance_days": {"type": "integer"}}},
+                    "else": {"properties": {"compliance_days": {"type": "null"}}},
+                })),
+            ),
+        ),
+        (
+            "appeal_resolution_notified",
+            act(
+                "appeal_resolution_notified",
+                "notificación y publicación de la resolución",
+                "La resolución se notifica a las partes y se publica (art. 110.9).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "compliance_extension_requested",
+            act(
+                "compliance_extension_requested",
+                "solicitud de prórroga para cumplir",
+                "El responsable pide más tiempo para cumplir (art. 136.2 y 136.3).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "compliance_extension_ruled",
+            act(
+                "compliance_extension_ruled",
+                "resolución sobre la prórroga",
+                "El órgano garante resuelve la prórroga (art. 136.3).",
+                &[(
+                    "granted_days",
+                    json!({"type": "integer", "minimum": 0, "maximum": 365, "description": "Días hábiles concedidos; 0 es una negativa (art. 136.3). Más de 365 se rechaza por no razonable."}),
+                    true,
+                )],
+                None,
+            ),
+        ),
+        (
+            "compliance_reported",
+            act(
+                "compliance_reported",
+                "informe de cumplimiento",
+                "El informe de cumplimiento del responsable (art. 137.1). La fecha que declara cumple el plazo hasta que el órgano garante resuelva (art. 138); sin fecha, no cumple nada hasta un acuerdo de cumplimiento.",
+                &[(
+                    "complied_on",
+                    opt(date(
+                        "Fecha en que el responsable dice haber cumplido; no posterior a la del informe (art. 137.1).",
+                    )),
+                    false,
+                )],
+                None,
+            ),
+        ),
+        (
+            "compliance_vista_given",
+            act(
+                "compliance_vista_given",
+                "vista al titular",
+                "Vista al titular del informe de cumplimiento (art. 137.2).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "titular_statement",
+            act(
+                "titular_statement",
+                "manifestación del titular",
+                "El titular manifiesta lo que a su derecho convenga (art. 137.2 y 137.3).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "compliance_ruled",
+            act(
+                "compliance_ruled",
+                "acuerdo sobre el cumplimiento",
+                "Acuerdo de cumplimiento o de incumplimiento (art. 138).",
+                &[(
+                    "complied",
+                    json!({"type": "boolean", "description": "`true`: se cumplió; `false`: incumplimiento, y siguen las medidas de apremio (art. 112)."}),
+                    true,
+                )],
+                None,
+            ),
+        ),
+        (
+            "public_warning",
+            act(
+                "public_warning",
+                "amonestación pública",
+                "Amonestación pública, con un plazo más para cumplir (art. 112.2).",
+                &[(
+                    "days",
+                    json!({"type": "integer", "minimum": 1, "maximum": 10, "description": "Días hábiles para cumplir, de 1 a 10 (art. 112.2)."}),
+                    true,
+                )],
+                None,
+            ),
+        ),
+        (
+            "fine_imposed",
+            act(
+                "fine_imposed",
+                "multa",
+                "Multa, con un plazo más para cumplir (art. 112.3).",
+                &[
+                    (
+                        "days",
+                        json!({"type": "integer", "minimum": 1, "maximum": 5, "description": "Días hábiles para cumplir, de 1 a 5 (art. 112.3)."}),
+                        true,
+                    ),
+                    (
+                        "uma",
+                        json!({"type": "integer", "minimum": FINE_UMA.0, "maximum": REINCIDENT_FINE_UMA, "description": format!("Monto en UMA: de {} a {} (art. 112.3); a un reincidente, hasta el doble del máximo, {} (art. 143.2).", FINE_UMA.0, FINE_UMA.1, REINCIDENT_FINE_UMA)}),
+                        true,
+                    ),
+                    (
+                        "reincidence",
+                        json!({"type": "boolean", "default": false, "description": "El responsable es reincidente (art. 143.2)."}),
+                        false,
+                    ),
+                ],
+                Some(json!({
+                    "if": {"not": {"properties": {"reincidence": {"enum": [true]}}, "required": ["reincidence"]}},
+                    "then": {"properties": {"uma": {"maximum": FINE_UMA.1}}},
+                })),
+            ),
+        ),
+        (
+            "arrest_ordered",
+            act(
+                "arrest_ordered",
+                "arresto administrativo",
+                "Arresto administrativo y denuncia penal (art. 112.4).",
+                &[],
+                None,
+            ),
+        ),
     ];
     union(
         schemas,
@@ -420,44 +880,187 @@ fn breach_acts(schemas: &mut Map<String, Value>) {
         ], None),
     );
     let acts: Vec<(&str, Value)> = vec![
-        ("breach_discarded", act("breach_discarded", "descarte: no era una vulneración", "No era una vulneración: se cierra el asiento; el razonamiento va al expediente.", &[], None)),
-        ("breach_confirmed", act("breach_confirmed", "confirmación de la vulneración", "Se confirma la vulneración: las 72 horas del art. 40 corren desde este acto.", &[
-            ("kind", strings(BreachKind::ALL.iter().map(|k| k.as_str()), "Qué vulneración es: fracción del art. 38.1 (pérdida, robo, acceso no autorizado, alteración)."), true),
-            ("cause", strings(BreachCause::ALL.iter().map(|k| k.as_str()), "El motivo, como categoría (art. 39.1.II)."), true),
-            ("occurred_on", opt(date("Cuándo ocurrió, si se sabe (art. 39.1.I).")), false),
-            ("data", data, false),
-            ("titulars", opt(titulars), false),
-        ], None)),
-        ("breach_analysed", act("breach_analysed", "análisis de la afectación", "El análisis de si la vulneración afecta de forma significativa los derechos patrimoniales o morales de los titulares (art. 40): si los afecta, `rights` dice cuáles; si no, `reason` dice por qué, y no se debe aviso.", &[
-            ("significant", json!({"type": "boolean", "description": "Afecta de forma significativa los derechos de los titulares (art. 40)."}), true),
-            ("rights", json!({"type": "array", "items": strings(AffectedRight::ALL.iter().map(|k| k.as_str()), "Derechos afectados."), "description": "Solo con `significant: true`, y al menos uno entonces."}), false),
-            ("reason", opt(strings(NotSignificantReason::ALL.iter().map(|k| k.as_str()), "Solo con `significant: false`, y obligatoria entonces: por qué no hay afectación significativa.")), false),
-        ], Some(json!({
-            "if": {"properties": {"significant": {"enum": [true]}}, "required": ["significant"]},
-            "then": {"required": ["rights"], "properties": {"rights": {"minItems": 1}, "reason": {"type": "null"}}},
-            "else": {"required": ["reason"], "properties": {"rights": {"maxItems": 0}, "reason": {"type": "string"}}},
-        })))),
-        ("guarantor_notified", act("guarantor_notified", "aviso al órgano garante", "El aviso al órgano garante (arts. 40 y 41).", &[
-            ("notice", r("BreachNotice"), true),
-        ], None)),
-        ("titulars_notified", act("titulars_notified", "aviso a los titulares", "Una parte del aviso a los titulares (arts. 40 y 41).", &[
-            ("notice", r("BreachNotice"), true),
-            ("means", strings(NoticeMeans::ALL.iter().map(|k| k.as_str()), "Cómo llegó esta parte del aviso; `publication` y `mass_media` no se dirigen a titulares determinados."), true),
-            ("count", json!({"type": "integer", "minimum": 0, "maximum": MAX_TITULARS, "description": "Titulares a los que llegó esta parte; 0 solo para un aviso público (`publication`, `mass_media`)."}), true),
-            ("completes", json!({"type": "boolean", "default": false, "description": "Con esta parte, todos los titulares afectados quedaron avisados."}), false),
-        ], Some(json!({
-            "if": {"not": {"properties": {"means": {"enum": public}}, "required": ["means"]}},
-            "then": {"properties": {"count": {"minimum": 1}}},
-        })))),
-        ("corrective_measures", act("corrective_measures", "acciones correctivas", "Acciones correctivas (arts. 39.1.III y 42): inmediatas, o definitivas tras el análisis de las causas.", &[
-            ("stage", strings(MeasureStage::ALL.iter().map(|k| k.as_str()), "`immediate`: de inmediato; `definitive`: definitivas."), true),
-            ("measures", json!({"type": "array", "minItems": 1, "items": strings(Measure::ALL.iter().map(|k| k.as_str()), "Acción correctiva."), "description": "Al menos una (arts. 39.1.III y 42)."}), true),
-        ], None)),
-        ("breach_closed", act("breach_closed", "cierre del registro de la vulneración", "Se cierra el asiento: analizada, avisada cuando se debía y remediada en definitiva.", &[], None)),
-        ("investigation_opened", act("investigation_opened", "investigación previa del órgano garante", "El órgano garante abre su investigación previa, recibido el aviso (art. 43).", &[], None)),
-        ("investigation_closed", act("investigation_closed", "conclusión de la investigación previa", "El órgano garante concluye la investigación previa (art. 43).", &[
-            ("outcome", strings(InvestigationOutcome::ALL.iter().map(|k| k.as_str()), "`verification_started`: se inicia un procedimiento de verificación (arts. 125 a 130); `no_further_action`: sin elementos para iniciarlo."), true),
-        ], None)),
+        (
+            "breach_discarded",
+            act(
+                "breach_discarded",
+                "descarte: no era una vulneración",
+                "No era una vulneración: se cierra el asiento; el razonamiento va al expediente.",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "breach_confirmed",
+            act(
+                "breach_confirmed",
+                "confirmación de la vulneración",
+                "Se confirma la vulneración: las 72 horas del art. 40 corren desde este acto.",
+                &[
+                    (
+                        "kind",
+                        strings(
+                            BreachKind::ALL.iter().map(|k| k.as_str()),
+                            "Qué vulneración es: fracción del art. 38.1 (pérdida, robo, acceso no autorizado, alteración).",
+                        ),
+                        true,
+                    ),
+                    (
+                        "cause",
+                        strings(
+                            BreachCause::ALL.iter().map(|k| k.as_str()),
+                            "El motivo, como categoría (art. 39.1.II).",
+                        ),
+                        true,
+                    ),
+                    (
+                        "occurred_on",
+                        opt(date("Cuándo ocurrió, si se sabe (art. 39.1.I).")),
+                        false,
+                    ),
+                    ("data", data, false),
+                    ("titulars", opt(titulars), false),
+                ],
+                None,
+            ),
+        ),
+        (
+            "breach_analysed",
+            act(
+                "breach_analysed",
+                "análisis de la afectación",
+                "El análisis de si la vulneración afecta de forma significativa los derechos patrimoniales o morales de los titulares (art. 40): si los afecta, `rights` dice cuáles; si no, `reason` dice por qué, y no se debe aviso.",
+                &[
+                    (
+                        "significant",
+                        json!({"type": "boolean", "description": "Afecta de forma significativa los derechos de los titulares (art. 40)."}),
+                        true,
+                    ),
+                    (
+                        "rights",
+                        json!({"type": "array", "items": strings(AffectedRight::ALL.iter().map(|k| k.as_str()), "Derechos afectados."), "description": "Solo con `significant: true`, y al menos uno entonces."}),
+                        false,
+                    ),
+                    (
+                        "reason",
+                        opt(strings(
+                            NotSignificantReason::ALL.iter().map(|k| k.as_str()),
+                            "Solo con `significant: false`, y obligatoria entonces: por qué no hay afectación significativa.",
+                        )),
+                        false,
+                    ),
+                ],
+                Some(json!({
+                    "if": {"properties": {"significant": {"enum": [true]}}, "required": ["significant"]},
+                    "then": {"required": ["rights"], "properties": {"rights": {"minItems": 1}, "reason": {"type": "null"}}},
+                    "else": {"required": ["reason"], "properties": {"rights": {"maxItems": 0}, "reason": {"type": "string"}}},
+                })),
+            ),
+        ),
+        (
+            "guarantor_notified",
+            act(
+                "guarantor_notified",
+                "aviso al órgano garante",
+                "El aviso al órgano garante (arts. 40 y 41).",
+                &[("notice", r("BreachNotice"), true)],
+                None,
+            ),
+        ),
+        (
+            "titulars_notified",
+            act(
+                "titulars_notified",
+                "aviso a los titulares",
+                "Una parte del aviso a los titulares (arts. 40 y 41).",
+                &[
+                    ("notice", r("BreachNotice"), true),
+                    (
+                        "means",
+                        strings(
+                            NoticeMeans::ALL.iter().map(|k| k.as_str()),
+                            "Cómo llegó esta parte del aviso; `publication` y `mass_media` no se dirigen a titulares determinados.",
+                        ),
+                        true,
+                    ),
+                    (
+                        "count",
+                        json!({"type": "integer", "minimum": 0, "maximum": MAX_TITULARS, "description": "Titulares a los que llegó esta parte; 0 solo para un aviso público (`publication`, `mass_media`)."}),
+                        true,
+                    ),
+                    (
+                        "completes",
+                        json!({"type": "boolean", "default": false, "description": "Con esta parte, todos los titulares afectados quedaron avisados."}),
+                        false,
+                    ),
+                ],
+                Some(json!({
+                    "if": {"not": {"properties": {"means": {"enum": public}}, "required": ["means"]}},
+                    "then": {"properties": {"count": {"minimum": 1}}},
+                })),
+            ),
+        ),
+        (
+            "corrective_measures",
+            act(
+                "corrective_measures",
+                "acciones correctivas",
+                "Acciones correctivas (arts. 39.1.III y 42): inmediatas, o definitivas tras el análisis de las causas.",
+                &[
+                    (
+                        "stage",
+                        strings(
+                            MeasureStage::ALL.iter().map(|k| k.as_str()),
+                            "`immediate`: de inmediato; `definitive`: definitivas.",
+                        ),
+                        true,
+                    ),
+                    (
+                        "measures",
+                        json!({"type": "array", "minItems": 1, "items": strings(Measure::ALL.iter().map(|k| k.as_str()), "Acción correctiva."), "description": "Al menos una (arts. 39.1.III y 42)."}),
+                        true,
+                    ),
+                ],
+                None,
+            ),
+        ),
+        (
+            "breach_closed",
+            act(
+                "breach_closed",
+                "cierre del registro de la vulneración",
+                "Se cierra el asiento: analizada, avisada cuando se debía y remediada en definitiva.",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "investigation_opened",
+            act(
+                "investigation_opened",
+                "investigación previa del órgano garante",
+                "El órgano garante abre su investigación previa, recibido el aviso (art. 43).",
+                &[],
+                None,
+            ),
+        ),
+        (
+            "investigation_closed",
+            act(
+                "investigation_closed",
+                "conclusión de la investigación previa",
+                "El órgano garante concluye la investigación previa (art. 43).",
+                &[(
+                    "outcome",
+                    strings(
+                        InvestigationOutcome::ALL.iter().map(|k| k.as_str()),
+                        "`verification_started`: se inicia un procedimiento de verificación (arts. 125 a 130); `no_further_action`: sin elementos para iniciarlo.",
+                    ),
+                    true,
+                )],
+                None,
+            ),
+        ),
     ];
     union(
         schemas,
@@ -752,19 +1355,43 @@ fn statuses_ref() -> Value {
 pub const PROBLEM_TYPES: &[(&str, &str)] = &[
     ("solicitud-mal-formada", "400: la entrada no se puede leer"),
     ("no-autenticado", "401: falta el token o no es válido"),
-    ("sin-permiso", "403: el papel de la cuenta no permite la operación"),
-    ("no-encontrado", "404: no existe, o está fuera del alcance de la cuenta"),
+    (
+        "sin-permiso",
+        "403: el papel de la cuenta no permite la operación",
+    ),
+    (
+        "no-encontrado",
+        "404: no existe, o está fuera del alcance de la cuenta",
+    ),
     ("metodo-no-permitido", "405: la ruta no admite ese método"),
     ("tiempo-agotado", "408: el cuerpo no llegó a tiempo"),
-    ("acto-improcedente", "409: el estado del expediente no admite el acto (`refused` nombra el estado y el acto)"),
-    ("conflicto-de-version", "409: otro acto se registró a la vez; repita la operación"),
+    (
+        "acto-improcedente",
+        "409: el estado del expediente no admite el acto (`refused` nombra el estado y el acto)",
+    ),
+    (
+        "conflicto-de-version",
+        "409: otro acto se registró a la vez; repita la operación",
+    ),
     ("ya-existe", "409: ya existe"),
-    ("documento-depurado", "410: el documento se depuró al vencer su conservación"),
+    (
+        "documento-depurado",
+        "410: el documento se depuró al vencer su conservación",
+    ),
     ("demasiado-grande", "413: el cuerpo excede el máximo"),
     ("tipo-no-admitido", "415: el cuerpo no es application/json"),
-    ("dato-invalido", "422: un dato bien formado pero inválido (`field` lo nombra)"),
-    ("demasiados-intentos", "429: demasiados intentos de inicio de sesión (`retry_after`)"),
-    ("error-interno", "500: error interno, registrado para su revisión"),
+    (
+        "dato-invalido",
+        "422: un dato bien formado pero inválido (`field` lo nombra)",
+    ),
+    (
+        "demasiados-intentos",
+        "429: demasiados intentos de inicio de sesión (`retry_after`)",
+    ),
+    (
+        "error-interno",
+        "500: error interno, registrado para su revisión",
+    ),
     ("ocupado", "503: servicio ocupado (`retry_after`)"),
 ];
 
@@ -784,7 +1411,9 @@ fn social_changes(schemas: &mut Map<String, Value>) {
         Verification::ALL.iter().map(|k| k.as_str()),
         "La verificación de la plataforma (Décima cuarta).",
     );
-    let url = opt(json!({"type": "string", "maxLength": 500, "pattern": "^\\s*$|^\\s*https?://", "description": "La dirección de la cuenta: empieza por https:// (o http://), a lo más 500 caracteres; vacía, ninguna."}));
+    let url = opt(
+        json!({"type": "string", "maxLength": 500, "pattern": "^\\s*$|^\\s*https?://", "description": "La dirección de la cuenta: empieza por https:// (o http://), a lo más 500 caracteres; vacía, ninguna."}),
+    );
     let change = |name: &str, title: &str, description: &str, fields: &[(&str, Value, bool)]| {
         let mut v = act(name, title, description, fields, None);
         let o = v.as_object_mut().expect("an object");
@@ -803,37 +1432,141 @@ fn social_changes(schemas: &mut Map<String, Value>) {
         v
     };
     let changes: Vec<(&str, Value)> = vec![
-        ("registered", change("registered", "alta en el registro", "La cuenta entra al registro (Segunda IV, Décima).", &[
-            ("platform", strings(Platform::ALL.iter().map(|k| k.as_str()), "La red social."), true),
-            ("handle", json!({"type": "string", "pattern": r"^\s*[^\s\u0000-\u001f\u007f-\u009f]{1,100}\s*$", "description": "El nombre de la cuenta en la red (`@SEJalisco`): sin espacios, a lo más 100 caracteres."}), true),
-            ("url", url.clone(), false),
-            ("kind", strings(AccountKind::ALL.iter().map(|k| k.as_str()), "`official`: cuenta oficial (Séptima A); `servant_personal`: cuenta personal de un servidor público (Séptima B, Quinta)."), true),
-            ("servant_level", opt(strings(ServantLevel::ALL.iter().map(|k| k.as_str()), "Para una cuenta personal: el nivel del servidor, del titular a cuatro niveles debajo (Quinta).")), false),
-            ("area", text(200, "El área que la opera (o con la que trabaja el servidor)."), true),
-            ("verification", verification.clone(), false),
-        ])),
-        ("edited", change("edited", "cambio de datos", "Cambió la dirección, el área o la verificación; al menos uno.", &[
-            ("url", url, false),
-            ("area", opt(text(200, "El área nueva.")), false),
-            ("verification", opt(verification), false),
-        ])),
-        ("run_by_area", change("run_by_area", "operada por un área", "Un área opera la cuenta personal de un servidor desde `from` (hasta `to`, el fin del cargo, si se sabe): oficial en ese periodo (Décima novena).", &[
-            ("from", date("Desde cuándo."), true),
-            ("to", opt(date("Hasta cuándo.")), false),
-        ])),
-        ("gestor_added", change("gestor_added", "alta de un gestor", "Una persona empieza a administrar la cuenta (Segunda V, Décima segunda).", &[
-            ("name", text(200, "Su nombre."), true),
-            ("kind", strings(GestorKind::ALL.iter().map(|k| k.as_str()), "`servant`: servidor público; `external`: prestador de servicios externo."), true),
-            ("position", opt(text(200, "Su cargo, o la empresa del prestador.")), false),
-        ])),
-        ("gestor_left", change("gestor_left", "baja de un gestor", "Un gestor deja de administrar la cuenta: las contraseñas que conocía deben cambiarse (Décima quinta).", &[
-            ("gestor", json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "description": "El número del gestor en el historial de la cuenta."}), true),
-        ])),
-        ("passwords_rotated", change("passwords_rotated", "cambio de contraseñas", "Se cambiaron las contraseñas (el registro nunca las guarda).", &[])),
-        ("compromised", change("compromised", "cuenta tomada", "Otra persona tomó la cuenta: el folio de la vulneración abierta (arts. 38 a 40). Se registra con POST /v1/social-accounts/{id}/compromised.", &[
-            ("breach", text(60, "El folio de la vulneración."), true),
-        ])),
-        ("retired", change("retired", "baja del registro", "El sujeto obligado dejó de usar la cuenta.", &[])),
+        (
+            "registered",
+            change(
+                "registered",
+                "alta en el registro",
+                "La cuenta entra al registro (Segunda IV, Décima).",
+                &[
+                    (
+                        "platform",
+                        strings(Platform::ALL.iter().map(|k| k.as_str()), "La red social."),
+                        true,
+                    ),
+                    (
+                        "handle",
+                        json!({"type": "string", "pattern": r"^\s*[^\s\u0000-\u001f\u007f-\u009f]{1,100}\s*$", "description": "El nombre de la cuenta en la red (`@SEJalisco`): sin espacios, a lo más 100 caracteres."}),
+                        true,
+                    ),
+                    ("url", url.clone(), false),
+                    (
+                        "kind",
+                        strings(
+                            AccountKind::ALL.iter().map(|k| k.as_str()),
+                            "`official`: cuenta oficial (Séptima A); `servant_personal`: cuenta personal de un servidor público (Séptima B, Quinta).",
+                        ),
+                        true,
+                    ),
+                    (
+                        "servant_level",
+                        opt(strings(
+                            ServantLevel::ALL.iter().map(|k| k.as_str()),
+                            "Para una cuenta personal: el nivel del servidor, del titular a cuatro niveles debajo (Quinta).",
+                        )),
+                        false,
+                    ),
+                    (
+                        "area",
+                        text(
+                            200,
+                            "El área que la opera (o con la que trabaja el servidor).",
+                        ),
+                        true,
+                    ),
+                    ("verification", verification.clone(), false),
+                ],
+            ),
+        ),
+        (
+            "edited",
+            change(
+                "edited",
+                "cambio de datos",
+                "Cambió la dirección, el área o la verificación; al menos uno.",
+                &[
+                    ("url", url, false),
+                    ("area", opt(text(200, "El área nueva.")), false),
+                    ("verification", opt(verification), false),
+                ],
+            ),
+        ),
+        (
+            "run_by_area",
+            change(
+                "run_by_area",
+                "operada por un área",
+                "Un área opera la cuenta personal de un servidor desde `from` (hasta `to`, el fin del cargo, si se sabe): oficial en ese periodo (Décima novena).",
+                &[
+                    ("from", date("Desde cuándo."), true),
+                    ("to", opt(date("Hasta cuándo.")), false),
+                ],
+            ),
+        ),
+        (
+            "gestor_added",
+            change(
+                "gestor_added",
+                "alta de un gestor",
+                "Una persona empieza a administrar la cuenta (Segunda V, Décima segunda).",
+                &[
+                    ("name", text(200, "Su nombre."), true),
+                    (
+                        "kind",
+                        strings(
+                            GestorKind::ALL.iter().map(|k| k.as_str()),
+                            "`servant`: servidor público; `external`: prestador de servicios externo.",
+                        ),
+                        true,
+                    ),
+                    (
+                        "position",
+                        opt(text(200, "Su cargo, o la empresa del prestador.")),
+                        false,
+                    ),
+                ],
+            ),
+        ),
+        (
+            "gestor_left",
+            change(
+                "gestor_left",
+                "baja de un gestor",
+                "Un gestor deja de administrar la cuenta: las contraseñas que conocía deben cambiarse (Décima quinta).",
+                &[(
+                    "gestor",
+                    json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "description": "El número del gestor en el historial de la cuenta."}),
+                    true,
+                )],
+            ),
+        ),
+        (
+            "passwords_rotated",
+            change(
+                "passwords_rotated",
+                "cambio de contraseñas",
+                "Se cambiaron las contraseñas (el registro nunca las guarda).",
+                &[],
+            ),
+        ),
+        (
+            "compromised",
+            change(
+                "compromised",
+                "cuenta tomada",
+                "Otra persona tomó la cuenta: el folio de la vulneración abierta (arts. 38 a 40). Se registra con POST /v1/social-accounts/{id}/compromised.",
+                &[("breach", text(60, "El folio de la vulneración."), true)],
+            ),
+        ),
+        (
+            "retired",
+            change(
+                "retired",
+                "baja del registro",
+                "El sujeto obligado dejó de usar la cuenta.",
+                &[],
+            ),
+        ),
     ];
     let mut one_of = Vec::new();
     let mut mapping = Map::new();
