@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod problem;
 pub(crate) mod reports;
 pub(crate) mod requests;
+pub mod schemas;
 pub mod signin;
 pub(crate) mod social;
 
