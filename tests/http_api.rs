@@ -1428,6 +1428,10 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         ("/v1/social-accounts/{id}", &["get"]),
         ("/v1/social-accounts/{id}/changes", &["post"]),
         ("/v1/social-accounts/{id}/compromised", &["post"]),
+        (
+            "/v1/social-accounts/{id}/gestores/{gestor}/erase",
+            &["post"],
+        ),
         ("/v1/directory/social-accounts", &["get"]),
         (
             "/v1/requests/{folio}/publication",

@@ -50,10 +50,12 @@ async fn the_register_through_the_api(backend: Backend) {
         .post(
             &path,
             "sej.staff",
-            &json!({"on": "2026-01-12", "change": {"change": "gestor_added", "name": "Luis Gómez", "kind": "servant", "position": "Jefe de Redes"}}),
+            &json!({"on": "2026-01-12", "change": {"change": "gestor_added", "name": "Luis Gómez", "kind": "servant", "position": "Jefe de Redes", "email": "luis.gomez@sej.gob.mx"}}),
         )
         .await;
     r.expect(200);
+    // The gestor's address is kept for the alerts, never answered.
+    assert!(!r.text.contains("luis.gomez@"), "{}", r.text);
     let r = s
         .post(
             &path,
@@ -128,6 +130,30 @@ async fn the_register_through_the_api(backend: Backend) {
         .await
         .json();
     assert_eq!(a["account"]["breaches"][0], folio.as_str(), "{a}");
+    // The former gestor's data are erased: only by the body's UT; the history keeps the
+    // number.
+    let erase = format!("/v1/social-accounts/{id}/gestores/1/erase");
+    s.post(&erase, "sej.auditor", &json!({})).await.problem(403);
+    s.post(&erase, "ssj.staff", &json!({})).await.problem(404);
+    s.post(
+        &format!("/v1/social-accounts/{id}/gestores/9/erase"),
+        "sej.staff",
+        &json!({}),
+    )
+    .await
+    .problem(422);
+    let r = s.post(&erase, "sej.staff", &json!({})).await;
+    r.expect(200);
+    let a = r.json();
+    assert_eq!(
+        a["account"]["gestores"][0]["name"], "(nombre suprimido)",
+        "{a}"
+    );
+    assert!(!r.text.contains("Luis"), "{}", r.text);
+    assert_eq!(
+        a["account"]["changes"][1]["change"]["change"], "gestor_added",
+        "{a}"
+    );
 }
 
 on_both_backends!(

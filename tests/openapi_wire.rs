@@ -569,6 +569,7 @@ fn every_change_of_the_social_register_validates_against_its_schema() {
         json!({"change": "edited", "area": "Prensa"}),
         json!({"change": "run_by_area", "from": "2026-01-01", "to": "2026-12-31"}),
         json!({"change": "gestor_added", "name": "Ana López", "kind": "servant", "position": "Jefa de prensa"}),
+        json!({"change": "gestor_added", "name": "Agencia SA", "kind": "external", "email": "cuentas@agencia.mx"}),
         json!({"change": "gestor_left", "gestor": 1}),
         json!({"change": "passwords_rotated"}),
         json!({"change": "compromised", "breach": "SEJ-VS-2026-00001"}),
@@ -596,6 +597,12 @@ fn every_change_of_the_social_register_validates_against_its_schema() {
         );
     }
     assert_eq!(seen, mapped, "cada cambio del registro tiene su esquema");
+    // And every change the register knows has one: a new kind without a schema fails here.
+    let known: BTreeSet<String> = arco::social::ChangeKind::ALL
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect();
+    assert_eq!(known, mapped, "los cambios que conoce el registro");
     // Blanks around a text do not count toward its limit, as the register trims them.
     let padded = json!({"change": "registered", "platform": "x", "handle": format!(" {}{}", "a".repeat(100), " ".repeat(99)), "kind": "official", "area": "A"});
     assert_valid(doc, "SocialChange", &padded);
@@ -606,6 +613,8 @@ fn every_change_of_the_social_register_validates_against_its_schema() {
         json!({"change": "registered", "platform": "x", "handle": "con espacio", "kind": "official", "area": "A"}),
         json!({"change": "edited", "url": "ftp://x"}),
         json!({"change": "gestor_added", "name": "", "kind": "servant"}),
+        json!({"change": "gestor_added", "name": "Ana", "kind": "servant", "email": "Ana <ana@sej.gob.mx>"}),
+        json!({"change": "gestor_added", "name": "Ana", "kind": "servant", "email": "ana en sej"}),
     ] {
         assert_invalid(doc, "SocialChange", &bad);
     }

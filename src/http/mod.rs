@@ -301,6 +301,10 @@ pub fn api_routes() -> Router<Arc<App>> {
             "/v1/social-accounts/{id}/compromised",
             post(social::compromised),
         )
+        .route(
+            "/v1/social-accounts/{id}/gestores/{gestor}/erase",
+            post(social::erase_gestor),
+        )
         .route("/v1/directory/social-accounts", get(social::directory))
         .route(
             "/v1/requests/{folio}/publication",

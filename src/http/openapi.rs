@@ -46,7 +46,7 @@ impl Modify for BearerAuth {
         breaches::bitacora,
         social::list, social::directory, social::register, social::show, social::change,
         social::compromised, social::publication, social::point, social::forget,
-        social::post_action,
+        social::post_action, social::erase_gestor,
     ),
     components(schemas(problem::Problem, requests::ActRecorded)),
     modifiers(&BearerAuth)

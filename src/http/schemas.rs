@@ -1398,6 +1398,11 @@ pub const PROBLEM_TYPES: &[(&str, &str)] = &[
 /// A line of text as the register reads it: blanks around it ignored, then not empty, at
 /// most `max` characters, without control characters. In the pattern, not in
 /// `maxLength`: the blanks around it do not count.
+/// A gestor's address as the register takes it: blank (none), or one address of at most
+/// 64 characters before the `@` and 189 after it, with no blanks, quotes nor angle
+/// brackets (`crate::service::social`'s check).
+const GESTOR_EMAIL_PATTERN: &str = r#"^\s*$|^\s*[^@\s<>"]{1,64}@[^@\s<>"]{1,189}\s*$"#;
+
 fn text(max: usize, description: &str) -> Value {
     let c = r"\u0000-\u001f\u007f-\u009f";
     json!({"type": "string", "pattern": format!(r"^\s*[^\s{c}](?:[^{c}]{{0,{}}}[^\s{c}])?\s*$", max - 2), "description": format!("{description} A lo más {max} caracteres, sin saltos de línea.")})
@@ -1522,6 +1527,15 @@ fn social_changes(schemas: &mut Map<String, Value>) {
                     (
                         "position",
                         opt(text(200, "Su cargo, o la empresa del prestador.")),
+                        false,
+                    ),
+                    (
+                        "email",
+                        opt(json!({
+                            "type": "string",
+                            "pattern": GESTOR_EMAIL_PATTERN,
+                            "description": "Su correo, para los avisos de la cuenta (el plazo de una solicitud sobre una de sus publicaciones; cambiar las contraseñas cuando otro gestor se va). Se guarda con el nombre, fuera del historial; no se publica ni se muestra. Vacío: ninguno."
+                        })),
                         false,
                     ),
                 ],

@@ -242,6 +242,26 @@ pub async fn change(
     ))
 }
 
+/// Erase a former gestor's name, position and address (a person's data, kept apart from
+/// the history for this): the history keeps that gestor `gestor` came and went, and when;
+/// the name reads «(nombre suprimido)».
+#[utoipa::path(post, path = "/v1/social-accounts/{id}/gestores/{gestor}/erase", tag = "redes sociales",
+    params(("id" = i64, Path, description = "Número de la cuenta en el registro"),
+        ("gestor" = u32, Path, description = "Número del gestor en la cuenta (1, 2, …)")),
+    responses((status = 200, description = "La cuenta, con los datos del gestor suprimidos", body = Object),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 400, body = Problem, content_type = "application/problem+json")),
+    security(("token" = [])))]
+pub async fn erase_gestor(
+    State(app): State<Arc<App>>,
+    Caller(who): Caller,
+    ApiPath((id, gestor)): ApiPath<(i64, u32)>,
+) -> Result<axum::Json<AccountDetail>, Problem> {
+    Ok(axum::Json(
+        app.registry.erase_gestor_name(&who, id, gestor).await?,
+    ))
+}
+
 /// The account was taken over: opens a breach of its body, linked to it (arts. 38–40).
 #[utoipa::path(post, path = "/v1/social-accounts/{id}/compromised", tag = "redes sociales",
     params(("id" = i64, Path, description = "Número de la cuenta en el registro")),

@@ -114,7 +114,21 @@ fn gestor_email(email: Option<String>) -> Result<Option<String>, ServiceError> {
     else {
         return Ok(None);
     };
-    if e.len() > 254 || !crate::alerts::valid_address(&e) {
+    // One bare address (no display name, which could carry the name), as the API's
+    // schema describes it.
+    let plain = match e.split_once('@') {
+        Some((local, domain)) => {
+            let ok = |p: &str, max: usize| {
+                (1..=max).contains(&p.chars().count())
+                    && !p
+                        .chars()
+                        .any(|c| c.is_whitespace() || matches!(c, '@' | '<' | '>' | '"'))
+            };
+            ok(local, 64) && ok(domain, 189)
+        }
+        None => false,
+    };
+    if !plain || !crate::alerts::valid_address(&e) {
         return Err(ServiceError::BadInput(format!(
             "«email»: «{e}» no es una dirección de correo electrónico"
         )));
