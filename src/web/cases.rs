@@ -705,6 +705,65 @@ pub async fn request_page(
 
 /// A request's page, with a refusal of one of the expediente's forms (`error`) or of the
 /// publication's (`publication_error`) if there was one, and what was typed.
+/// The section of a request's page that a form of the expediente or of the publication
+/// belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Section {
+    Expediente,
+    Publication,
+}
+
+/// The first field of `form` not among `allowed`.
+pub(crate) fn unknown_field(form: &[(String, String)], allowed: &[&str]) -> Option<String> {
+    form.iter()
+        .find(|(k, _)| !allowed.contains(&k.as_str()))
+        .map(|(k, _)| k.clone())
+}
+
+/// Back to the request's page, at `section`, after a change `what` (`?hecho=`), or the
+/// page again with the refusal (field, message) beside the field and what was typed kept.
+pub(crate) async fn back_to_request(
+    app: &App,
+    staff: &Staff,
+    folio: &str,
+    section: Section,
+    what: &str,
+    result: Result<(), (String, String)>,
+    form: &[(String, String)],
+) -> Result<Response, WebError> {
+    let anchor = match section {
+        Section::Expediente => "expediente",
+        Section::Publication => "publicacion",
+    };
+    match result {
+        Ok(()) => Ok(no_store(
+            Redirect::to(&format!(
+                "/solicitudes/{}?hecho={what}#{anchor}",
+                urlencode(folio)
+            ))
+            .into_response(),
+        )),
+        Err(e) => {
+            let (expediente, publication) = match section {
+                Section::Expediente => (Some(e), None),
+                Section::Publication => (None, Some(e)),
+            };
+            let mut r = show_request(
+                app,
+                staff,
+                folio,
+                CaseQuery::default(),
+                expediente,
+                publication,
+                form,
+            )
+            .await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
 pub(crate) async fn show_request(
     app: &App,
     staff: &Staff,

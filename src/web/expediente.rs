@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
 
-use super::cases::{CaseQuery, Opt, form_value, show_request};
-use super::{Staff, WebError, moment_text, no_store, urlencode};
+use super::cases::{Opt, Section, back_to_request, form_value, unknown_field};
+use super::{Staff, WebError, moment_text};
 use crate::accounts::Access;
 use crate::expediente::admin::AreaName;
 use crate::expediente::notes::NoteText;
@@ -134,39 +134,6 @@ pub(crate) async fn view(
     })
 }
 
-fn unknown_field(form: &[(String, String)], allowed: &[&str]) -> Option<String> {
-    form.iter()
-        .find(|(k, _)| !allowed.contains(&k.as_str()))
-        .map(|(k, _)| k.clone())
-}
-
-/// Back to the case page after a change, or the page again with the refusal beside the
-/// field and what was typed kept.
-async fn done(
-    app: &App,
-    staff: &Staff,
-    folio: &str,
-    what: &str,
-    result: Result<(), (String, String)>,
-    form: &[(String, String)],
-) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(no_store(
-            Redirect::to(&format!(
-                "/solicitudes/{}?hecho={what}#expediente",
-                urlencode(folio)
-            ))
-            .into_response(),
-        )),
-        Err(e) => {
-            let mut r =
-                show_request(app, staff, folio, CaseQuery::default(), Some(e), None, form).await?;
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
-    }
-}
-
 /// A refusal of the registry, as (field, message) for the panel; other failures as errors.
 fn refusal(e: ServiceError, field: &str) -> Result<(String, String), WebError> {
     match e {
@@ -193,7 +160,16 @@ pub async fn assign(
     let body = request_body(&app, &staff.who, &folio, Access::Read).await?;
     if let Some(k) = unknown_field(&form, &["csrf", "assignee", "area"]) {
         let e = (k.clone(), format!("campo desconocido «{k}»"));
-        return done(&app, &staff, &folio, "asignacion", Err(e), &form).await;
+        return back_to_request(
+            &app,
+            &staff,
+            &folio,
+            Section::Expediente,
+            "asignacion",
+            Err(e),
+            &form,
+        )
+        .await;
     }
     let who = actor(&staff.who);
     let now = Utc::now();
@@ -208,10 +184,11 @@ pub async fn assign(
         match AreaName::parse(area_typed) {
             Ok(a) => Some(a),
             Err(m) => {
-                return done(
+                return back_to_request(
                     &app,
                     &staff,
                     &folio,
+                    Section::Expediente,
                     "asignacion",
                     Err(("area".into(), m)),
                     &form,
@@ -236,7 +213,16 @@ pub async fn assign(
     {
         result = Err(refusal(err, "area")?);
     }
-    done(&app, &staff, &folio, "asignacion", result, &form).await
+    back_to_request(
+        &app,
+        &staff,
+        &folio,
+        Section::Expediente,
+        "asignacion",
+        result,
+        &form,
+    )
+    .await
 }
 
 /// `POST /solicitudes/{folio}/no-colaboracion`: an área did not cooperate (art. 88.1.IX).
@@ -262,7 +248,16 @@ pub async fn non_cooperation(
             },
         },
     };
-    done(&app, &staff, &folio, "no_colaboracion", result, &form).await
+    back_to_request(
+        &app,
+        &staff,
+        &folio,
+        Section::Expediente,
+        "no_colaboracion",
+        result,
+        &form,
+    )
+    .await
 }
 
 /// `POST /solicitudes/{folio}/notas`: an internal note.
@@ -301,5 +296,14 @@ pub async fn add_note(
             },
         },
     };
-    done(&app, &staff, &folio, "nota", result, &form).await
+    back_to_request(
+        &app,
+        &staff,
+        &folio,
+        Section::Expediente,
+        "nota",
+        result,
+        &form,
+    )
+    .await
 }

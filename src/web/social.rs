@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use serde_json::{Map, Value};
 
-use super::cases::{CaseQuery, Opt, form_value, show_request};
+use super::cases::{Opt, Section, back_to_request, form_value, unknown_field};
 use super::{Chrome, Staff, WebError, no_store, render, urlencode};
 use crate::calendar::Moment;
 use crate::http::{App, Problem};
@@ -1304,39 +1304,6 @@ pub(crate) async fn publication_view(
     })
 }
 
-fn unknown_field(form: &[(String, String)], allowed: &[&str]) -> Option<String> {
-    form.iter()
-        .find(|(k, _)| !allowed.contains(&k.as_str()))
-        .map(|(k, _)| k.clone())
-}
-
-/// Back to the request's page after a change, or the page again with the refusal beside
-/// the field and what was typed kept.
-async fn done(
-    app: &App,
-    staff: &Staff,
-    folio: &str,
-    what: &str,
-    result: Result<(), (String, String)>,
-    form: &[(String, String)],
-) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(no_store(
-            Redirect::to(&format!(
-                "/solicitudes/{}?hecho={what}#publicacion",
-                urlencode(folio)
-            ))
-            .into_response(),
-        )),
-        Err(e) => {
-            let mut r =
-                show_request(app, staff, folio, CaseQuery::default(), None, Some(e), form).await?;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
-    }
-}
-
 /// A refusal of the registry as (field, message); other failures as errors.
 fn refused(e: crate::service::ServiceError, field: &str) -> Result<(String, String), WebError> {
     let p = Problem::from(e);
@@ -1394,7 +1361,16 @@ pub async fn point(
             },
         }
     };
-    done(&app, &staff, &folio, "publicacion", result, &typed).await
+    back_to_request(
+        &app,
+        &staff,
+        &folio,
+        Section::Publication,
+        "publicacion",
+        result,
+        &typed,
+    )
+    .await
 }
 
 /// `POST /solicitudes/{folio}/publicacion/accion`: what was done to the post, and whether
@@ -1457,7 +1433,16 @@ pub async fn post_action(
             },
         }
     };
-    done(&app, &staff, &folio, "accion_publicacion", result, &typed).await
+    back_to_request(
+        &app,
+        &staff,
+        &folio,
+        Section::Publication,
+        "accion_publicacion",
+        result,
+        &typed,
+    )
+    .await
 }
 
 /// `POST /solicitudes/{folio}/publicacion/suprimir`: erases what the request pointed to
@@ -1479,10 +1464,11 @@ pub async fn forget(
             Err(e) => Err(refused(e, "forget")?),
         },
     };
-    done(
+    back_to_request(
         &app,
         &staff,
         &folio,
+        Section::Publication,
         "publicacion_suprimida",
         result,
         &typed,
