@@ -328,6 +328,9 @@ async fn a_photo_on_an_official_page_from_the_request_to_the_takeover(backend: B
         .await
         .unwrap();
     let account = reg.account_for(&ut, page, d("2026-06-29")).await.unwrap();
-    assert_eq!(account.account.breaches, [breach.folio.clone()]);
+    assert_eq!(
+        account.account.breaches,
+        std::slice::from_ref(&breach.folio)
+    );
     assert_eq!(breach.body, "SEJ");
 }
