@@ -205,6 +205,17 @@ pub struct Deadline {
     pub article: String,
 }
 
+/// A term as a projection wrote it: day 0, its length in its unit and its due date. What
+/// `arco calendar apply` reads of an open case to tell whether a new calendar can move it
+/// (see `Request::counts_alike`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrittenTerm {
+    pub term: TermId,
+    pub from: NaiveDate,
+    pub days: u32,
+    pub due: NaiveDate,
+}
+
 /// A calendar and a rulebook together: counts a term by its id.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock<'a> {
@@ -245,6 +256,24 @@ impl<'a> Clock<'a> {
                 term: term.id.as_str().to_string(),
             }),
         }
+    }
+
+    /// Whether term `id`, `days` of its unit after day 0 `from`, still falls due on `due`
+    /// on this clock's calendar (`arco calendar apply`: a term written with another
+    /// calendar). A term in hours, one the rulebook lacks or a date out of range: `false`
+    /// (then the case is counted again from its acts).
+    pub fn still_due(&self, id: TermId, from: NaiveDate, days: u32, due: NaiveDate) -> bool {
+        self.term(id)
+            .and_then(|term| self.add_days(term, from, days))
+            .is_ok_and(|d| d == due)
+    }
+
+    /// Whether an act done at `at` still takes effect on `effective` on this clock's
+    /// calendar (counting rule 1).
+    pub fn still_effective(&self, at: &Moment, effective: NaiveDate) -> bool {
+        self.calendar
+            .effective_date(at)
+            .is_ok_and(|d| d == effective)
     }
 
     /// When term `id` counted from an act at `at` falls due, in its own unit: a day for a

@@ -898,6 +898,11 @@ pub fn calendar_apply(
         bar.finish_and_clear();
         let summary = summary?;
         outln!(
+            "{} expedientes abiertos revisados; {} recontados desde sus actos (los demás vencen igual con este calendario)",
+            summary.examined,
+            summary.replayed
+        );
+        outln!(
             "{} expedientes {} con plazos que se mueven{}",
             summary.changed,
             if dry_run {

@@ -30,7 +30,7 @@ pub use error::RequestError;
 pub use reception::{Accreditation, Channel, ExternalFolio, Reception};
 
 use crate::calendar::Moment;
-use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Stamp, TimeChange};
+use crate::case::{Actor, Clock, Deadline, DeadlineStatus, Stamp, TimeChange, WrittenTerm};
 use crate::rules::TermId;
 use reception::Standing;
 
@@ -271,6 +271,50 @@ impl Request {
                 irregular: None,
             }],
         })
+    }
+
+    /// Whether a request whose acts took effect on the dates of `acts` (each act's moment
+    /// and the effective date recorded with it) and whose projection wrote `terms` counts
+    /// exactly alike on `clock`: rebuilt from its acts there, it would be the same request
+    /// with the same terms, states and late flags. `arco calendar apply` rebuilds only the
+    /// requests for which this is false.
+    ///
+    /// Why checking dates is enough: every date a request holds or computes is either an
+    /// act's effective date (counting rule 1) or a due date counted from one of its dates
+    /// (rule 2). Day 0 of every term is an effective date (the filing, a prevention, its
+    /// answer, the admission, a notice) or the due date of another term: the admission's
+    /// (a resolution term of a request never admitted, art. 59.1), the resolution's (the
+    /// appeal window without a response, art. 99) and the resolution's original due date
+    /// (the extension, art. 59.2), which is no row of its own and is checked here as the
+    /// resolution's first `days − extension` days. If every act takes effect on the same
+    /// date and every term falls due on the same date on `clock`'s calendar, by induction
+    /// on the acts every comparison the procedure makes (on time or late, a prevention in
+    /// force, a lapse into "no presentada", art. 52.2) has the same inputs and the same
+    /// answer. A term in hours or out of the calendar's range, or no acts at all, answers
+    /// `false`: then the request is rebuilt. `tests/request_props.rs` checks this against
+    /// rebuilding, in both directions, on random histories and calendar changes.
+    pub fn counts_alike(
+        clock: &Clock,
+        acts: &[(Moment, NaiveDate)],
+        terms: &[WrittenTerm],
+    ) -> bool {
+        if acts.is_empty()
+            || !acts.iter().all(|(at, eff)| clock.still_effective(at, *eff))
+            || !terms
+                .iter()
+                .all(|t| clock.still_due(t.term, t.from, t.days, t.due))
+        {
+            return false;
+        }
+        let find = |id: TermId| terms.iter().find(|t| t.term == id);
+        match (find(TermId::Resolution), find(TermId::ResolutionExtension)) {
+            (Some(r), Some(x)) => {
+                r.days >= x.days
+                    && clock.still_due(TermId::Resolution, r.from, r.days - x.days, x.from)
+            }
+            (None, Some(_)) => false,
+            _ => true,
+        }
     }
 
     /// Rebuilds a request from its acts, in order: a stored log. An act that an earlier

@@ -12,10 +12,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::calendar::{Calendar, Moment};
 use crate::case::{Actor, Clock, DeadlineStatus};
+use crate::request::Request;
 use crate::rules::{Rulebook, TermId};
 use crate::storage::{
     BatchAppend, CaseRecord, DeadlineRow, NewEvent, Projection, Store, StoreError, StoredCase,
-    StoredEvent,
+    StoredEvent, WrittenDates,
 };
 
 use super::{
@@ -36,6 +37,10 @@ pub struct CalendarSummary {
     pub examined: usize,
     /// Those whose due dates move (written, unless a dry run).
     pub changed: usize,
+    /// Those rebuilt from their acts: every appeal, and each request whose recorded dates
+    /// the new calendar does not count alike ([`Request::counts_alike`]); the others keep
+    /// every date and are not read whole.
+    pub replayed: usize,
 }
 
 /// The calendars and rulebooks of a page's requests, shared with the thread that
@@ -130,18 +135,57 @@ fn interrupted(what: &str, e: tokio::task::JoinError) -> ServiceError {
     ServiceError::Store(StoreError::Database(format!("{what} se interrumpió: {e}")))
 }
 
+/// The ids of the cases of `page` that the new calendar may move: every appeal (its terms
+/// hang on its request's), and each request that does not count alike on its clock
+/// ([`Request::counts_alike`]). A breach's terms run in natural hours: none moves.
+fn may_move(page: &[WrittenDates], clocks: &Clocks) -> Vec<i64> {
+    page.iter()
+        .filter(|d| d.kind != BREACH_KIND)
+        .filter(|d| {
+            if d.kind == APPEAL_KIND {
+                return true;
+            }
+            let (Some(acts), Some(cal), Some(book)) = (
+                &d.acts,
+                clocks.calendars.get(&d.calendar),
+                clocks.books.get(&d.rulebook),
+            ) else {
+                return true;
+            };
+            let acts: Option<Vec<(Moment, NaiveDate)>> = acts
+                .iter()
+                .map(|(at, eff)| at.parse().ok().map(|m| (m, *eff)))
+                .collect();
+            !acts.is_some_and(|acts| Request::counts_alike(&Clock::new(cal, book), &acts, &d.terms))
+        })
+        .map(|d| d.id)
+        .collect()
+}
+
 impl<S: Store> Registry<S> {
     /// The calendars and rulebooks the requests of `page` are counted with.
     fn clocks_of(&self, page: &[StoredCase]) -> Result<Clocks, ServiceError> {
+        self.clocks_for(
+            page.iter()
+                .map(|(r, _)| (r.kind.as_str(), r.calendar.as_str(), r.rulebook.as_str())),
+        )
+    }
+
+    /// The calendars and rulebooks of the cases (kind, calendar, rulebook) that are not
+    /// appeals.
+    fn clocks_for<'a>(
+        &self,
+        cases: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Result<Clocks, ServiceError> {
         let mut clocks = Clocks::default();
-        for (record, _) in page.iter().filter(|(r, _)| r.kind != APPEAL_KIND) {
-            if !clocks.calendars.contains_key(&record.calendar) {
-                let cal = self.calendar(&record.calendar)?;
-                clocks.calendars.insert(record.calendar.clone(), cal);
+        for (_, calendar, rulebook) in cases.filter(|(kind, ..)| *kind != APPEAL_KIND) {
+            if !clocks.calendars.contains_key(calendar) {
+                let cal = self.calendar(calendar)?;
+                clocks.calendars.insert(calendar.to_string(), cal);
             }
-            if !clocks.books.contains_key(&record.rulebook) {
-                let book = Arc::new(self.books.get(&record.rulebook)?.clone());
-                clocks.books.insert(record.rulebook.clone(), book);
+            if !clocks.books.contains_key(rulebook) {
+                let book = Arc::new(self.books.get(rulebook)?.clone());
+                clocks.books.insert(rulebook.to_string(), book);
             }
         }
         Ok(clocks)
@@ -288,24 +332,34 @@ impl<S: Store> Registry<S> {
         self.calendar(calendar)?;
         let mut summary = CalendarSummary::default();
         let mut writes: Vec<(BatchAppend, CalendarChange)> = Vec::new();
-        let mut page = self.store.open_cases_on(calendar, 0, PAGE).await?;
-        while let Some((last, _)) = page.last() {
+        let mut page = self.store.open_dates_on(calendar, 0, PAGE).await?;
+        while let Some(last) = page.last() {
             let (after, full) = (last.id, page.len() >= PAGE as usize);
             summary.examined += page.len();
-            let clocks = self.clocks_of(&page)?;
-            // A breach's terms run in natural hours: a change of business days moves none.
-            let (appeals, requests): (Vec<StoredCase>, Vec<StoredCase>) = page
-                .into_iter()
-                .filter(|(r, _)| r.kind != BREACH_KIND)
-                .partition(|(r, _)| r.kind == APPEAL_KIND);
+            let clocks = self.clocks_for(
+                page.iter()
+                    .map(|d| (d.kind.as_str(), d.calendar.as_str(), d.rulebook.as_str())),
+            )?;
+            // Which cases may move, on a thread of their own, while the next page is read;
+            // then only those are read whole and rebuilt.
             let next = async {
                 if full {
-                    self.store.open_cases_on(calendar, after, PAGE).await
+                    self.store.open_dates_on(calendar, after, PAGE).await
                 } else {
                     Ok(Vec::new())
                 }
             };
-            // The requests on a thread of their own, the appeals here, the next page read.
+            let checked = tokio::task::spawn_blocking(move || {
+                let ids = may_move(&page, &clocks);
+                (ids, clocks)
+            });
+            let (next, checked) = tokio::join!(next, checked);
+            let (ids, clocks) = checked.map_err(|e| interrupted("el recálculo", e))?;
+            let cases = self.store.cases_by_id(&ids).await?;
+            summary.replayed += cases.len();
+            let (appeals, requests): (Vec<StoredCase>, Vec<StoredCase>) =
+                cases.into_iter().partition(|(r, _)| r.kind == APPEAL_KIND);
+            // The requests on a thread of their own, the appeals here.
             let requests = tokio::task::spawn_blocking(move || {
                 let mut out = Vec::new();
                 for (record, log) in requests {
@@ -332,7 +386,7 @@ impl<S: Store> Registry<S> {
                 }
                 Ok::<_, ServiceError>(out)
             };
-            let (next, requests, appeals) = tokio::join!(next, requests, appeals);
+            let (requests, appeals) = tokio::join!(requests, appeals);
             let mut found = requests.map_err(|e| interrupted("el recálculo", e))??;
             found.extend(appeals?);
             found.sort_by_key(|(r, ..)| r.id);

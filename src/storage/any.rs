@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{
     AlertKey, BatchAppend, CaseRecord, DueRow, InstallState, ListFilter, NewCase, NewEvent,
     OutboxItem, OutboxRow, PostgresStore, Projection, ReportCase, SqliteStore, Store, StoreError,
-    StoredCase, StoredEvent,
+    StoredCase, StoredEvent, WrittenDates,
 };
 
 /// A migration applied by [`Database::migrate`].
@@ -400,6 +400,19 @@ impl Store for Database {
 
     async fn restore_state(&self, state: &InstallState) -> Result<(), StoreError> {
         delegate!(self, s => s.restore_state(state))
+    }
+
+    async fn open_dates_on(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<WrittenDates>, StoreError> {
+        delegate!(self, s => s.open_dates_on(calendar, after, limit))
+    }
+
+    async fn cases_by_id(&self, ids: &[i64]) -> Result<Vec<StoredCase>, StoreError> {
+        delegate!(self, s => s.cases_by_id(ids))
     }
 
     async fn open_cases_on(

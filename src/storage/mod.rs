@@ -189,6 +189,68 @@ pub struct CaseRecord {
     pub projection: Projection,
 }
 
+/// What `arco calendar apply` reads of an open case before deciding whether to rebuild it
+/// (see [`crate::request::Request::counts_alike`]): no projection data, no payloads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenDates {
+    pub id: i64,
+    pub kind: String,
+    pub calendar: String,
+    pub rulebook: String,
+    /// A request's acts: each one's moment as recorded and the effective date recorded
+    /// with it. `None` for other kinds, and for a request whose log holds a calendar
+    /// change (its recorded effective dates may be an earlier calendar's: it is rebuilt).
+    pub acts: Option<Vec<(String, NaiveDate)>>,
+    /// A request's terms as its projection wrote them (empty for other kinds).
+    pub terms: Vec<crate::case::WrittenTerm>,
+}
+
+impl WrittenDates {
+    /// The dates of case `id` from the JSON the stores aggregate: `terms` an array of
+    /// `[term, day0, days, due]`, `acts` an array of `[occurred_at, effective_on]`.
+    pub fn from_json(
+        id: i64,
+        kind: String,
+        calendar: String,
+        rulebook: String,
+        terms: Option<&str>,
+        acts: Option<&str>,
+    ) -> Result<WrittenDates, StoreError> {
+        let corrupt = |what: &str, e: String| StoreError::Corrupt {
+            what: format!("{what} del expediente {id}"),
+            message: e,
+        };
+        let terms: Vec<(String, NaiveDate, u32, NaiveDate)> = match terms {
+            Some(t) => serde_json::from_str(t).map_err(|e| corrupt("deadlines", e.to_string()))?,
+            None => Vec::new(),
+        };
+        let terms = terms
+            .into_iter()
+            .map(|(term, from, days, due)| {
+                Ok(crate::case::WrittenTerm {
+                    term: term
+                        .parse()
+                        .map_err(|_| corrupt("deadlines.term", format!("«{term}»")))?,
+                    from,
+                    days,
+                    due,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let acts = acts
+            .map(|a| serde_json::from_str(a).map_err(|e| corrupt("events", e.to_string())))
+            .transpose()?;
+        Ok(WrittenDates {
+            id,
+            kind,
+            calendar,
+            rulebook,
+            acts,
+            terms,
+        })
+    }
+}
+
 /// Which cases to list.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
@@ -647,6 +709,22 @@ pub trait Store: Send + Sync {
         calendar: &str,
         after: i64,
         limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredCase>, StoreError>> + Send;
+
+    /// Up to `limit` open cases counted on `calendar`, as [`Store::open_cases_on`]
+    /// selects them, with only their recorded dates: for `arco calendar apply` to tell
+    /// which ones a new calendar can move before reading those whole.
+    fn open_dates_on(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<WrittenDates>, StoreError>> + Send;
+
+    /// The cases of `ids` that exist, with their logs exactly as stored, in id order.
+    fn cases_by_id(
+        &self,
+        ids: &[i64],
     ) -> impl Future<Output = Result<Vec<StoredCase>, StoreError>> + Send;
 
     /// Appends one act to each case of `writes` and writes its new projection, all in one

@@ -32,13 +32,13 @@ use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
 
-use super::BatchAppend;
 use super::any::{MigrationInfo, newly_applied, redact};
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
     ListedCase, Listing, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow, Projection,
     ReportCase, Store, StoreError, StoredCase, StoredEvent,
 };
+use super::{BatchAppend, WrittenDates};
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
 
@@ -1437,6 +1437,19 @@ impl Store for PostgresStore {
     }
 
     // Whole-install operations: see `postgres/bulk.rs`.
+
+    async fn open_dates_on(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<WrittenDates>, StoreError> {
+        self.open_dates_page(calendar, after, limit).await
+    }
+
+    async fn cases_by_id(&self, ids: &[i64]) -> Result<Vec<StoredCase>, StoreError> {
+        self.cases_with_ids(ids).await
+    }
 
     async fn open_cases_on(
         &self,

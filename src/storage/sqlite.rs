@@ -11,12 +11,12 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 
-use super::BatchAppend;
 use super::{
     AlertRun, CaseRecord, Contact, DeadlineRow, DueRow, FolioCounter, InstallState, ListFilter,
     ListedCase, Listing, MigrationInfo, NewCase, NewEvent, OutboxItem, OutboxRecord, OutboxRow,
     Projection, ReportCase, Store, StoreError, StoredCase, StoredEvent,
 };
+use super::{BatchAppend, WrittenDates};
 use crate::case::{DeadlineStatus, Role};
 use crate::rules::TermId;
 
@@ -1519,6 +1519,19 @@ impl Store for SqliteStore {
     }
 
     // Whole-install operations: see `sqlite/bulk.rs`.
+
+    async fn open_dates_on(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<WrittenDates>, StoreError> {
+        self.open_dates_page(calendar, after, limit).await
+    }
+
+    async fn cases_by_id(&self, ids: &[i64]) -> Result<Vec<StoredCase>, StoreError> {
+        self.cases_with_ids(ids).await
+    }
 
     async fn open_cases_on(
         &self,

@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgPoolOptions, PgRow};
 
 use super::{
     PostgresStore, col, connect_error, db, event_row, insert_events, options, redact,
     write_deadlines,
 };
-use crate::storage::{BatchAppend, StoreError, StoredCase, StoredEvent};
+use crate::storage::{BatchAppend, StoreError, StoredCase, StoredEvent, WrittenDates};
 
 impl PostgresStore {
     /// Opens the database at `url` (migrated, as [`PostgresStore::open`] checks) for
@@ -86,7 +86,67 @@ impl PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        let cases = self.with_deadlines(&rows).await?;
+        self.rows_with_logs(&rows).await
+    }
+
+    pub(super) async fn open_dates_page(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<WrittenDates>, StoreError> {
+        // One row per case: a request's terms and acts aggregated as JSON (its acts `NULL`
+        // when its log holds a calendar change), in id order.
+        let rows = sqlx::query(
+            "SELECT c.id, c.kind, c.calendar, c.rulebook,
+                 CASE WHEN c.kind = 'request' THEN
+                     (SELECT json_agg(json_build_array(d.term, d.day0, d.days, d.due))::text
+                      FROM deadlines d WHERE d.case_id = c.id) END AS terms,
+                 CASE WHEN c.kind = 'request' THEN
+                     (SELECT CASE WHEN bool_or(e.act = 'calendar_changed') THEN NULL
+                             ELSE json_agg(json_build_array(e.occurred_at, e.effective_on))::text END
+                      FROM events e WHERE e.case_id = c.id) END AS acts
+             FROM cases c WHERE c.calendar = $1 AND c.id > $2
+                 AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.status = 'pending')
+             ORDER BY c.id LIMIT $3",
+        )
+        .bind(calendar)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let terms: Option<String> = col(r, "terms")?;
+                let acts: Option<String> = col(r, "acts")?;
+                WrittenDates::from_json(
+                    col(r, "id")?,
+                    col(r, "kind")?,
+                    col(r, "calendar")?,
+                    col(r, "rulebook")?,
+                    terms.as_deref(),
+                    acts.as_deref(),
+                )
+            })
+            .collect()
+    }
+
+    pub(super) async fn cases_with_ids(&self, ids: &[i64]) -> Result<Vec<StoredCase>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query("SELECT * FROM cases WHERE id = ANY($1) ORDER BY id")
+            .bind(ids)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        self.rows_with_logs(&rows).await
+    }
+
+    /// The cases of `rows` (rows of `cases`) with their terms and logs, in the rows' order.
+    async fn rows_with_logs(&self, rows: &[PgRow]) -> Result<Vec<StoredCase>, StoreError> {
+        let cases = self.with_deadlines(rows).await?;
         let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
         let mut events: HashMap<i64, Vec<StoredEvent>> = HashMap::new();
         if !ids.is_empty() {

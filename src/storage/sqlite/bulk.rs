@@ -13,7 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use super::{
     SqliteStore, case_row, db, deadline_row, event_row, id_list, insert_deadlines, insert_event,
 };
-use crate::storage::{BatchAppend, DeadlineRow, StoreError, StoredCase, StoredEvent};
+use crate::storage::{BatchAppend, DeadlineRow, StoreError, StoredCase, StoredEvent, WrittenDates};
 
 impl SqliteStore {
     /// Opens the database at `url` (created and migrated if needed, as [`SqliteStore::open`]
@@ -139,6 +139,61 @@ impl SqliteStore {
         .bind(calendar)
         .bind(after)
         .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        self.with_logs(rows).await
+    }
+
+    pub(super) async fn open_dates_page(
+        &self,
+        calendar: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<WrittenDates>, StoreError> {
+        // One row per case: a request's terms and acts aggregated as JSON (its acts `NULL`
+        // when its log holds a calendar change), in id order by the calendar's index.
+        let rows = sqlx::query(
+            "SELECT c.id, c.kind, c.calendar, c.rulebook,
+                 CASE WHEN c.kind = 'request' THEN
+                     (SELECT json_group_array(json_array(d.term, d.day0, d.days, d.due))
+                      FROM deadlines d WHERE d.case_id = c.id) END AS terms,
+                 CASE WHEN c.kind = 'request' THEN
+                     (SELECT CASE WHEN max(e.act = 'calendar_changed') THEN NULL
+                             ELSE json_group_array(json_array(e.occurred_at, e.effective_on)) END
+                      FROM events e WHERE e.case_id = c.id) END AS acts
+             FROM cases c WHERE c.calendar = ? AND c.id > ?
+                 AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.status = 'pending')
+             ORDER BY c.id LIMIT ?",
+        )
+        .bind(calendar)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                WrittenDates::from_json(
+                    r.get("id"),
+                    r.get("kind"),
+                    r.get("calendar"),
+                    r.get("rulebook"),
+                    r.get::<Option<&str>, _>("terms"),
+                    r.get::<Option<&str>, _>("acts"),
+                )
+            })
+            .collect()
+    }
+
+    pub(super) async fn cases_with_ids(&self, ids: &[i64]) -> Result<Vec<StoredCase>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(
+            "SELECT * FROM cases WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        )
+        .bind(id_list(ids))
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
