@@ -8,7 +8,8 @@
 //!     cargo bench --bench bulk
 //!     ARCO_BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench bulk
 //!
-//! `ARCO_BENCH_CASES` sets the number of cases (default 1,000,000; without `--bench`, a
+//! `ARCO_BENCH_SKIP=import,export,verify` leaves those commands out (the calendar commands
+//! alone). `ARCO_BENCH_CASES` sets the number of cases (default 1,000,000; without `--bench`, a
 //! quick run of 5,000). The install is `tests/common/seed.rs`'s: 50 bodies on one calendar
 //! (an overlay of `mx-jalisco` in the benchmark's folder), 640 distinct cases written by the
 //! registry and copied by set-based SQL up to the number asked (about 5.1 acts a case; the
@@ -93,9 +94,16 @@ fn arco(url: &str, args: &[&str]) -> Command {
     c
 }
 
-/// The last line of a command's output (its summary).
-fn last_line(s: &str) -> &str {
-    s.lines().last().unwrap_or_default()
+/// The last two lines of a command's output (its summary), on one line.
+fn last_line(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len().saturating_sub(2)..].join(" | ")
+}
+
+/// Whether `ARCO_BENCH_SKIP` (a comma-separated list: `import`, `export`, `verify`) names
+/// `command`: a quicker run of the calendar commands alone.
+fn skipped(command: &str) -> bool {
+    std::env::var("ARCO_BENCH_SKIP").is_ok_and(|v| v.split(',').any(|c| c.trim() == command))
 }
 
 fn main() {
@@ -169,10 +177,13 @@ fn main() {
             arco(&db.url, &["calendar", "apply", &cal_s, "--reason", "Sin cambios", "--dry-run"]),
             "calendar apply --dry-run",
         );
-        report("arco calendar apply --dry-run (nothing moves)", &r, None);
-        let r = measure(arco(&db.url, &["verify"]), "verify");
-        report("arco verify", &r, fl);
+        report("arco calendar apply --dry-run (nothing moves)", &r, fl);
+        if !skipped("verify") {
+            let r = measure(arco(&db.url, &["verify"]), "verify");
+            report("arco verify", &r, fl);
+        }
         let file = folder.join("export.jsonl");
+        if !skipped("export") {
         let r = measure(
             arco(&db.url, &["export", "--quiet", file.to_str().unwrap()]),
             "export",
@@ -182,14 +193,17 @@ fn main() {
             "  export file: {:.0} MB",
             std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
         );
-        let target = common::BenchDb::fresh("bulk_import").await;
-        let r = measure(
-            arco(&target.url, &["import", "--quiet", file.to_str().unwrap()]),
-            "import",
-        );
-        report("arco import (of that export, into an empty database)", &r, fl);
-        target.remove().await;
+        if !skipped("import") {
+            let target = common::BenchDb::fresh("bulk_import").await;
+            let r = measure(
+                arco(&target.url, &["import", "--quiet", file.to_str().unwrap()]),
+                "import",
+            );
+            report("arco import (of that export, into an empty database)", &r, fl);
+            target.remove().await;
+        }
         remove(&file);
+        }
 
         // A closure announced at short notice: the open terms running over it move.
         std::fs::write(
@@ -201,12 +215,12 @@ fn main() {
             arco(&db.url, &["calendar", "apply", &cal_s, "--reason", "Acuerdo", "--dry-run"]),
             "calendar apply --dry-run",
         );
-        report("arco calendar apply --dry-run (a closure added)", &r, None);
+        report("arco calendar apply --dry-run (a closure added)", &r, fl);
         let r = measure(
             arco(&db.url, &["calendar", "apply", &cal_s, "--reason", "Acuerdo"]),
             "calendar apply",
         );
-        report("arco calendar apply (written)", &r, None);
+        report("arco calendar apply (written)", &r, fl);
         let r = measure(arco(&db.url, &["verify"]), "verify");
         report("arco verify (after the change)", &r, fl);
         let _ = std::fs::remove_dir_all(&folder);
