@@ -292,7 +292,8 @@ impl Request {
     /// force, a lapse into "no presentada", art. 52.2) has the same inputs and the same
     /// answer. A term in hours or out of the calendar's range, or no acts at all, answers
     /// `false`: then the request is rebuilt. `tests/request_props.rs` checks this against
-    /// rebuilding, in both directions, on random histories and calendar changes.
+    /// rebuilding on random histories and calendar changes (whenever it says alike, the
+    /// rebuilt request is the same), and that both answers occur.
     pub fn counts_alike(
         clock: &Clock,
         acts: &[(Moment, NaiveDate)],
