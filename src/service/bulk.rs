@@ -30,6 +30,9 @@ pub const PAGE: u32 = 500;
 /// Cases written per transaction by `arco calendar apply`.
 pub const WRITE_BATCH: usize = 200;
 
+/// A case a calendar moves: its record, its log's length, its new projection, its changes.
+type Recalendared = (CaseRecord, usize, Projection, Vec<DueChange>);
+
 /// What `arco calendar apply` went through.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CalendarSummary {
@@ -268,6 +271,57 @@ impl<S: Store> Registry<S> {
         Ok(report)
     }
 
+    /// The cases of one page of recorded dates that a calendar moves: those that may move
+    /// ([`may_move`], on a thread of their own) are read whole and rebuilt, the requests on
+    /// a thread of their own and the appeals here. Returns how many were rebuilt and, for
+    /// each that moves, its record, its log's length, its new projection and its changes.
+    async fn moved_in(
+        &self,
+        page: Vec<WrittenDates>,
+        clocks: Clocks,
+    ) -> Result<(usize, Vec<Recalendared>), ServiceError> {
+        let (ids, clocks) = tokio::task::spawn_blocking(move || {
+            let ids = may_move(&page, &clocks);
+            (ids, clocks)
+        })
+        .await
+        .map_err(|e| interrupted("el recálculo", e))?;
+        let cases = self.store.cases_by_id(&ids).await?;
+        let replayed = cases.len();
+        let (appeals, requests): (Vec<StoredCase>, Vec<StoredCase>) =
+            cases.into_iter().partition(|(r, _)| r.kind == APPEAL_KIND);
+        let requests = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            for (record, log) in requests {
+                let fresh = match (
+                    clocks.calendars.get(&record.calendar),
+                    clocks.books.get(&record.rulebook),
+                ) {
+                    (Some(cal), Some(book)) => request_projection(&record, &log, cal, book)?,
+                    _ => return Err(unloaded(&record)),
+                };
+                let changes = moved(&record.projection.deadlines, &fresh.deadlines);
+                if !changes.is_empty() {
+                    out.push((record, log.len(), fresh, changes));
+                }
+            }
+            Ok::<_, ServiceError>(out)
+        });
+        let appeals = async {
+            let mut out = Vec::new();
+            for (record, log) in appeals {
+                if let Some((fresh, changes)) = self.recalendar(&record, &log).await? {
+                    out.push((record, log.len(), fresh, changes));
+                }
+            }
+            Ok::<_, ServiceError>(out)
+        };
+        let (requests, appeals) = tokio::join!(requests, appeals);
+        let mut found = requests.map_err(|e| interrupted("el recálculo", e))??;
+        found.extend(appeals?);
+        Ok((replayed, found))
+    }
+
     /// The change a calendar makes to one case: its new projection and the due dates that
     /// move (`None` when nothing moves).
     async fn recalendar(
@@ -340,8 +394,8 @@ impl<S: Store> Registry<S> {
                 page.iter()
                     .map(|d| (d.kind.as_str(), d.calendar.as_str(), d.rulebook.as_str())),
             )?;
-            // Which cases may move, on a thread of their own, while the next page is read;
-            // then only those are read whole and rebuilt.
+            // The next page is read while this page's cases are checked, read whole where
+            // they may move, and rebuilt.
             let next = async {
                 if full {
                     self.store.open_dates_on(calendar, after, PAGE).await
@@ -349,46 +403,9 @@ impl<S: Store> Registry<S> {
                     Ok(Vec::new())
                 }
             };
-            let checked = tokio::task::spawn_blocking(move || {
-                let ids = may_move(&page, &clocks);
-                (ids, clocks)
-            });
-            let (next, checked) = tokio::join!(next, checked);
-            let (ids, clocks) = checked.map_err(|e| interrupted("el recálculo", e))?;
-            let cases = self.store.cases_by_id(&ids).await?;
-            summary.replayed += cases.len();
-            let (appeals, requests): (Vec<StoredCase>, Vec<StoredCase>) =
-                cases.into_iter().partition(|(r, _)| r.kind == APPEAL_KIND);
-            // The requests on a thread of their own, the appeals here.
-            let requests = tokio::task::spawn_blocking(move || {
-                let mut out = Vec::new();
-                for (record, log) in requests {
-                    let fresh = match (
-                        clocks.calendars.get(&record.calendar),
-                        clocks.books.get(&record.rulebook),
-                    ) {
-                        (Some(cal), Some(book)) => request_projection(&record, &log, cal, book)?,
-                        _ => return Err(unloaded(&record)),
-                    };
-                    let changes = moved(&record.projection.deadlines, &fresh.deadlines);
-                    if !changes.is_empty() {
-                        out.push((record, log.len(), fresh, changes));
-                    }
-                }
-                Ok::<_, ServiceError>(out)
-            });
-            let appeals = async {
-                let mut out = Vec::new();
-                for (record, log) in appeals {
-                    if let Some((fresh, changes)) = self.recalendar(&record, &log).await? {
-                        out.push((record, log.len(), fresh, changes));
-                    }
-                }
-                Ok::<_, ServiceError>(out)
-            };
-            let (requests, appeals) = tokio::join!(requests, appeals);
-            let mut found = requests.map_err(|e| interrupted("el recálculo", e))??;
-            found.extend(appeals?);
+            let (next, moved) = tokio::join!(next, self.moved_in(page, clocks));
+            let (replayed, mut found) = moved?;
+            summary.replayed += replayed;
             found.sort_by_key(|(r, ..)| r.id);
             for (record, version, fresh, changes) in found {
                 summary.changed += 1;
