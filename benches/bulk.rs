@@ -153,6 +153,11 @@ fn main() {
         );
         reg.store().close().await;
         drop(reg);
+        let settled = Instant::now();
+        db.settle().await;
+        if db.backend == arco::storage::Backend::Postgres {
+            println!("VACUUM (ANALYZE) in {:.1} s", settled.elapsed().as_secs_f64());
+        }
 
         let report = |what: &str, r: &Run, floor: Option<f64>| {
             let times = floor.map_or(String::new(), |f| format!(" ({:.1}x the floor)", r.seconds / f));

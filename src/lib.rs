@@ -41,6 +41,7 @@ pub mod appeal;
 pub mod breach;
 pub mod calendar;
 pub mod case;
+mod cores;
 pub mod expediente;
 pub mod http;
 pub mod report;

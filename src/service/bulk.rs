@@ -138,31 +138,28 @@ fn interrupted(what: &str, e: tokio::task::JoinError) -> ServiceError {
     ServiceError::Store(StoreError::Database(format!("{what} se interrumpió: {e}")))
 }
 
-/// The ids of the cases of `page` that the new calendar may move: every appeal (its terms
-/// hang on its request's), and each request that does not count alike on its clock
+/// Whether the new calendar may move the case of `d`: every appeal does (its terms hang
+/// on its request's), and each request that does not count alike on its clock
 /// ([`Request::counts_alike`]). A breach's terms run in natural hours: none moves.
-fn may_move(page: &[WrittenDates], clocks: &Clocks) -> Vec<i64> {
-    page.iter()
-        .filter(|d| d.kind != BREACH_KIND)
-        .filter(|d| {
-            if d.kind == APPEAL_KIND {
-                return true;
-            }
-            let (Some(acts), Some(cal), Some(book)) = (
-                &d.acts,
-                clocks.calendars.get(&d.calendar),
-                clocks.books.get(&d.rulebook),
-            ) else {
-                return true;
-            };
-            let acts: Option<Vec<(Moment, NaiveDate)>> = acts
-                .iter()
-                .map(|(at, eff)| at.parse().ok().map(|m| (m, *eff)))
-                .collect();
-            !acts.is_some_and(|acts| Request::counts_alike(&Clock::new(cal, book), &acts, &d.terms))
-        })
-        .map(|d| d.id)
-        .collect()
+fn may_move(d: &WrittenDates, clocks: &Clocks) -> bool {
+    if d.kind == BREACH_KIND {
+        return false;
+    }
+    if d.kind == APPEAL_KIND {
+        return true;
+    }
+    let (Some(acts), Some(cal), Some(book)) = (
+        &d.acts,
+        clocks.calendars.get(&d.calendar),
+        clocks.books.get(&d.rulebook),
+    ) else {
+        return true;
+    };
+    let acts: Option<Vec<(Moment, NaiveDate)>> = acts
+        .iter()
+        .map(|(at, eff)| at.parse().ok().map(|m| (m, *eff)))
+        .collect();
+    !acts.is_some_and(|acts| Request::counts_alike(&Clock::new(cal, book), &acts, &d.terms))
 }
 
 impl<S: Store> Registry<S> {
@@ -210,8 +207,8 @@ impl<S: Store> Registry<S> {
     }
 
     /// [`Registry::verify`], hearing the cases checked so far: one page of cases at a time
-    /// (in id order), the requests of a page rebuilt on a thread of their own while its
-    /// appeals are rebuilt here and the next page is read.
+    /// (in id order), the requests of a page rebuilt on every core (`cores::map`) while
+    /// its appeals are rebuilt here and the next page is read.
     pub async fn verify_with(
         &self,
         mut progress: impl FnMut(usize),
@@ -233,19 +230,16 @@ impl<S: Store> Registry<S> {
                     Ok(Vec::new())
                 }
             };
-            let requests = tokio::task::spawn_blocking(move || {
-                let mut out = Vec::new();
-                for (record, log) in &requests {
-                    let rebuilt = match (
-                        clocks.calendars.get(&record.calendar),
-                        clocks.books.get(&record.rulebook),
-                    ) {
-                        (Some(cal), Some(book)) => rebuild_request(record, log, cal, book),
-                        _ => Err(unloaded(record)),
-                    };
-                    out.extend(differences(record, log, rebuilt));
-                }
-                out
+            let clocks = Arc::new(clocks);
+            let requests = crate::cores::map(requests, move |(record, log)| {
+                let rebuilt = match (
+                    clocks.calendars.get(&record.calendar),
+                    clocks.books.get(&record.rulebook),
+                ) {
+                    (Some(cal), Some(book)) => rebuild_request(&record, &log, cal, book),
+                    _ => Err(unloaded(&record)),
+                };
+                differences(&record, &log, rebuilt)
             });
             let appeals = async {
                 let mut out = Vec::new();
@@ -255,7 +249,11 @@ impl<S: Store> Registry<S> {
                 out
             };
             let (next, requests, appeals) = tokio::join!(next, requests, appeals);
-            let mut found = requests.map_err(|e| interrupted("la verificación", e))?;
+            let mut found: Vec<(String, String)> = requests
+                .map_err(|e| interrupted("la verificación", e))?
+                .into_iter()
+                .flatten()
+                .collect();
             found.extend(appeals);
             // In id order within the page: requests and appeals as they were stored.
             report.differences.extend(found);
@@ -272,40 +270,38 @@ impl<S: Store> Registry<S> {
     }
 
     /// The cases of one page of recorded dates that a calendar moves: those that may move
-    /// ([`may_move`], on a thread of their own) are read whole and rebuilt, the requests on
-    /// a thread of their own and the appeals here. Returns how many were rebuilt and, for
+    /// ([`may_move`], checked on every core) are read whole and rebuilt, the requests on
+    /// every core (`cores::map`) and the appeals here. Returns how many were rebuilt and, for
     /// each that moves, its record, its log's length, its new projection and its changes.
     async fn moved_in(
         &self,
         page: Vec<WrittenDates>,
         clocks: Clocks,
     ) -> Result<(usize, Vec<Recalendared>), ServiceError> {
-        let (ids, clocks) = tokio::task::spawn_blocking(move || {
-            let ids = may_move(&page, &clocks);
-            (ids, clocks)
-        })
-        .await
-        .map_err(|e| interrupted("el recálculo", e))?;
+        let clocks = Arc::new(clocks);
+        let shared = Arc::clone(&clocks);
+        let ids: Vec<i64> = crate::cores::map(page, move |d| may_move(&d, &shared).then_some(d.id))
+            .await
+            .map_err(|e| interrupted("el recálculo", e))?
+            .into_iter()
+            .flatten()
+            .collect();
         let cases = self.store.cases_by_id(&ids).await?;
         let replayed = cases.len();
         let (appeals, requests): (Vec<StoredCase>, Vec<StoredCase>) =
             cases.into_iter().partition(|(r, _)| r.kind == APPEAL_KIND);
-        let requests = tokio::task::spawn_blocking(move || {
-            let mut out = Vec::new();
-            for (record, log) in requests {
-                let fresh = match (
-                    clocks.calendars.get(&record.calendar),
-                    clocks.books.get(&record.rulebook),
-                ) {
-                    (Some(cal), Some(book)) => request_projection(&record, &log, cal, book)?,
-                    _ => return Err(unloaded(&record)),
-                };
-                let changes = moved(&record.projection.deadlines, &fresh.deadlines);
-                if !changes.is_empty() {
-                    out.push((record, log.len(), fresh, changes));
-                }
-            }
-            Ok::<_, ServiceError>(out)
+        let requests = crate::cores::map(requests, move |(record, log)| {
+            let fresh = match (
+                clocks.calendars.get(&record.calendar),
+                clocks.books.get(&record.rulebook),
+            ) {
+                (Some(cal), Some(book)) => request_projection(&record, &log, cal, book)?,
+                _ => return Err(unloaded(&record)),
+            };
+            let changes = moved(&record.projection.deadlines, &fresh.deadlines);
+            Ok::<_, ServiceError>(
+                (!changes.is_empty()).then(|| (record, log.len(), fresh, changes)),
+            )
         });
         let appeals = async {
             let mut out = Vec::new();
@@ -317,7 +313,10 @@ impl<S: Store> Registry<S> {
             Ok::<_, ServiceError>(out)
         };
         let (requests, appeals) = tokio::join!(requests, appeals);
-        let mut found = requests.map_err(|e| interrupted("el recálculo", e))??;
+        let mut found = Vec::new();
+        for moved in requests.map_err(|e| interrupted("el recálculo", e))? {
+            found.extend(moved?);
+        }
         found.extend(appeals?);
         Ok((replayed, found))
     }

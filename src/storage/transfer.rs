@@ -1004,20 +1004,25 @@ pub async fn export_with<
     for line in directory_lines(&directory) {
         write(&|o| line_to(o, &line))?;
     }
-    let mut after = 0;
-    loop {
-        let page = store.dump_cases(after, BATCH).await?;
-        let Some((last, _)) = page.last() else {
-            break;
-        };
-        after = last.id;
-        for case in &page {
-            counts.cases += 1;
-            counts.events += case.1.len();
-            let line = Line::Case(ExportCase::of(case));
-            write(&|o| line_to(o, &line))?;
+    // One page at a time, in id order: a page's lines are serialised on every core
+    // (`cores::map`) while the next page is read, then written in the page's order.
+    let mut page = store.dump_cases(0, BATCH).await?;
+    while let Some((last, _)) = page.last() {
+        let after = last.id;
+        counts.cases += page.len();
+        counts.events += page.iter().map(|(_, log)| log.len()).sum::<usize>();
+        let lines = crate::cores::map(page, |case| {
+            let mut line = Vec::new();
+            line_to(&mut line, &Line::Case(ExportCase::of(&case))).map(|()| line)
+        });
+        let (next, lines) = tokio::join!(store.dump_cases(after, BATCH), lines);
+        let lines = lines.map_err(|e| io_err(path, std::io::Error::other(e)))?;
+        for line in lines {
+            let line = line.map_err(|e| io_err(path, e))?;
+            write(&|o| o.write_all(&line))?;
         }
         progress(counts.cases);
+        page = next?;
     }
     for m in store.all_documents().await? {
         let content = live_content(store, place, &m).await?;
