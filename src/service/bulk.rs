@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::{StreamExt as _, stream};
 
 use crate::calendar::{Calendar, Moment};
 use crate::case::{Actor, Clock, DeadlineStatus};
@@ -26,6 +27,10 @@ use super::{
 
 /// Cases read per page by `arco verify` and `arco calendar apply`.
 pub const PAGE: u32 = 500;
+
+/// Appeals of a page rebuilt at once by `arco verify` and `arco calendar apply`: each
+/// reads its request from the store, and their round trips overlap.
+const APPEALS_AT_ONCE: usize = 8;
 
 /// Cases written per transaction by `arco calendar apply`.
 pub const WRITE_BATCH: usize = 200;
@@ -241,20 +246,21 @@ impl<S: Store> Registry<S> {
                 };
                 differences(&record, &log, rebuilt)
             });
-            let appeals = async {
-                let mut out = Vec::new();
-                for (record, log) in &appeals {
-                    out.extend(differences(record, log, self.rebuilt(record, log).await));
-                }
-                out
-            };
+            // An appeal's rebuild reads its request: several at once, so that the round
+            // trips overlap.
+            let appeals = stream::iter(&appeals)
+                .map(|(record, log)| async move {
+                    differences(record, log, self.rebuilt(record, log).await)
+                })
+                .buffered(APPEALS_AT_ONCE)
+                .collect::<Vec<_>>();
             let (next, requests, appeals) = tokio::join!(next, requests, appeals);
             let mut found: Vec<(String, String)> = requests
                 .map_err(|e| interrupted("la verificación", e))?
                 .into_iter()
                 .flatten()
                 .collect();
-            found.extend(appeals);
+            found.extend(appeals.into_iter().flatten());
             // In id order within the page: requests and appeals as they were stored.
             report.differences.extend(found);
             progress(report.checked);
@@ -303,21 +309,24 @@ impl<S: Store> Registry<S> {
                 (!changes.is_empty()).then(|| (record, log.len(), fresh, changes)),
             )
         });
-        let appeals = async {
-            let mut out = Vec::new();
-            for (record, log) in appeals {
-                if let Some((fresh, changes)) = self.recalendar(&record, &log).await? {
-                    out.push((record, log.len(), fresh, changes));
-                }
-            }
-            Ok::<_, ServiceError>(out)
-        };
+        let appeals = stream::iter(appeals)
+            .map(|(record, log)| async move {
+                Ok::<_, ServiceError>(
+                    self.recalendar(&record, &log)
+                        .await?
+                        .map(|(fresh, changes)| (record, log.len(), fresh, changes)),
+                )
+            })
+            .buffered(APPEALS_AT_ONCE)
+            .collect::<Vec<_>>();
         let (requests, appeals) = tokio::join!(requests, appeals);
         let mut found = Vec::new();
         for moved in requests.map_err(|e| interrupted("el recálculo", e))? {
             found.extend(moved?);
         }
-        found.extend(appeals?);
+        for moved in appeals {
+            found.extend(moved?);
+        }
         Ok((replayed, found))
     }
 
