@@ -47,6 +47,11 @@ mod tests {
         let items: Vec<u32> = (0..1_001).collect();
         let out = super::map(items.clone(), |i| i * 3).await.unwrap();
         assert_eq!(out, items.iter().map(|i| i * 3).collect::<Vec<_>>());
-        assert!(super::map(Vec::<u32>::new(), |i| i).await.unwrap().is_empty());
+        assert!(
+            super::map(Vec::<u32>::new(), |i| i)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }
