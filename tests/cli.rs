@@ -979,7 +979,11 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
         out.contains("aplicada: 20261203000003 gestor email"),
         "{out}"
     );
-    assert!(out.contains("11 migraciones aplicadas"), "{out}");
+    assert!(
+        out.contains("aplicada: 20261208000001 external folio column"),
+        "{out}"
+    );
+    assert!(out.contains("12 migraciones aplicadas"), "{out}");
     let o = arco_db(&db, &["migrate"]);
     assert!(
         stdout(&o).contains("al día, ninguna migración pendiente"),
@@ -996,7 +1000,7 @@ fn migrate_creates_and_migrates_a_postgres_database_that_open_refuses_before() {
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(
-        err.contains("11 migraciones pendientes (20261124000001 schema, 20261124000002 accounts, 20261124000003 list indexes, 20261201000001 one feed token, 20261202000001 documents, 20261202000002 expediente, 20261202000003 list columns, 20261202000004 list generations, 20261203000001 alert ticks, 20261203000002 social accounts, 20261203000003 gestor email)")
+        err.contains("12 migraciones pendientes (20261124000001 schema, 20261124000002 accounts, 20261124000003 list indexes, 20261201000001 one feed token, 20261202000001 documents, 20261202000002 expediente, 20261202000003 list columns, 20261202000004 list generations, 20261203000001 alert ticks, 20261203000002 social accounts, 20261203000003 gestor email, 20261208000001 external folio column)")
             && err.contains("ejecute `arco migrate`"),
         "{err}"
     );
@@ -1008,7 +1012,7 @@ fn migrate_on_sqlite_applies_every_migration_once() {
     let o = arco_db(&db, &["migrate"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("15 migraciones aplicadas"),
+        stdout(&o).contains("16 migraciones aplicadas"),
         "{}",
         stdout(&o)
     );

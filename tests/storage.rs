@@ -653,7 +653,7 @@ async fn postgres_is_migrated_explicitly() {
     assert!(e.contains("ejecute `arco migrate`"), "{e}");
     let report = Database::migrate(&db.url).await.unwrap();
     assert!(!report.created);
-    assert_eq!(report.applied.len(), 11);
+    assert_eq!(report.applied.len(), 12);
     assert_eq!(report.applied[0].description, "schema");
     assert_eq!(report.applied[1].description, "accounts");
     assert_eq!(report.applied[2].description, "list indexes");
@@ -665,6 +665,7 @@ async fn postgres_is_migrated_explicitly() {
     assert_eq!(report.applied[8].description, "alert ticks");
     assert_eq!(report.applied[9].description, "social accounts");
     assert_eq!(report.applied[10].description, "gestor email");
+    assert_eq!(report.applied[11].description, "external folio column");
     let again = Database::migrate(&db.url).await.unwrap();
     assert!(again.applied.is_empty());
     let store = Database::open(&db.url).await.unwrap();
@@ -701,7 +702,7 @@ async fn the_log_cannot_be_truncated_on_postgres() {
 async fn sqlite_migrates_on_open_and_reports_nothing_pending() {
     let db = TestDb::unmigrated(Backend::Sqlite);
     let report = Database::migrate(&db.url).await.unwrap();
-    assert_eq!(report.applied.len(), 15);
+    assert_eq!(report.applied.len(), 16);
     assert!(Database::migrate(&db.url).await.unwrap().applied.is_empty());
     let store = Database::open(&db.url).await.unwrap();
     assert!(store.is_empty().await.unwrap());

@@ -394,19 +394,42 @@ impl<S: Store> Registry<S> {
         self.calendar(calendar)?;
         let mut summary = CalendarSummary::default();
         let mut writes: Vec<(BatchAppend, CalendarChange)> = Vec::new();
-        let mut page = self.store.open_dates_on(calendar, 0, PAGE).await?;
-        while let Some(last) = page.last() {
-            let (after, full) = (last.id, page.len() >= PAGE as usize);
+        // Ranges of PAGE ids (at most PAGE cases each), two read at once, and the next two
+        // while this pair's cases are checked, read whole where they may move, and
+        // rebuilt: the reading of the dates is most of the work. Cases filed after this
+        // point are counted on the calendar as it is now.
+        let last = self.store.last_case_id().await?.unwrap_or(0);
+        let span = i64::from(PAGE);
+        let pair = |after: i64| async move {
+            let (a, b) = tokio::join!(
+                self.store
+                    .open_dates_on(calendar, after, after + span, PAGE),
+                async {
+                    if after + span < last {
+                        self.store
+                            .open_dates_on(calendar, after + span, after + 2 * span, PAGE)
+                            .await
+                    } else {
+                        Ok(Vec::new())
+                    }
+                }
+            );
+            let mut page = a?;
+            page.extend(b?);
+            Ok::<_, StoreError>(page)
+        };
+        let mut after = 0;
+        let mut page = pair(after).await?;
+        while after < last {
+            after += 2 * span;
             summary.examined += page.len();
             let clocks = self.clocks_for(
                 page.iter()
                     .map(|d| (d.kind.as_str(), d.calendar.as_str(), d.rulebook.as_str())),
             )?;
-            // The next page is read while this page's cases are checked, read whole where
-            // they may move, and rebuilt.
             let next = async {
-                if full {
-                    self.store.open_dates_on(calendar, after, PAGE).await
+                if after < last {
+                    pair(after).await
                 } else {
                     Ok(Vec::new())
                 }

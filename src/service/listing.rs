@@ -35,6 +35,7 @@ pub(super) fn listing<S: Copy>(
         holds_until: change.map(|c| c.after),
         then_state: change.map(|c| name(c.state).to_string()),
         then_stops: change.is_some_and(|c| c.stops),
+        external_folio: None,
         written: true,
     }
 }
@@ -106,6 +107,12 @@ pub(super) fn compare_listing(stored: &Listing, fresh: &Listing) -> Vec<String> 
             fresh.holds_until,
             fresh.then_state,
             fresh.then_stops
+        ));
+    }
+    if stored.external_folio != fresh.external_folio {
+        out.push(format!(
+            "columna de lista «folio externo»: guardada {:?}, reconstruida {:?}",
+            stored.external_folio, fresh.external_folio
         ));
     }
     out

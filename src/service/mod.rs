@@ -14,8 +14,8 @@ use crate::request::replay::{self, CaseView, DeadlineView, History, ReplayError}
 use crate::request::{ActKind, Reception, Request, RequestAct, RequestError, RequestState, Right};
 use crate::rules::{Actor as TermActor, Rulebook, RulebookError, Rulebooks, TermId};
 use crate::storage::{
-    CaseRecord, DeadlineRow, FolioFormat, ListFilter, ListedCase, NewCase, NewEvent, Projection,
-    Store, StoreError, StoredEvent,
+    CaseRecord, DeadlineRow, FolioFormat, ListFilter, ListedCase, Listing, NewCase, NewEvent,
+    Projection, Store, StoreError, StoredEvent,
 };
 
 /// The kind of a request case in storage.
@@ -1312,16 +1312,23 @@ fn projection(request: &Request, clock: &Clock) -> Result<Projection, ServiceErr
             message: e.to_string(),
         })?,
         deadlines,
-        listing: listing::listing(
-            Some(request.right.as_str().to_string()),
-            request
-                .time_change(clock)
-                .map_err(|error| ServiceError::Refused {
-                    folio: String::new(),
-                    error,
-                })?,
-            RequestState::as_str,
-        ),
+        listing: Listing {
+            external_folio: request
+                .reception
+                .external_folio
+                .as_ref()
+                .map(|f| f.as_str().to_string()),
+            ..listing::listing(
+                Some(request.right.as_str().to_string()),
+                request
+                    .time_change(clock)
+                    .map_err(|error| ServiceError::Refused {
+                        folio: String::new(),
+                        error,
+                    })?,
+                RequestState::as_str,
+            )
+        },
     })
 }
 

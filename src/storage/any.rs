@@ -402,13 +402,18 @@ impl Store for Database {
         delegate!(self, s => s.restore_state(state))
     }
 
+    async fn last_case_id(&self) -> Result<Option<i64>, StoreError> {
+        delegate!(self, s => s.last_case_id())
+    }
+
     async fn open_dates_on(
         &self,
         calendar: &str,
         after: i64,
+        through: i64,
         limit: u32,
     ) -> Result<Vec<WrittenDates>, StoreError> {
-        delegate!(self, s => s.open_dates_on(calendar, after, limit))
+        delegate!(self, s => s.open_dates_on(calendar, after, through, limit))
     }
 
     async fn cases_by_id(&self, ids: &[i64]) -> Result<Vec<StoredCase>, StoreError> {

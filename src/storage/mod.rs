@@ -151,9 +151,21 @@ pub struct Listing {
     pub then_state: Option<String>,
     /// After `holds_until`, the case owes nothing more.
     pub then_stops: bool,
+    /// The folio another system gave a request (the PNT's, art. 49.1), for the search by
+    /// it: written when the case is filed or imported, never by an act (only the filing
+    /// says how a request came in), so an act's update leaves its index alone.
+    pub external_folio: Option<String>,
     /// False for a case written before these columns existed (its list line is computed
     /// from the whole projection until its next act).
     pub written: bool,
+}
+
+/// The folio another system gave a request, as its projection holds it (see
+/// [`Listing::external_folio`]).
+pub(crate) fn external_folio_of(data: &Value) -> Option<String> {
+    data.pointer("/reception/external_folio")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 /// A case as a list reads it: its record without the projection's data, and its open
@@ -711,13 +723,19 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<StoredCase>, StoreError>> + Send;
 
+    /// The greatest case id (`None` with no case): where whole-install work that reads
+    /// ranges of ids at once ends.
+    fn last_case_id(&self) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+
     /// Up to `limit` open cases counted on `calendar`, as [`Store::open_cases_on`]
-    /// selects them, with only their recorded dates: for `arco calendar apply` to tell
-    /// which ones a new calendar can move before reading those whole.
+    /// selects them, with only their recorded dates, in id order after `after` and up to
+    /// `through`: for `arco calendar apply` to tell which ones a new calendar can move
+    /// before reading those whole. Ranges that do not overlap can be read at once.
     fn open_dates_on(
         &self,
         calendar: &str,
         after: i64,
+        through: i64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<WrittenDates>, StoreError>> + Send;
 

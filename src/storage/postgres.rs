@@ -45,7 +45,7 @@ use crate::rules::TermId;
 mod bulk;
 
 /// The columns of `cases` a list line reads (never the projection's data).
-const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, listed";
+const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, external_folio, listed";
 
 /// Connections a process keeps when the URL does not say (`pool_size`).
 pub const DEFAULT_POOL_SIZE: u32 = 10;
@@ -195,6 +195,7 @@ fn listing_row(r: &PgRow) -> Result<Listing, StoreError> {
         holds_until: col(r, "holds_until")?,
         then_state: col(r, "then_state")?,
         then_stops: col(r, "then_stops")?,
+        external_folio: col(r, "external_folio")?,
         written: col(r, "listed")?,
     })
 }
@@ -542,10 +543,7 @@ impl PostgresStore {
                 "COALESCE((SELECT a.assignee FROM assignments a WHERE a.folio = cases.folio), (SELECT e.actor FROM events e WHERE e.case_id = cases.id AND e.seq = 1)) = ?",
                 f.in_charge.clone(),
             ),
-            (
-                "projection #>> '{reception,external_folio}' = ?",
-                f.external_folio.clone(),
-            ),
+            ("external_folio = ?", f.external_folio.clone()),
             (
                 "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND d.term = ?)",
                 f.term.map(|t| t.as_str().to_string()),
@@ -671,8 +669,8 @@ impl Store for PostgresStore {
         let version = events.len() as i64;
         let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
             "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on,
-                                list_right, holds_until, then_state, then_stops, listed)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                                list_right, holds_until, then_state, then_stops, listed, external_folio)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(&folio)
         .bind(&case.body)
@@ -689,6 +687,7 @@ impl Store for PostgresStore {
         .bind(&projection.listing.then_state)
         .bind(projection.listing.then_stops)
         .bind(projection.listing.written)
+        .bind(&projection.listing.external_folio)
         .fetch_one(&mut *tx)
         .await;
         let id = match inserted {
@@ -1261,8 +1260,8 @@ impl Store for PostgresStore {
         for (case, events) in cases {
             let inserted = sqlx::query(
                 "INSERT INTO cases (id, folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on,
-                                    list_right, holds_until, then_state, then_stops, listed)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                                    list_right, holds_until, then_state, then_stops, listed, external_folio)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
             )
             .bind(case.id)
             .bind(&case.folio)
@@ -1280,6 +1279,7 @@ impl Store for PostgresStore {
             .bind(&case.projection.listing.then_state)
             .bind(case.projection.listing.then_stops)
             .bind(case.projection.listing.written)
+            .bind(&case.projection.listing.external_folio)
             .execute(&mut *tx)
             .await;
             match inserted {
@@ -1438,13 +1438,21 @@ impl Store for PostgresStore {
 
     // Whole-install operations: see `postgres/bulk.rs`.
 
+    async fn last_case_id(&self) -> Result<Option<i64>, StoreError> {
+        sqlx::query_scalar("SELECT max(id) FROM cases")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
     async fn open_dates_on(
         &self,
         calendar: &str,
         after: i64,
+        through: i64,
         limit: u32,
     ) -> Result<Vec<WrittenDates>, StoreError> {
-        self.open_dates_page(calendar, after, limit).await
+        self.open_dates_page(calendar, after, through, limit).await
     }
 
     async fn cases_by_id(&self, ids: &[i64]) -> Result<Vec<StoredCase>, StoreError> {

@@ -24,7 +24,7 @@ mod bulk;
 
 /// The columns of `cases` a list line reads (never the projection's data), and its open
 /// terms as a JSON array (one bound value: the date before which a power no longer counts).
-const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, listed,
+const LISTED_COLUMNS: &str = "id, folio, body, kind, parent, calendar, rulebook, filed_on, state, list_right, holds_until, then_state, then_stops, external_folio, listed,
     (SELECT json_group_array(json_array(d.term, d.day0, d.days, d.due, json(CASE WHEN d.optional THEN 'true' ELSE 'false' END), d.article))
      FROM deadlines d WHERE d.case_id = cases.id AND d.status = 'pending' AND (d.optional = 0 OR d.due >= ?)) AS open_terms";
 
@@ -231,6 +231,7 @@ fn listing_row(r: &SqliteRow) -> Result<Listing, StoreError> {
             .transpose()?,
         then_state: r.get("then_state"),
         then_stops: r.get::<i64, _>("then_stops") != 0,
+        external_folio: r.get("external_folio"),
         written: r.get::<i64, _>("listed") != 0,
     })
 }
@@ -364,8 +365,8 @@ async fn create_on(
         let mut sql = String::from(if begun { "" } else { "BEGIN IMMEDIATE;" });
         sql.push_str(
             "INSERT INTO cases (folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at,
-                                list_right, holds_until, then_state, then_stops, listed)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id;",
+                                list_right, holds_until, then_state, then_stops, listed, external_folio)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id;",
         );
         if !events.is_empty() {
             sql.push_str(
@@ -402,7 +403,8 @@ async fn create_on(
             .bind(projection.listing.holds_until.map(|d| d.to_string()))
             .bind(&projection.listing.then_state)
             .bind(projection.listing.then_stops)
-            .bind(projection.listing.written);
+            .bind(projection.listing.written)
+            .bind(&projection.listing.external_folio);
         for (i, e) in events.iter().enumerate() {
             q = bind_event(q.bind(&folio), i as i64 + 1, e);
         }
@@ -431,6 +433,39 @@ async fn create_on(
         }
     }
 }
+
+/// An act's whole transaction (see [`SqliteStore::append`]), with `state = ?,` in the
+/// case's update only where the act changes the state: SQLite rewrites the entries of an
+/// index whose column is set, even to the same value, and two indexes hold the state.
+fn append_sql(state: &str) -> String {
+    format!(
+        "BEGIN IMMEDIATE;
+                 INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                 UPDATE cases SET version = CASE WHEN version = ? AND folio = ? THEN ? END, {state}projection = ?,
+                     updated_at = ?, list_right = ?, holds_until = ?, then_state = ?, then_stops = ?, listed = ?
+                 WHERE id = ?;
+                 DELETE FROM deadlines WHERE case_id = ?
+                     AND term NOT IN (SELECT value ->> 0 FROM json_each(?));
+                 INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article, body, kind)
+                 SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                        value ->> 6, value ->> 7, c.body, c.kind
+                 FROM json_each(?), cases c WHERE c.id = ?
+                 ON CONFLICT (case_id, term) DO UPDATE SET
+                     day0 = excluded.day0, days = excluded.days, due = excluded.due,
+                     status = excluded.status, done = excluded.done, optional = excluded.optional,
+                     article = excluded.article
+                 WHERE (day0, days, due, status, done, optional, article)
+                     IS NOT (excluded.day0, excluded.days, excluded.due, excluded.status,
+                             excluded.done, excluded.optional, excluded.article);
+                 COMMIT"
+    )
+}
+
+/// [`append_sql`] for an act that changes the state, and for one that does not.
+static APPEND_NEW_STATE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| append_sql("state = ?, "));
+static APPEND_SAME_STATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| append_sql(""));
 
 async fn insert_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
@@ -626,10 +661,7 @@ async fn filtered(
         );
     }
     if let Some(x) = &f.external_folio {
-        cond(
-            "json_extract(projection, '$.reception.external_folio') = ?",
-            vec![x.clone()],
-        );
+        cond("external_folio = ?", vec![x.clone()]);
     }
     if let Some(t) = f.term {
         cond(
@@ -737,52 +769,37 @@ impl Store for SqliteStore {
         // parameters, bound in the order the statements use them.
         let e = &event;
         let deadlines = deadlines_json(&projection.deadlines);
-        let written = bind_event(
-            sqlx::query(
-                "BEGIN IMMEDIATE;
-                 INSERT INTO events (case_id, seq, act, payload, actor, role, occurred_at, effective_on, late, recorded_at, rulebook)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
-                 UPDATE cases SET version = CASE WHEN version = ? AND folio = ? THEN ? END, state = ?, projection = ?,
-                     updated_at = ?, list_right = ?, holds_until = ?, then_state = ?, then_stops = ?, listed = ?
-                 WHERE id = ?;
-                 DELETE FROM deadlines WHERE case_id = ?
-                     AND term NOT IN (SELECT value ->> 0 FROM json_each(?));
-                 INSERT INTO deadlines (case_id, term, day0, days, due, status, done, optional, article, body, kind)
-                 SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-                        value ->> 6, value ->> 7, c.body, c.kind
-                 FROM json_each(?), cases c WHERE c.id = ?
-                 ON CONFLICT (case_id, term) DO UPDATE SET
-                     day0 = excluded.day0, days = excluded.days, due = excluded.due,
-                     status = excluded.status, done = excluded.done, optional = excluded.optional,
-                     article = excluded.article
-                 WHERE (day0, days, due, status, done, optional, article)
-                     IS NOT (excluded.day0, excluded.days, excluded.due, excluded.status,
-                             excluded.done, excluded.optional, excluded.article);
-                 COMMIT",
-            )
-            .bind(case.id),
-            expected_version + 1,
-            e,
-        )
-        .bind(expected_version)
-        .bind(&case.folio)
-        .bind(expected_version + 1)
-        .bind(&projection.state)
-        .bind(projection.data.to_string())
-        .bind(Utc::now().to_rfc3339())
-        .bind(&projection.listing.right)
-        .bind(projection.listing.holds_until.map(|d| d.to_string()))
-        .bind(&projection.listing.then_state)
-        .bind(projection.listing.then_stops)
-        .bind(projection.listing.written)
-        .bind(case.id)
-        .bind(case.id)
-        .bind(deadlines.clone())
-        .bind(case.id)
-        .bind(deadlines)
-        .bind(case.id)
-        .execute(&mut *conn)
-        .await;
+        let same_state = case.projection.state == projection.state;
+        let sql: &'static str = if same_state {
+            APPEND_SAME_STATE.as_str()
+        } else {
+            APPEND_NEW_STATE.as_str()
+        };
+        let q = bind_event(sqlx::query(sql).bind(case.id), expected_version + 1, e)
+            .bind(expected_version)
+            .bind(&case.folio)
+            .bind(expected_version + 1);
+        let q = if same_state {
+            q
+        } else {
+            q.bind(&projection.state)
+        };
+        let written = q
+            .bind(projection.data.to_string())
+            .bind(Utc::now().to_rfc3339())
+            .bind(&projection.listing.right)
+            .bind(projection.listing.holds_until.map(|d| d.to_string()))
+            .bind(&projection.listing.then_state)
+            .bind(projection.listing.then_stops)
+            .bind(projection.listing.written)
+            .bind(case.id)
+            .bind(case.id)
+            .bind(deadlines.clone())
+            .bind(case.id)
+            .bind(deadlines)
+            .bind(case.id)
+            .execute(&mut *conn)
+            .await;
         let error = match written {
             Ok(_) => return Ok(expected_version + 1),
             Err(e) => e,
@@ -1347,8 +1364,8 @@ impl Store for SqliteStore {
         for (case, events) in cases {
             let inserted = sqlx::query(
                 "INSERT INTO cases (id, folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at,
-                                    list_right, holds_until, then_state, then_stops, listed)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                    list_right, holds_until, then_state, then_stops, listed, external_folio)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(case.id)
             .bind(&case.folio)
@@ -1368,6 +1385,7 @@ impl Store for SqliteStore {
             .bind(&case.projection.listing.then_state)
             .bind(case.projection.listing.then_stops)
             .bind(case.projection.listing.written)
+            .bind(&case.projection.listing.external_folio)
             .execute(&mut *tx)
             .await;
             match inserted {
@@ -1520,13 +1538,21 @@ impl Store for SqliteStore {
 
     // Whole-install operations: see `sqlite/bulk.rs`.
 
+    async fn last_case_id(&self) -> Result<Option<i64>, StoreError> {
+        sqlx::query_scalar("SELECT max(id) FROM cases")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
     async fn open_dates_on(
         &self,
         calendar: &str,
         after: i64,
+        through: i64,
         limit: u32,
     ) -> Result<Vec<WrittenDates>, StoreError> {
-        self.open_dates_page(calendar, after, limit).await
+        self.open_dates_page(calendar, after, through, limit).await
     }
 
     async fn cases_by_id(&self, ids: &[i64]) -> Result<Vec<StoredCase>, StoreError> {

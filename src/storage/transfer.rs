@@ -692,7 +692,6 @@ impl ExportCase {
             filed_on: self.filed_on,
             projection: Projection {
                 state: self.state,
-                data: self.data,
                 deadlines: self
                     .deadlines
                     .into_iter()
@@ -707,13 +706,19 @@ impl ExportCase {
                         article: d.article,
                     })
                     .collect(),
-                listing: self.listing.map_or_else(Listing::default, |l| Listing {
-                    right: l.right,
-                    holds_until: l.holds_until,
-                    then_state: l.then_state,
-                    then_stops: l.then_stops,
-                    written: true,
-                }),
+                listing: Listing {
+                    // Not in the file: it is the projection's own (the filing's reception).
+                    external_folio: super::external_folio_of(&self.data),
+                    ..self.listing.map_or_else(Listing::default, |l| Listing {
+                        right: l.right,
+                        holds_until: l.holds_until,
+                        then_state: l.then_state,
+                        then_stops: l.then_stops,
+                        external_folio: None,
+                        written: true,
+                    })
+                },
+                data: self.data,
             },
         };
         let log = self

@@ -93,6 +93,7 @@ impl PostgresStore {
         &self,
         calendar: &str,
         after: i64,
+        through: i64,
         limit: u32,
     ) -> Result<Vec<WrittenDates>, StoreError> {
         // One row per case: a request's terms and acts aggregated as JSON (its acts `NULL`
@@ -106,12 +107,13 @@ impl PostgresStore {
                      (SELECT CASE WHEN bool_or(e.act = 'calendar_changed') THEN NULL
                              ELSE json_agg(json_build_array(e.occurred_at, e.effective_on))::text END
                       FROM events e WHERE e.case_id = c.id) END AS acts
-             FROM cases c WHERE c.calendar = $1 AND c.id > $2
+             FROM cases c WHERE c.calendar = $1 AND c.id > $2 AND c.id <= $3
                  AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.status = 'pending')
-             ORDER BY c.id LIMIT $3",
+             ORDER BY c.id LIMIT $4",
         )
         .bind(calendar)
         .bind(after)
+        .bind(through)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await

@@ -149,6 +149,7 @@ impl SqliteStore {
         &self,
         calendar: &str,
         after: i64,
+        through: i64,
         limit: u32,
     ) -> Result<Vec<WrittenDates>, StoreError> {
         // One row per case: a request's terms and acts aggregated as JSON (its acts `NULL`
@@ -162,12 +163,13 @@ impl SqliteStore {
                      (SELECT CASE WHEN max(e.act = 'calendar_changed') THEN NULL
                              ELSE json_group_array(json_array(e.occurred_at, e.effective_on)) END
                       FROM events e WHERE e.case_id = c.id) END AS acts
-             FROM cases c WHERE c.calendar = ? AND c.id > ?
+             FROM cases c WHERE c.calendar = ? AND c.id > ? AND c.id <= ?
                  AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.status = 'pending')
              ORDER BY c.id LIMIT ?",
         )
         .bind(calendar)
         .bind(after)
+        .bind(through)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
