@@ -333,14 +333,7 @@ async fn the_reception_is_recorded_and_searchable(b: Backend) {
     .unwrap();
     assert!(reg.verify().await.unwrap().differences.is_empty());
     let file = db.file("export.jsonl");
-    arco::storage::transfer::export(
-        &store,
-        "prueba",
-        std::fs::File::create(&file).unwrap(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    export_to(&store, &file).await;
     let other = TestDb::new(b);
     arco::storage::transfer::import(&other.store().await, &file, |_| {})
         .await
@@ -352,6 +345,18 @@ async fn the_reception_is_recorded_and_searchable(b: Backend) {
     assert!(ExternalFolio::parse("").is_err());
 }
 on_both_backends!(the_reception_is_recorded_and_searchable);
+
+/// The whole install exported to `file`.
+async fn export_to(store: &Database, file: &std::path::Path) -> arco::storage::transfer::Counts {
+    arco::storage::transfer::export(
+        store,
+        "prueba",
+        std::fs::File::create(file).unwrap(),
+        |_| {},
+    )
+    .await
+    .unwrap()
+}
 
 /// To the notice of a granted access: filed Mon 2 Nov, admitted Tue 3, resolved Thu 5,
 /// notified Fri 6 Nov 2026.
@@ -582,14 +587,7 @@ async fn export_and_import_carry_the_expediente(b: Backend) {
         .unwrap();
     let file = db.file("export.jsonl");
     let store = db.store().await;
-    let counts = arco::storage::transfer::export(
-        &store,
-        "prueba",
-        std::fs::File::create(&file).unwrap(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let counts = export_to(&store, &file).await;
     assert_eq!((counts.admin_records, counts.notes), (1, 1));
     // Into the other backend.
     let other = TestDb::new(match b {

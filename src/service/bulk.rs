@@ -30,7 +30,7 @@ pub const PAGE: u32 = 500;
 
 /// Appeals of a page rebuilt at once by `arco verify` and `arco calendar apply`: each
 /// reads its request from the store, and their round trips overlap.
-const APPEALS_AT_ONCE: usize = 8;
+const APPEALS_AT_ONCE: usize = 16;
 
 /// Cases written per transaction by `arco calendar apply`.
 pub const WRITE_BATCH: usize = 200;
@@ -305,9 +305,12 @@ impl<S: Store> Registry<S> {
                 _ => return Err(unloaded(&record)),
             };
             let changes = moved(&record.projection.deadlines, &fresh.deadlines);
-            Ok::<_, ServiceError>(
-                (!changes.is_empty()).then(|| (record, log.len(), fresh, changes)),
-            )
+            Ok::<_, ServiceError>((!changes.is_empty()).then_some((
+                record,
+                log.len(),
+                fresh,
+                changes,
+            )))
         });
         let appeals = stream::iter(appeals)
             .map(|(record, log)| async move {

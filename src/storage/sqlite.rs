@@ -488,6 +488,19 @@ async fn insert_event(
     Ok(())
 }
 
+/// Binds the list columns (list_right, holds_until, then_state, then_stops, listed), in
+/// that order, after what `q` has.
+pub(super) fn bind_listing<'q>(
+    q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    l: &'q Listing,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    q.bind(&l.right)
+        .bind(l.holds_until.map(|d| d.to_string()))
+        .bind(&l.then_state)
+        .bind(l.then_stops)
+        .bind(l.written)
+}
+
 /// Binds an act of the log, seq to rulebook in the columns' order, after what `q` has.
 fn bind_event<'q>(
     q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
@@ -784,14 +797,10 @@ impl Store for SqliteStore {
         } else {
             q.bind(&projection.state)
         };
-        let written = q
+        let q = q
             .bind(projection.data.to_string())
-            .bind(Utc::now().to_rfc3339())
-            .bind(&projection.listing.right)
-            .bind(projection.listing.holds_until.map(|d| d.to_string()))
-            .bind(&projection.listing.then_state)
-            .bind(projection.listing.then_stops)
-            .bind(projection.listing.written)
+            .bind(Utc::now().to_rfc3339());
+        let written = bind_listing(q, &projection.listing)
             .bind(case.id)
             .bind(case.id)
             .bind(deadlines.clone())

@@ -210,7 +210,7 @@ impl SqliteStore {
         let now = Utc::now().to_rfc3339();
         for w in writes {
             let p = &w.projection;
-            let updated = sqlx::query(
+            let q = sqlx::query(
                 "UPDATE cases SET version = ?, state = ?, projection = ?, updated_at = ?,
                      list_right = ?, holds_until = ?, then_state = ?, then_stops = ?, listed = ?
                  WHERE id = ? AND version = ?",
@@ -218,17 +218,13 @@ impl SqliteStore {
             .bind(w.expected_version + 1)
             .bind(&p.state)
             .bind(p.data.to_string())
-            .bind(&now)
-            .bind(&p.listing.right)
-            .bind(p.listing.holds_until.map(|d| d.to_string()))
-            .bind(&p.listing.then_state)
-            .bind(p.listing.then_stops)
-            .bind(p.listing.written)
-            .bind(w.id)
-            .bind(w.expected_version)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+            .bind(&now);
+            let updated = super::bind_listing(q, &p.listing)
+                .bind(w.id)
+                .bind(w.expected_version)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
             if updated.rows_affected() == 0 {
                 let actual: Option<i64> =
                     sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
