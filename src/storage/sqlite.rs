@@ -398,13 +398,8 @@ async fn create_on(
             .bind(projection.data.to_string())
             .bind(case.filed_on.to_string())
             .bind(&now)
-            .bind(&now)
-            .bind(&projection.listing.right)
-            .bind(projection.listing.holds_until.map(|d| d.to_string()))
-            .bind(&projection.listing.then_state)
-            .bind(projection.listing.then_stops)
-            .bind(projection.listing.written)
-            .bind(&projection.listing.external_folio);
+            .bind(&now);
+        q = bind_listing(q, &projection.listing).bind(&projection.listing.external_folio);
         for (i, e) in events.iter().enumerate() {
             q = bind_event(q.bind(&folio), i as i64 + 1, e);
         }
@@ -1371,7 +1366,7 @@ impl Store for SqliteStore {
         let (_turn, mut tx) = self.begin_write().await?;
         let now = Utc::now().to_rfc3339();
         for (case, events) in cases {
-            let inserted = sqlx::query(
+            let q = sqlx::query(
                 "INSERT INTO cases (id, folio, body, kind, parent, calendar, rulebook, version, state, projection, filed_on, created_at, updated_at,
                                     list_right, holds_until, then_state, then_stops, listed, external_folio)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1388,15 +1383,11 @@ impl Store for SqliteStore {
             .bind(case.projection.data.to_string())
             .bind(case.filed_on.to_string())
             .bind(&now)
-            .bind(&now)
-            .bind(&case.projection.listing.right)
-            .bind(case.projection.listing.holds_until.map(|d| d.to_string()))
-            .bind(&case.projection.listing.then_state)
-            .bind(case.projection.listing.then_stops)
-            .bind(case.projection.listing.written)
-            .bind(&case.projection.listing.external_folio)
-            .execute(&mut *tx)
-            .await;
+            .bind(&now);
+            let inserted = bind_listing(q, &case.projection.listing)
+                .bind(&case.projection.listing.external_folio)
+                .execute(&mut *tx)
+                .await;
             match inserted {
                 Ok(_) => {}
                 Err(e) if is_unique_violation(&e) => {
